@@ -1,0 +1,71 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { Bot, webhookCallback } from 'grammy';
+import type { Core } from '../../src/core.js';
+import { clientOptions, configureApi } from './api.js';
+import { TelegramChannel } from './channel.js';
+import { approvalsFeature } from './features/approvals.js';
+import { commandsFeature } from './features/commands.js';
+import { foundersFeature } from './features/founders.js';
+import { onceFeature } from './features/once.js';
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+export interface TelegramBot {
+  bot: Bot;
+  channel: TelegramChannel;
+  /** Handler for POST /telegram/webhook (checks X-Telegram-Bot-Api-Secret-Token); null in polling mode. */
+  webhook: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null;
+  /** getMe, setMyCommands, then long polling with @grammyjs/runner, or setWebhook in webhook mode. */
+  start(): Promise<void>;
+  /** Stops fetching updates and waits for the handlers in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Telegram adapter (grammY). Middleware order: handle each update_id once → founders only →
+ * per-chat ordering → approval taps → commands.
+ * @param core the shared services (config.telegram.token must be set)
+ */
+export function createTelegramBot(core: Core): TelegramBot {
+  const { config, log } = core;
+  const bot = new Bot(config.telegram.token!, { client: clientOptions(config) });
+  configureApi(bot.api);
+  const channel = new TelegramChannel(bot.api, config.telegram.founders);
+
+  bot.use(onceFeature(core));
+  bot.use(foundersFeature(core));
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  bot.use(approvalsFeature(core));
+  bot.use(commandsFeature(core, channel));
+  bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
+
+  const webhookMode = Boolean(config.telegram.webhookUrl);
+  let runner: RunnerHandle | undefined;
+
+  return {
+    bot,
+    channel,
+    webhook: webhookMode
+      ? webhookCallback(bot, 'http', { secretToken: config.telegram.webhookSecret, onTimeout: 'return' })
+      : null,
+    async start() {
+      await bot.init();
+      await bot.api.setMyCommands(core.commands.list().map((c) => ({ command: c.name, description: c.description })));
+      if (webhookMode) {
+        await bot.api.setWebhook(config.telegram.webhookUrl!, {
+          secret_token: config.telegram.webhookSecret,
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+        log.info({ bot: bot.botInfo.username }, 'telegram: webhook set');
+        return;
+      }
+      await bot.api.deleteWebhook();
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
+      log.info({ bot: bot.botInfo.username }, 'telegram: long polling');
+    },
+    async stop() {
+      if (runner?.isRunning()) await runner.stop();
+    },
+  };
+}

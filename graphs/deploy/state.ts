@@ -1,0 +1,39 @@
+import { Annotation } from '@langchain/langgraph';
+import type { Actor } from '../../src/actor.js';
+
+/** Outcome of one shell step (tests, deploy, rollback). */
+export interface StepResult {
+  ok: boolean;
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** Last lines of output, secrets scrubbed. */
+  tail: string;
+  /** True when the service has no command for this step. */
+  skipped?: boolean;
+}
+
+export interface Decision {
+  approved: boolean;
+  /** Display name of who decided, or `config (approval: auto)`. */
+  by: string;
+  via: string;
+  at: string;
+}
+
+export type DeployOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'tests_failed' | 'rollback_failed';
+
+/** State of one deploy run (one LangGraph thread). Every field is last-value-wins. */
+export const DeployState = Annotation.Root({
+  service: Annotation<string>,
+  requestedBy: Annotation<Actor>,
+  testRun: Annotation<StepResult | undefined>,
+  decision: Annotation<Decision | undefined>,
+  deployRun: Annotation<StepResult | undefined>,
+  healthCheck: Annotation<{ ok: boolean; detail: string; waitedMs: number } | undefined>,
+  rollbackRun: Annotation<StepResult | undefined>,
+  outcome: Annotation<DeployOutcome | undefined>,
+});
+
+export type DeployStateType = typeof DeployState.State;
+export type DeployUpdate = typeof DeployState.Update;

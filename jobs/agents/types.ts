@@ -1,0 +1,6 @@
+/** What a scheduled agent's run returns: stored in ai_agent_executions.output. */
+export interface AgentResult {
+  /** One line for /agents ("3/3 up"). */
+  summary: string;
+  output: Record<string, unknown>;
+}

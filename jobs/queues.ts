@@ -1,0 +1,23 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { QueueInspector } from '../src/status/ports.js';
+import { AGENTS_QUEUE } from './definitions.js';
+
+/** The agents queue under the configured key prefix. */
+export function createAgentsQueue(connection: Redis, prefix: string): Queue {
+  return new Queue(AGENTS_QUEUE, { connection, prefix });
+}
+
+/** QueueInspector over BullMQ: job counts and job schedulers' next run. */
+export function queueInspector(queue: Queue): QueueInspector {
+  return {
+    async depths() {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      return [{ queue: queue.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 }];
+    },
+    async nextRun(agent) {
+      const s = await queue.getJobScheduler(agent);
+      return s?.next ? new Date(s.next) : null;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import type pg from 'pg';
+import type { Broadcaster } from '../channels/broadcast.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface AlertRow {
+  id: string;
+  created_at: Date;
+  severity: Severity;
+  source: string;
+  message: string;
+  dedupe_key: string | null;
+  resolved_at: Date | null;
+  delivered_at: Date | null;
+}
+
+export interface NewAlert {
+  severity: Severity;
+  /** Who raised it: `agent:system-monitor`, `deploy:billing`. */
+  source: string;
+  /** What the founder reads. */
+  message: string;
+  details?: Record<string, unknown>;
+  /** While an alert with this key is unresolved, raising it again is a no-op. */
+  dedupeKey?: string;
+}
+
+const ICON: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🟢' };
+
+/** The text a founder receives for an alert. */
+export function alertText(a: Pick<AlertRow, 'severity' | 'message'>): string {
+  return `${ICON[a.severity]} ${a.message}`;
+}
+
+/**
+ * Alerts: written to `ai_system_alerts` first, then sent to every founder chat, then marked
+ * delivered. Deduplicated by `dedupe_key` with a unique partial index, so two workers racing on
+ * the same condition still produce one alert.
+ */
+export class AlertService {
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly broadcaster: Broadcaster,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Records and delivers an alert.
+   * @returns the stored alert, or null when an unresolved alert with the same dedupe key exists
+   */
+  async raise(alert: NewAlert): Promise<AlertRow | null> {
+    const res = await this.db.query<AlertRow>(
+      `INSERT INTO ai_system_alerts (severity, source, message, details, dedupe_key)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND resolved_at IS NULL DO NOTHING
+       RETURNING *`,
+      [alert.severity, alert.source, alert.message, JSON.stringify(alert.details ?? {}), alert.dedupeKey ?? null],
+    );
+    const row = res.rows[0];
+    if (!row) return null;
+    await this.deliver(row);
+    return row;
+  }
+
+  /**
+   * Ends the condition behind an open alert.
+   * @returns the alert that was open (with `created_at`, to compute how long it lasted), or null if none was
+   */
+  async resolve(dedupeKey: string): Promise<AlertRow | null> {
+    const res = await this.db.query<AlertRow>(
+      'UPDATE ai_system_alerts SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL RETURNING *',
+      [dedupeKey],
+    );
+    return res.rows[0] ?? null;
+  }
+
+  /** Retries alerts that no founder chat accepted yet (older than a minute, younger than a day). @returns how many were delivered now */
+  async deliverPending(): Promise<number> {
+    const res = await this.db.query<AlertRow>(
+      `SELECT * FROM ai_system_alerts WHERE delivered_at IS NULL
+       AND created_at < now() - interval '1 minute' AND created_at > now() - interval '1 day' ORDER BY id LIMIT 50`,
+    );
+    let delivered = 0;
+    for (const row of res.rows) if (await this.deliver(row)) delivered++;
+    return delivered;
+  }
+
+  private async deliver(row: AlertRow): Promise<boolean> {
+    if (this.broadcaster.audience() === 0) {
+      this.log.warn({ alert: row.id, message: row.message }, 'alert stored but no founder chat is configured to receive it');
+      return false;
+    }
+    const { refs, failed } = await this.broadcaster.broadcast({ text: alertText(row) });
+    if (refs.length === 0 || failed > 0) return false;
+    await this.db.query('UPDATE ai_system_alerts SET delivered_at = now() WHERE id = $1', [row.id]);
+    this.metrics.alertsSent.inc({ severity: row.severity });
+    return true;
+  }
+}

@@ -1,0 +1,95 @@
+import type pg from 'pg';
+import { actorKey, type Actor } from '../actor.js';
+import { audit } from '../audit/log.js';
+import type { Broadcaster } from '../channels/broadcast.js';
+import type { MessageRef } from '../channels/port.js';
+import type { Logger } from '../log.js';
+import { approvalButtons } from './buttons.js';
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+
+export interface ApprovalRow {
+  id: string;
+  kind: string;
+  payload: { text: string } & Record<string, unknown>;
+  status: ApprovalStatus;
+  requested_by: string;
+  created_at: Date;
+  decided_by: string | null;
+  decided_via: string | null;
+  decided_at: Date | null;
+  thread_id: string;
+  messages: MessageRef[];
+}
+
+export type DecisionOutcome = { won: true; approval: ApprovalRow } | { won: false; approval: ApprovalRow | null };
+
+/** "approved by Ada (telegram) at 2026-11-23 13:05 UTC" */
+export function decisionLine(a: Pick<ApprovalRow, 'status' | 'decided_by' | 'decided_via' | 'decided_at'>, name?: string): string {
+  const when = a.decided_at ? `${a.decided_at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'unknown time';
+  const icon = a.status === 'approved' ? '✅' : a.status === 'rejected' ? '❌' : '⌛';
+  return `${icon} ${a.status[0]!.toUpperCase()}${a.status.slice(1)} by ${name ?? a.decided_by ?? 'unknown'}${a.decided_via ? ` on ${a.decided_via}` : ''} at ${when}`;
+}
+
+/**
+ * Approval requests: stored in `approvals`, shown to every founder chat with Approve/Reject
+ * buttons, decided by compare-and-set so that two taps or two processes yield one decision.
+ */
+export class ApprovalService {
+  constructor(
+    private readonly db: pg.Pool,
+    private readonly broadcaster: Broadcaster,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Creates the approval for a paused graph thread and shows it, once: calling it again for the same
+   * thread (a node re-run on resume) returns the existing approval and sends nothing.
+   * @param text what the founder reads above the buttons
+   */
+  async request(input: { kind: string; threadId: string; requestedBy: Actor; text: string; payload?: Record<string, unknown> }): Promise<ApprovalRow> {
+    const inserted = await this.db.query<ApprovalRow>(
+      `INSERT INTO approvals (kind, payload, requested_by, thread_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (thread_id) DO NOTHING RETURNING *`,
+      [input.kind, JSON.stringify({ ...input.payload, text: input.text }), actorKey(input.requestedBy), input.threadId],
+    );
+    const created = inserted.rows[0];
+    if (!created) {
+      const existing = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE thread_id = $1', [input.threadId]);
+      return existing.rows[0]!;
+    }
+    await audit(this.db, input.requestedBy, 'approval.requested', `approval:${created.id}`, { kind: input.kind, thread: input.threadId });
+    const { refs } = await this.broadcaster.broadcast({ text: input.text, buttons: approvalButtons(created.id) });
+    if (refs.length === 0) this.log.warn({ approval: created.id }, 'approval requested but no founder chat received it');
+    await this.db.query('UPDATE approvals SET messages = $2 WHERE id = $1', [created.id, JSON.stringify(refs)]);
+    return { ...created, messages: refs };
+  }
+
+  async get(id: string): Promise<ApprovalRow | null> {
+    const res = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE id = $1', [id]);
+    return res.rows[0] ?? null;
+  }
+
+  /**
+   * Decides a pending approval: `UPDATE … WHERE status = 'pending' RETURNING`. Only the winner of
+   * that compare-and-set may resume the graph. The winner's decision is audited; {@link showDecision}
+   * then edits the request's messages.
+   * @returns won=true with the decided row, or won=false with the row as it stands (null if unknown id)
+   */
+  async decide(id: string, approve: boolean, actor: Actor): Promise<DecisionOutcome> {
+    const res = await this.db.query<ApprovalRow>(
+      `UPDATE approvals SET status = $2, decided_by = $3, decided_via = $4, decided_at = now()
+       WHERE id = $1 AND status = 'pending' RETURNING *`,
+      [id, approve ? 'approved' : 'rejected', actor.name, actor.platform],
+    );
+    const won = res.rows[0];
+    if (!won) return { won: false, approval: await this.get(id) };
+    await audit(this.db, actor, approve ? 'approval.approved' : 'approval.rejected', `approval:${id}`, { kind: won.kind, thread: won.thread_id });
+    return { won: true, approval: won };
+  }
+
+  /** Edits every message that showed the request: its text, then who decided and when; no buttons. */
+  async showDecision(approval: ApprovalRow): Promise<void> {
+    await this.broadcaster.editAll(approval.messages, { text: `${approval.payload.text}\n\n${decisionLine(approval)}` });
+  }
+}

@@ -1,0 +1,25 @@
+import type pg from 'pg';
+import { actorKey, type Actor } from '../actor.js';
+
+/**
+ * Appends one row to `audit_log` (append-only; a trigger refuses UPDATE and DELETE).
+ * @param db pool or client
+ * @param actor who acted (or was refused)
+ * @param action dotted verb: `command.status`, `access.refused`, `deploy.succeeded`, `approval.approved` …
+ * @param target what it was done to (`service:billing`, `approval:12`), if anything
+ * @param details extra JSON; never secrets
+ */
+export async function audit(
+  db: pg.Pool | pg.PoolClient,
+  actor: Actor,
+  action: string,
+  target: string | null,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await db.query('INSERT INTO audit_log (actor, action, target, details) VALUES ($1, $2, $3, $4)', [
+    actorKey(actor),
+    action,
+    target,
+    JSON.stringify({ name: actor.name, ...details }),
+  ]);
+}

@@ -1,0 +1,54 @@
+import type { Logger } from '../log.js';
+import type { Channel, MessageRef, OutboundMessage } from './port.js';
+
+export interface BroadcastResult {
+  refs: MessageRef[];
+  /** How many founder chats did not accept the message. */
+  failed: number;
+}
+
+/**
+ * Fans a message out to every founder chat of every configured channel, and edits such fan-outs.
+ * Channels are added by the composition root as they start.
+ */
+export class Broadcaster {
+  private readonly channels: Channel[] = [];
+
+  constructor(private readonly log: Logger) {}
+
+  add(channel: Channel): void {
+    this.channels.push(channel);
+  }
+
+  /** Number of founder chats that a broadcast reaches now. */
+  audience(): number {
+    return this.channels.reduce((n, c) => n + c.founderChats().length, 0);
+  }
+
+  /** Sends `message` to all founder chats in parallel; a failure in one chat does not stop the others. */
+  async broadcast(message: OutboundMessage): Promise<BroadcastResult> {
+    const sends = this.channels.flatMap((channel) => channel.founderChats().map((chatId) => ({ channel, chatId })));
+    const results = await Promise.allSettled(sends.map(({ channel, chatId }) => channel.send(chatId, message)));
+    const refs: MessageRef[] = [];
+    let failed = 0;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') refs.push(r.value);
+      else {
+        failed++;
+        this.log.warn({ err: r.reason, channel: sends[i]!.channel.name, chatId: sends[i]!.chatId }, 'broadcast: send failed');
+      }
+    });
+    return { refs, failed };
+  }
+
+  /** Edits previously broadcast messages; failures are logged, not thrown. */
+  async editAll(refs: readonly MessageRef[], message: OutboundMessage): Promise<void> {
+    await Promise.all(
+      refs.map(async (ref) => {
+        const channel = this.channels.find((c) => c.name === ref.channel);
+        if (!channel) return;
+        await channel.edit(ref, message).catch((err: unknown) => this.log.warn({ err, ref }, 'broadcast: edit failed'));
+      }),
+    );
+  }
+}

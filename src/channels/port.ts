@@ -1,0 +1,34 @@
+/**
+ * The Channel port: how the core talks to a founder on any chat platform.
+ * Adapters in bots/ implement it; the core never imports a chat SDK.
+ */
+export type ChannelName = 'telegram' | 'slack' | 'console';
+
+/** An inline button. `data` travels back in the tap (Telegram callback_data: 1-64 bytes). */
+export interface Button {
+  label: string;
+  data: string;
+}
+
+/** A platform-neutral message: plain text (no markup) and optional rows of buttons. */
+export interface OutboundMessage {
+  text: string;
+  buttons?: Button[][];
+}
+
+/** Where a sent message lives, so it can be edited later. Stored in approvals.messages. */
+export interface MessageRef {
+  channel: ChannelName;
+  chatId: string;
+  messageId: string;
+}
+
+export interface Channel {
+  readonly name: ChannelName;
+  /** Chats that receive broadcasts (alerts, approval requests): the founders' private chats. */
+  founderChats(): string[];
+  /** Sends a message; resolves once the platform accepted it. Throws the platform's error otherwise. */
+  send(chatId: string, message: OutboundMessage): Promise<MessageRef>;
+  /** Replaces a sent message's text; omitting buttons removes them. */
+  edit(ref: MessageRef, message: OutboundMessage): Promise<void>;
+}

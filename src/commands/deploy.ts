@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { Core } from '../core.js';
+import { AureaError } from '../errors.js';
+import type { CommandSpec } from './registry.js';
+
+const args = z.tuple([z.string()], { error: 'name the service to deploy, e.g. /deploy billing' });
+
+export function deployCommand(core: Pick<Core, 'config' | 'deploys'>): CommandSpec<[string]> {
+  return {
+    name: 'deploy',
+    description: 'Test, ask for approval, deploy, verify health, roll back on failure',
+    usage: '<service>',
+    args,
+    async run(ctx, [service]) {
+      const configured = Object.keys(core.config.services);
+      const svc = core.config.services[service];
+      if (!svc) {
+        throw new AureaError(
+          'UNKNOWN_SERVICE',
+          configured.length
+            ? `There is no service "${service}". Configured: ${configured.join(', ')}.`
+            : `There is no service "${service}": no services are configured yet (services: in aurea.config.yaml).`,
+        );
+      }
+      if (!svc.deploy) throw new AureaError('INVALID_ARGUMENTS', `Service "${service}" has no deploy command in aurea.config.yaml.`);
+      await core.deploys.start({ service, requestedBy: ctx.actor });
+      await ctx.reply({
+        text: svc.test
+          ? `🚀 Deploy of ${service} started: running its tests first. I'll ask for your approval when they pass.`
+          : `🚀 Deploy of ${service} started (no test command configured).`,
+      });
+    },
+  };
+}

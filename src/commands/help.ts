@@ -1,0 +1,13 @@
+import type { CommandRegistry, CommandSpec } from './registry.js';
+import { noArgs } from './registry.js';
+
+export function helpCommand(registry: CommandRegistry): CommandSpec<string[]> {
+  return {
+    name: 'help',
+    description: 'List the commands',
+    args: noArgs,
+    async run(ctx) {
+      await ctx.reply({ text: `Commands\n\n${registry.helpText()}` });
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { Core } from '../core.js';
+import { agentsCommand } from './agents.js';
+import { deployCommand } from './deploy.js';
+import { helpCommand } from './help.js';
+import type { CommandRegistry } from './registry.js';
+import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
+
+/** Registers every command on the registry. The order is the order of /help and setMyCommands. */
+export function registerCommands(registry: CommandRegistry, core: Omit<Core, 'commands'>): CommandRegistry {
+  return registry
+    .add(startCommand())
+    .add(helpCommand(registry))
+    .add(statusCommand(core))
+    .add(agentsCommand(core))
+    .add(deployCommand(core));
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { Actor } from '../actor.js';
+import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
+import { asAureaError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+
+/** What a command handler gets: who asked, where, and how to answer there. */
+export interface CommandContext {
+  actor: Actor;
+  chat: { channel: ChannelName; chatId: string };
+  reply(message: OutboundMessage): Promise<MessageRef>;
+}
+
+/**
+ * A command, declared once for every channel. `args` validates the whitespace-separated words after
+ * the command name (`/deploy billing` → `["billing"]`).
+ */
+export interface CommandSpec<A = unknown> {
+  name: string;
+  description: string;
+  /** Argument synopsis for help and errors: `<service>`. */
+  usage?: string;
+  args: z.ZodType<A, string[]>;
+  run(ctx: CommandContext, args: A): Promise<void>;
+}
+
+/** No arguments allowed. */
+export const noArgs = z.array(z.string()).max(0, { error: 'this command takes no arguments' });
+
+/** Splits `/deploy@aurea_bot  billing now` into name `deploy` and args `["billing","now"]`. */
+export function parseCommandText(text: string): { name: string; args: string[] } | null {
+  const m = /^\/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!m) return null;
+  return { name: m[1]!.toLowerCase(), args: (m[2] ?? '').split(/\s+/).filter(Boolean) };
+}
+
+export class CommandRegistry {
+  private readonly commands = new Map<string, CommandSpec<any>>();
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  add<A>(spec: CommandSpec<A>): this {
+    this.commands.set(spec.name, spec);
+    return this;
+  }
+
+  list(): CommandSpec<unknown>[] {
+    return [...this.commands.values()];
+  }
+
+  /** `/deploy <service> — Deploy a service …` lines, for /help. */
+  helpText(): string {
+    return this.list()
+      .map((c) => `/${c.name}${c.usage ? ` ${c.usage}` : ''} — ${c.description}`)
+      .join('\n');
+  }
+
+  /**
+   * Runs a command. Unknown names and invalid arguments are answered with what was expected and run
+   * nothing. Handler errors are answered with the AureaError's message, or a generic line (details
+   * go to the log only).
+   */
+  async dispatch(ctx: CommandContext, name: string, args: string[]): Promise<void> {
+    const spec = this.commands.get(name);
+    if (!spec) {
+      this.metrics.commands.inc({ command: 'unknown', outcome: 'unknown' });
+      await ctx.reply({ text: `I don't know /${name}. Send /help to see what I can do.` });
+      return;
+    }
+    const parsed = spec.args.safeParse(args);
+    if (!parsed.success) {
+      this.metrics.commands.inc({ command: spec.name, outcome: 'invalid' });
+      const why = parsed.error.issues[0]?.message ?? 'invalid arguments';
+      await ctx.reply({ text: `Usage: /${spec.name}${spec.usage ? ` ${spec.usage}` : ''}\n${why}` });
+      return;
+    }
+    try {
+      await spec.run(ctx, parsed.data);
+      this.metrics.commands.inc({ command: spec.name, outcome: 'ok' });
+    } catch (err) {
+      const known = asAureaError(err);
+      this.metrics.commands.inc({ command: spec.name, outcome: 'error' });
+      this.log.error({ err, command: spec.name }, 'command failed');
+      await ctx.reply({ text: known ? known.message : `/${spec.name} failed unexpectedly; the details are in AUREA's log.` });
+    }
+  }
+}

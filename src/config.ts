@@ -1,0 +1,234 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { durationSchema } from './duration.js';
+import { ConfigError } from './errors.js';
+
+/**
+ * Configuration: environment variables (secrets, endpoints; DESIGN §4) plus
+ * `aurea.config.yaml` (founders, services, agents). Both are validated with zod
+ * by {@link loadConfig}; nothing here reads `process.env` at import time.
+ */
+
+const SERVICE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+const idList = (what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const ids = (text ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      for (const id of ids) {
+        if (!/^\d{1,20}$/.test(id)) {
+          ctx.addIssue({ code: 'custom', message: `"${id}" is not a ${what} user id (digits only)` });
+          return z.NEVER;
+        }
+      }
+      return ids.map(Number);
+    });
+
+const envSchema = z.object({
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, { error: 'expected a token from @BotFather, like 123456:ABC-DEF…' })
+    .optional(),
+  TELEGRAM_API_ROOT: z.url({ error: 'expected a URL like https://api.telegram.org' }).default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z.url({ error: 'expected the public https URL that Telegram should POST updates to' }).optional(),
+  // Bot API setWebhook: secret_token is 1-256 characters A-Z, a-z, 0-9, _ and -.
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, { error: 'expected 1-256 characters from A-Z, a-z, 0-9, _ and -' })
+    .optional(),
+  FOUNDER_TELEGRAM_IDS: idList('Telegram'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// URL' })
+    .optional(),
+  AUREA_DATA_DIR: z.string().min(1).default('./data'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: 'expected a redis:// URL' })
+    .default('redis://127.0.0.1:6379'),
+  AUREA_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'expected 1-64 characters from A-Z, a-z, 0-9, _ . -' })
+    .default('aurea'),
+  AUREA_CONFIG: z.string().min(1).optional(),
+  PORT: z.coerce
+    .number({ error: 'expected a port number' })
+    .int({ error: 'expected a port number' })
+    .min(0)
+    .max(65535)
+    .default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const serviceSchema = z.strictObject({
+  repo: z.string().min(1, { error: 'expected the path of the service\'s git checkout' }),
+  test: z.string().min(1).optional(),
+  deploy: z.string().min(1).optional(),
+  rollback: z.string().min(1).optional(),
+  health: z.url({ error: 'expected an http(s) URL that answers 2xx when the service is healthy' }).optional(),
+  healthTimeout: durationSchema.default(5_000),
+  approval: z.enum(['required', 'auto'], { error: 'expected "required" or "auto"' }).default('required'),
+});
+
+const agentSchema = z
+  .strictObject({
+    every: durationSchema.optional(),
+    cron: z.string().min(1).optional(),
+    tz: z.string().min(1).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .refine((a) => !(a.every !== undefined && a.cron !== undefined), { error: 'give either every or cron, not both' });
+
+const fileSchema = z.strictObject({
+  founders: z
+    .strictObject({
+      telegram: z.array(z.number().int().positive({ error: 'expected numeric Telegram user ids' })).default([]),
+      slack: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { error: 'expected Slack user ids like U012AB3CD' })).default([]),
+    })
+    .default({ telegram: [], slack: [] }),
+  services: z
+    .record(z.string().regex(SERVICE_NAME, { error: 'service names are lowercase letters, digits, - and _' }), serviceSchema)
+    .default({}),
+  agents: z.record(z.string(), agentSchema).default({}),
+  deploy: z
+    .strictObject({
+      commandTimeout: durationSchema.default(600_000),
+      verifyTimeout: durationSchema.default(60_000),
+      verifyInterval: durationSchema.default(2_000),
+    })
+    .default({ commandTimeout: 600_000, verifyTimeout: 60_000, verifyInterval: 2_000 }),
+});
+
+export type ServiceConfig = z.output<typeof serviceSchema>;
+export type AgentConfig = z.output<typeof agentSchema>;
+
+export interface Config {
+  telegram: {
+    /** Bot token from @BotFather; undefined = no Telegram channel. Secret. */
+    token?: string;
+    apiRoot: string;
+    /** Set = webhook mode on POST /telegram/webhook; unset = long polling. */
+    webhookUrl?: string;
+    webhookSecret?: string;
+    /** Founders' Telegram user ids (file ∪ FOUNDER_TELEGRAM_IDS). */
+    founders: number[];
+  };
+  slack: { founders: string[] };
+  database: { url?: string; dataDir: string };
+  redis: { url: string; prefix: string };
+  http: { port: number; host: string };
+  logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
+  /** Absolute path of the config file that was read, or null when none exists and defaults apply. */
+  configFile: string | null;
+  services: Record<string, ServiceConfig>;
+  agents: Record<string, AgentConfig>;
+  deploy: { commandTimeoutMs: number; verifyTimeoutMs: number; verifyIntervalMs: number };
+  /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
+  secrets: string[];
+}
+
+export type Env = Record<string, string | undefined>;
+
+function issueToError(source: string, issue: z.core.$ZodIssue, input: unknown): ConfigError {
+  const key = issue.path.map(String).join('.') || '(top level)';
+  let detail = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    detail = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const parent = issue.path.map(String).join('.');
+    return new ConfigError(parent || issue.keys[0] || key, `Invalid ${source}: ${parent ? `${parent}: ` : ''}${detail}`);
+  }
+  const got = issue.path.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
+    input,
+  );
+  const shown = typeof got === 'string' || typeof got === 'number' || typeof got === 'boolean' ? ` (got ${JSON.stringify(got)})` : '';
+  const secret = /TOKEN|SECRET|PASSWORD|KEY/.test(key);
+  return new ConfigError(key, `Invalid ${source}: ${key}: ${detail}${secret ? '' : shown}`);
+}
+
+function readConfigFile(path: string, explicit: boolean): { data: unknown; file: string | null } {
+  const file = resolve(path);
+  if (!existsSync(file)) {
+    if (explicit) throw new ConfigError('AUREA_CONFIG', `Config file not found: ${file} (AUREA_CONFIG points there). Copy aurea.config.example.yaml to start.`);
+    return { data: {}, file: null };
+  }
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const [first] = doc.errors;
+  if (first) {
+    const line = first.linePos?.[0]?.line;
+    throw new ConfigError('(yaml)', `Invalid ${file}: ${line ? `line ${line}: ` : ''}${first.message.split('\n')[0]}`);
+  }
+  return { data: doc.toJS() ?? {}, file };
+}
+
+/** Password part of a connection URL, if any, so it can be scrubbed. */
+function urlPassword(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const p = decodeURIComponent(new URL(url).password);
+    return p ? [p] : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Builds the validated configuration.
+ * @param env environment variables (usually `process.env`)
+ * @param file path of aurea.config.yaml; defaults to `env.AUREA_CONFIG`, then `./aurea.config.yaml`.
+ *   A missing default file means "no services, no founders yet"; a missing explicit file is an error.
+ * @returns the merged {@link Config}; repo paths are absolute, resolved against the config file's folder
+ * @throws ConfigError naming the first offending key and what is wrong with it
+ */
+export function loadConfig(env: Env, file?: string): Config {
+  const envResult = envSchema.safeParse(env);
+  if (!envResult.success) throw issueToError('environment', envResult.error.issues[0]!, env);
+  const e = envResult.data;
+
+  const explicit = file !== undefined || e.AUREA_CONFIG !== undefined;
+  const { data, file: configFile } = readConfigFile(file ?? e.AUREA_CONFIG ?? './aurea.config.yaml', explicit);
+  const fileResult = fileSchema.safeParse(data);
+  if (!fileResult.success) throw issueToError(configFile ?? 'aurea.config.yaml', fileResult.error.issues[0]!, data);
+  const f = fileResult.data;
+
+  if (e.TELEGRAM_WEBHOOK_SECRET && !e.TELEGRAM_WEBHOOK_URL) {
+    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'Invalid environment: TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not; set both for webhook mode, or neither for long polling');
+  }
+  const base = configFile ? dirname(configFile) : process.cwd();
+  const services = Object.fromEntries(
+    Object.entries(f.services).map(([name, s]) => [name, { ...s, repo: resolve(base, s.repo) }]),
+  );
+  return {
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      founders: [...new Set([...f.founders.telegram, ...e.FOUNDER_TELEGRAM_IDS])],
+    },
+    slack: { founders: f.founders.slack },
+    database: { url: e.DATABASE_URL, dataDir: resolve(e.AUREA_DATA_DIR) },
+    redis: { url: e.REDIS_URL, prefix: e.AUREA_REDIS_PREFIX },
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+    configFile,
+    services,
+    agents: f.agents,
+    deploy: {
+      commandTimeoutMs: f.deploy.commandTimeout,
+      verifyTimeoutMs: f.deploy.verifyTimeout,
+      verifyIntervalMs: f.deploy.verifyInterval,
+    },
+    secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+      (s): s is string => typeof s === 'string' && s.length >= 6,
+    ),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Redis } from 'ioredis';
+import type { AlertService } from './alerts/service.js';
+import type { ApprovalService } from './approvals/service.js';
+import type { ApprovalResumer } from './approvals/tap.js';
+import type { Broadcaster } from './channels/broadcast.js';
+import type { CommandRegistry } from './commands/registry.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import type { DeployWorkflow } from './deploy/port.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { TaskTracker } from './runtime/tasks.js';
+import type { QueueInspector } from './status/ports.js';
+
+/**
+ * The services every adapter, graph and job is given: built once by the composition root
+ * (src/main.ts) and passed down as a typed deps object, never imported as singletons.
+ */
+export interface Core {
+  config: Config;
+  log: Logger;
+  db: Database;
+  redis: Redis;
+  metrics: Metrics;
+  tasks: TaskTracker;
+  broadcaster: Broadcaster;
+  alerts: AlertService;
+  approvals: ApprovalService;
+  /** Approval kind → what resumes its paused work. */
+  resumers: Map<string, ApprovalResumer>;
+  commands: CommandRegistry;
+  queues: QueueInspector;
+  deploys: DeployWorkflow;
+}

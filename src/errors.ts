@@ -1,0 +1,51 @@
+/**
+ * Typed errors. Every failure a founder can meet carries a stable string `code`
+ * (for logs, metrics and tests) and a `message` written for the founder: what
+ * went wrong and what to do about it. Stack traces are for logs, never for chat.
+ */
+export type AureaErrorCode =
+  | 'CONFIG_INVALID'
+  | 'DATABASE_UNAVAILABLE'
+  | 'DATABASE_LOCKED'
+  | 'PGVECTOR_MISSING'
+  | 'EMBEDDED_DB_SPLIT'
+  | 'REDIS_UNAVAILABLE'
+  | 'UNKNOWN_SERVICE'
+  | 'UNKNOWN_COMMAND'
+  | 'INVALID_ARGUMENTS'
+  | 'NOT_AUTHORIZED'
+  | 'APPROVAL_NOT_FOUND'
+  | 'COMMAND_FAILED';
+
+export class AureaError extends Error {
+  override readonly name: string = 'AureaError';
+  constructor(
+    readonly code: AureaErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The configuration (env or aurea.config.yaml) is invalid; `key` names the offending setting. */
+export class ConfigError extends AureaError {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super('CONFIG_INVALID', message);
+  }
+}
+
+/** Returns `err` as an AureaError when it is one, else undefined. */
+export function asAureaError(err: unknown): AureaError | undefined {
+  return err instanceof AureaError ? err : undefined;
+}
+
+/** A short, founder-safe description of any thrown value. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,60 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { HealthReport } from './health.js';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface HttpDeps {
+  log: Logger;
+  metrics: Metrics;
+  health: () => Promise<HealthReport>;
+  /** Extra routes from adapters: `POST /telegram/webhook` → handler. */
+  routes: Map<string, RouteHandler>;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The shared HTTP server: `GET /health` (200 JSON when the database and Redis answer, 503 naming
+ * what failed), `GET /metrics` (Prometheus text format), plus adapter routes. Unknown paths: 404.
+ */
+export function createHttpServer(deps: HttpDeps): Server {
+  return createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    const key = `${req.method} ${path}`;
+    try {
+      if (key === 'GET /health') {
+        const report = await deps.health();
+        return json(res, report.status === 'ok' ? 200 : 503, report);
+      }
+      if (key === 'GET /metrics') {
+        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+        return res.end(await deps.metrics.registry.metrics());
+      }
+      const route = deps.routes.get(key);
+      if (route) return await route(req, res);
+      if ([...deps.routes.keys()].some((k) => k.endsWith(` ${path}`))) return json(res, 405, { error: 'method not allowed' });
+      return json(res, 404, { error: 'not found' });
+    } catch (err) {
+      deps.log.error({ err, route: key }, 'http handler failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.end();
+    }
+  });
+}
+
+/** Listens and resolves with the bound port (useful with port 0 in tests). */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}

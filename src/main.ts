@@ -1,0 +1,179 @@
+/**
+ * The composition root: config → database → Redis → core services → bots | worker | HTTP.
+ * It is the one file in src/ that imports bots/, graphs/ and jobs/ (to wire them); everything
+ * else in src/ only knows the ports they implement.
+ */
+import type { Server } from 'node:http';
+import type { Queue, Worker } from 'bullmq';
+import { createApi } from '../bots/telegram/api.js';
+import { TelegramChannel } from '../bots/telegram/channel.js';
+import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
+import { createDeployWorkflow } from '../graphs/deploy/workflow.js';
+import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
+import { syncSchedules } from '../jobs/schedules.js';
+import { startWorker } from '../jobs/worker.js';
+import { AlertService } from './alerts/service.js';
+import { ApprovalService } from './approvals/service.js';
+import type { ApprovalResumer } from './approvals/tap.js';
+import { Broadcaster } from './channels/broadcast.js';
+import { registerCommands } from './commands/index.js';
+import { CommandRegistry } from './commands/registry.js';
+import type { Config } from './config.js';
+import type { Core } from './core.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { AureaError } from './errors.js';
+import { selfHealth } from './http/health.js';
+import { createHttpServer, listen, type RouteHandler } from './http/server.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { createRedis, ensureRedis } from './redis.js';
+import { TaskTracker } from './runtime/tasks.js';
+
+/** Which halves run in this process: `start` = all; `bot` = http + bot; `worker` = worker only. */
+export interface Roles {
+  http: boolean;
+  bot: boolean;
+  worker: boolean;
+}
+
+export const ROLES = {
+  start: { http: true, bot: true, worker: true },
+  bot: { http: true, bot: true, worker: false },
+  worker: { http: false, bot: false, worker: true },
+} as const satisfies Record<string, Roles>;
+
+export interface RunningAurea {
+  core: Core;
+  /** Bound HTTP port, when the http role runs. */
+  httpPort?: number;
+  /** Graceful stop: stop taking updates, let running jobs and graph runs finish (bounded), close. */
+  stop(): Promise<void>;
+}
+
+/** How long shutdown waits for running jobs and graph runs. */
+const DRAIN_MS = 10_000;
+
+const NO_CHANNEL_HINT =
+  'No chat channel is configured, so alerts and approvals have nowhere to go. To talk to AUREA on Telegram: ' +
+  'create a bot with @BotFather, put its token in TELEGRAM_BOT_TOKEN and your user id in FOUNDER_TELEGRAM_IDS ' +
+  '(see README "Telegram"), then restart. The HTTP server and the monitor keep running meanwhile.';
+
+/**
+ * Starts AUREA.
+ * @param config validated configuration (loadConfig)
+ * @param roles which halves to run in this process
+ * @param options.log a logger (default: pino JSON on stdout at config.logLevel)
+ * @throws AureaError EMBEDDED_DB_SPLIT when bot and worker run apart without DATABASE_URL, and the
+ *   errors of openDatabase, migrate and ensureRedis (each says what to do)
+ */
+export async function startAurea(config: Config, roles: Roles, options: { log?: Logger } = {}): Promise<RunningAurea> {
+  const log = options.log ?? createLogger(config.logLevel, config.secrets);
+  if (!config.database.url && !(roles.bot && roles.worker)) {
+    throw new AureaError(
+      'EMBEDDED_DB_SPLIT',
+      'Running the bot and the worker as separate processes needs a shared Postgres: set DATABASE_URL ' +
+        '(the embedded database is one session in one process). Or run both with `aurea start`.',
+    );
+  }
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'));
+  };
+
+  try {
+    const db: Database = await openDatabase(config);
+    cleanups.push(() => db.close());
+    const { applied } = await migrate(db.pool);
+    if (applied.length) log.info({ applied }, 'database migrated');
+
+    const redis = createRedis(config.redis.url, 'app');
+    const bullRedis = createRedis(config.redis.url, 'bullmq');
+    cleanups.push(async () => {
+      redis.disconnect();
+      bullRedis.disconnect();
+    });
+    await ensureRedis(redis, config.redis.url);
+    await ensureRedis(bullRedis, config.redis.url);
+
+    const metrics = createMetrics();
+    const tasks = new TaskTracker(log);
+    const broadcaster = new Broadcaster(log);
+    const queue: Queue = createAgentsQueue(bullRedis, config.redis.prefix);
+    cleanups.push(() => queue.close());
+    const resumers = new Map<string, ApprovalResumer>();
+    const base = {
+      config,
+      log,
+      db,
+      redis,
+      metrics,
+      tasks,
+      broadcaster,
+      alerts: new AlertService(db.pool, broadcaster, metrics, log),
+      approvals: new ApprovalService(db.pool, broadcaster, log),
+      resumers,
+      queues: queueInspector(queue),
+    };
+    const deploy = createDeployWorkflow(base);
+    resumers.set('deploy', deploy.resume);
+    const commands = new CommandRegistry(metrics, log);
+    const core: Core = { ...base, deploys: deploy.workflow, commands };
+    registerCommands(commands, core);
+    cleanups.push(async () => {
+      const left = await tasks.drain(DRAIN_MS);
+      if (left) log.warn({ left }, 'stopped with graph runs still in flight; they resume from their last checkpoint');
+    });
+
+    let telegram: TelegramBot | undefined;
+    if (config.telegram.token) {
+      if (roles.bot) {
+        telegram = createTelegramBot(core);
+        broadcaster.add(telegram.channel);
+      } else {
+        broadcaster.add(new TelegramChannel(createApi(config), config.telegram.founders));
+      }
+      if (config.telegram.founders.length === 0) {
+        log.warn('TELEGRAM_BOT_TOKEN is set but no founder is: set FOUNDER_TELEGRAM_IDS or founders.telegram, or nobody can use the bot');
+      }
+    } else if (roles.bot || roles.worker) {
+      log.warn(NO_CHANNEL_HINT);
+    }
+
+    if (roles.worker) {
+      await syncSchedules(config, queue, db.pool);
+      const worker: Worker = startWorker(core, bullRedis);
+      cleanups.push(() =>
+        Promise.race([worker.close(), new Promise((r) => setTimeout(r, DRAIN_MS))]).then(() => worker.close(true)),
+      );
+    }
+
+    let httpPort: number | undefined;
+    if (roles.http) {
+      const routes = new Map<string, RouteHandler>();
+      if (telegram?.webhook) routes.set('POST /telegram/webhook', telegram.webhook);
+      const server: Server = createHttpServer({ log, metrics, routes, health: () => selfHealth(db, redis) });
+      httpPort = await listen(server, config.http.port, config.http.host);
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      );
+      log.info({ port: httpPort }, 'http: listening');
+    }
+
+    if (telegram) {
+      await telegram.start();
+      const bot = telegram;
+      cleanups.push(() => bot.stop());
+    }
+
+    let stopped: Promise<void> | undefined;
+    return { core, httpPort, stop: () => (stopped ??= closeAll()) };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

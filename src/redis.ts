@@ -1,0 +1,51 @@
+import { Redis } from 'ioredis';
+import { AureaError, describeError } from './errors.js';
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://(unparsable url)';
+  }
+}
+
+/**
+ * Opens a Redis connection.
+ * - `app`: for health checks and status; commands fail after 2 s instead of queueing while Redis is away.
+ * - `bullmq`: what BullMQ requires (`maxRetriesPerRequest: null`); BullMQ duplicates it for blocking calls.
+ */
+export function createRedis(url: string, purpose: 'app' | 'bullmq'): Redis {
+  const redis =
+    purpose === 'bullmq'
+      ? new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true })
+      : new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 2_000, lazyConnect: true });
+  redis.on('error', () => undefined); // reconnects on its own; callers see failures on their commands
+  return redis;
+}
+
+/**
+ * Connects and pings, failing within `timeoutMs`.
+ * @throws AureaError REDIS_UNAVAILABLE naming the (password-redacted) URL
+ */
+export async function ensureRedis(redis: Redis, url: string, timeoutMs = 3_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      (async () => {
+        if (redis.status === 'wait') await redis.connect();
+        await redis.ping();
+      })(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs))),
+    ]);
+  } catch (err) {
+    throw new AureaError(
+      'REDIS_UNAVAILABLE',
+      `Cannot reach Redis at ${redactUrl(url)}: ${describeError(err)}. Start redis-server, or set REDIS_URL.`,
+      { cause: err },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}

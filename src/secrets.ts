@@ -1,0 +1,28 @@
+/**
+ * Keeping secrets out of logs, chat messages and child processes (DESIGN §6).
+ */
+
+/** Environment variables that hold secrets; never passed to service scripts. */
+export const SECRET_ENV_PATTERN = /TOKEN|SECRET|PASSWORD|API_KEY|PRIVATE_KEY|^DATABASE_URL$|^REDIS_URL$/i;
+
+/** Telegram bot tokens ("123456:AA…") as they appear inside API URLs and error texts. */
+const TELEGRAM_TOKEN = /\b\d{5,12}:[A-Za-z0-9_-]{30,}\b/g;
+
+/**
+ * Replaces every known secret value, and anything shaped like a Telegram bot token, with `[redacted]`.
+ * @param text any text bound for a log line, a chat message or a prompt
+ * @param secrets exact secret values from the configuration (Config.secrets)
+ */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('[redacted]');
+  return out.replace(TELEGRAM_TOKEN, '[redacted]');
+}
+
+/**
+ * The environment for a child process (service test/deploy/rollback scripts): the parent's
+ * environment minus every variable whose name marks it as a secret.
+ */
+export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_PATTERN.test(k)));
+}

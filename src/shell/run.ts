@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { childEnv, scrub } from '../secrets.js';
+
+export interface CommandResult {
+  /** Process exit code; null when killed. 0 = success. */
+  exitCode: number | null;
+  timedOut: boolean;
+  durationMs: number;
+  /** The last lines of combined stdout+stderr (at most `tailLines` lines / 3,000 chars), secrets scrubbed. */
+  tail: string;
+}
+
+const TAIL_CHARS = 3_000;
+
+/**
+ * Runs a service's shell command line (`test`, `deploy`, `rollback`) with `sh -c` in its repo.
+ * The child gets the environment without secret variables; on timeout its whole process group is killed.
+ * @param command a shell command line from aurea.config.yaml
+ * @param cwd the service's repo directory
+ * @param timeoutMs kill after this long
+ * @param secrets values scrubbed from the output tail
+ */
+export function runCommand(
+  command: string,
+  options: { cwd: string; timeoutMs: number; secrets: readonly string[]; tailLines?: number },
+): Promise<CommandResult> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    let output = '';
+    let timedOut = false;
+    const child = spawn('sh', ['-c', command], {
+      cwd: options.cwd,
+      env: childEnv(process.env),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-TAIL_CHARS * 4);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, options.timeoutMs);
+    const finish = (exitCode: number | null, extra = '') => {
+      clearTimeout(timer);
+      const lines = (output + extra).trimEnd().split('\n').slice(-(options.tailLines ?? 20)).join('\n');
+      resolve({
+        exitCode: timedOut ? null : exitCode,
+        timedOut,
+        durationMs: performance.now() - started,
+        tail: scrub(lines.slice(-TAIL_CHARS), options.secrets),
+      });
+    };
+    child.on('error', (err) => finish(127, `\n${err.message}`));
+    child.on('close', (code) => finish(code));
+  });
+}
