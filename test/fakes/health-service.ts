@@ -1,0 +1,35 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A small real HTTP service whose GET /health answers 200 or 503 as the test flips it. */
+export class FakeService {
+  healthy = true;
+  hits = 0;
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<FakeService> {
+    let svc!: FakeService;
+    const server = createServer((req, res) => {
+      svc.hits++;
+      if (req.url === '/health' && svc.healthy) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"status":"ok"}');
+      } else {
+        res.writeHead(503, { 'content-type': 'application/json' });
+        res.end('{"status":"down"}');
+      }
+    });
+    svc = new FakeService(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return svc;
+  }
+
+  get healthUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/health`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}

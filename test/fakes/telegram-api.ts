@@ -1,0 +1,282 @@
+/**
+ * A fake Telegram Bot API on 127.0.0.1 speaking the real wire format (https://core.telegram.org/bots/api):
+ * `POST /bot<token>/<method>` with a JSON body, answered `{ok:true,result}` or
+ * `{ok:false,error_code,description,parameters?}`. grammY talks to it unmodified via `apiRoot`.
+ *
+ * It serves getMe and getUpdates (long polling with offset/limit/timeout), records every other call
+ * (sendMessage, editMessageText, answerCallbackQuery, setMyCommands, …), can inject failures
+ * (429 with retry_after), and can enforce Telegram's flood limits the way Telegram does: about
+ * 30 messages/s overall and about 1/s per chat, with short bursts allowed (token buckets), answering
+ * 429 `Too Many Requests: retry after N` beyond them.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedCall {
+  method: string;
+  payload: Record<string, any>;
+  /** performance.now() when the request arrived. */
+  at: number;
+  /** What the fake answered (result or error). */
+  response: { ok: boolean; result?: unknown; error_code?: number };
+}
+
+export interface RateLimits {
+  /** Messages per second overall (Telegram: about 30). */
+  globalPerSecond: number;
+  globalBurst: number;
+  /** Messages per second per chat (Telegram: about 1, short bursts allowed). */
+  chatPerSecond: number;
+  chatBurst: number;
+}
+
+export const TELEGRAM_LIMITS: RateLimits = { globalPerSecond: 30, globalBurst: 30, chatPerSecond: 1, chatBurst: 3 };
+
+class Bucket {
+  private tokens: number;
+  private last = performance.now();
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+  /** Takes a token, or returns the seconds until one is available. */
+  take(): number {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return (1 - this.tokens) / this.perSecond;
+  }
+}
+
+const RATE_LIMITED_METHODS = new Set(['sendMessage', 'editMessageText', 'sendVoice', 'sendPhoto', 'sendDocument']);
+
+export const BOT_USER = { id: 7_000_001, is_bot: true, first_name: 'AUREA', username: 'aurea_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
+
+export class FakeTelegramApi {
+  readonly calls: RecordedCall[] = [];
+  /** update_id → performance.now() when getUpdates handed it out. */
+  readonly handedOut = new Map<number, number>();
+  rateLimited429 = 0;
+  private updates: Array<Record<string, any> & { update_id: number; redelivered?: boolean }> = [];
+  private nextUpdateId = 500_000;
+  private nextMessageId = 1;
+  private waitingPolls = new Set<() => void>();
+  private listeners = new Set<() => void>();
+  private failures: Array<{ method: string; times: number; error: { error_code: number; description: string; parameters?: Record<string, unknown> } }> = [];
+  private limits?: { global: Bucket; perChat: Map<string, Bucket>; config: RateLimits };
+
+  private constructor(
+    private readonly server: Server,
+    readonly token: string,
+  ) {}
+
+  static async start(options: { token?: string; rateLimits?: RateLimits } = {}): Promise<FakeTelegramApi> {
+    const token = options.token ?? '123456789:AAFakeTokenForTestsOnly_abcdefghijklmn';
+    let fake!: FakeTelegramApi;
+    const server = createServer((req, res) => void fake.handle(req, res));
+    fake = new FakeTelegramApi(server, token);
+    if (options.rateLimits) fake.enforceLimits(options.rateLimits);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return fake;
+  }
+
+  get apiRoot(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  enforceLimits(config: RateLimits): void {
+    this.limits = { global: new Bucket(config.globalPerSecond, config.globalBurst), perChat: new Map(), config };
+  }
+
+  /** Queues an update for getUpdates; assigns update_id when it has none. @returns the update_id */
+  pushUpdate(update: Record<string, any>): number {
+    const u = { ...update, update_id: update.update_id ?? this.nextUpdateId++ };
+    this.nextUpdateId = Math.max(this.nextUpdateId, u.update_id + 1);
+    this.updates.push(u);
+    for (const wake of this.waitingPolls) wake();
+    return u.update_id;
+  }
+
+  /**
+   * Hands out an already-confirmed update again, as Telegram does when it did not see the
+   * confirmation (a crash before the next getUpdates, a webhook answer that timed out).
+   */
+  redeliver(update: Record<string, any> & { update_id: number }): void {
+    this.updates.push({ ...update, redelivered: true });
+    for (const wake of this.waitingPolls) wake();
+  }
+
+  /** The next `times` calls of `method` fail with this Bot API error. */
+  failNext(method: string, error: { error_code: number; description: string; parameters?: Record<string, unknown> }, times = 1): void {
+    this.failures.push({ method, times, error });
+  }
+
+  callsOf(method: string, chatId?: number | string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && c.response.ok && (chatId === undefined || String(c.payload.chat_id) === String(chatId)));
+  }
+
+  /** Messages accepted for a chat, in order. */
+  messagesTo(chatId: number | string): Array<{ text: string; buttons: Array<{ text: string; callback_data: string }>; message_id: number }> {
+    return this.callsOf('sendMessage', chatId).map((c) => ({
+      text: c.payload.text,
+      buttons: (c.payload.reply_markup?.inline_keyboard ?? []).flat(),
+      message_id: (c.response.result as { message_id: number }).message_id,
+    }));
+  }
+
+  /** Resolves with the first recorded call (past or future) matching `predicate`. */
+  waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs = 15_000, what = 'matching call'): Promise<RecordedCall> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const hit = this.calls.find((c) => c.response.ok && predicate(c));
+        if (hit) {
+          this.listeners.delete(check);
+          clearTimeout(timer);
+          resolve(hit);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`fake Telegram: no ${what} within ${timeoutMs}ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
+      }, timeoutMs);
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Waits for the n-th sendMessage to `chatId` (1-based) and returns its text. */
+  async nthMessage(chatId: number | string, n: number, timeoutMs?: number): Promise<string> {
+    await this.waitFor(() => this.messagesTo(chatId).length >= n, timeoutMs, `message #${n} to ${chatId}`);
+    return this.messagesTo(chatId)[n - 1]!.text;
+  }
+
+  async close(): Promise<void> {
+    for (const wake of this.waitingPolls) wake();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = performance.now();
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url?.split('?')[0] ?? '');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const send = (status: number, body: Record<string, unknown>) => {
+      if (!res.writableEnded && !res.destroyed) {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      }
+    };
+    if (!m) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
+    if (m[1] !== this.token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = m[2]!;
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let payload: Record<string, any> = {};
+    try {
+      payload = raw ? JSON.parse(raw) : {};
+    } catch {
+      return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
+    }
+
+    const record = (response: RecordedCall['response']) => {
+      this.calls.push({ method, payload, at, response });
+      for (const l of [...this.listeners]) l();
+    };
+    const fail = (error_code: number, description: string, parameters?: Record<string, unknown>) => {
+      record({ ok: false, error_code });
+      send(error_code, { ok: false, error_code, description, ...(parameters ? { parameters } : {}) });
+    };
+
+    const injected = this.failures.find((f) => f.method === method && f.times > 0);
+    if (injected) {
+      injected.times--;
+      return fail(injected.error.error_code, injected.error.description, injected.error.parameters);
+    }
+    if (this.limits && RATE_LIMITED_METHODS.has(method)) {
+      const chat = String(payload.chat_id);
+      let bucket = this.limits.perChat.get(chat);
+      if (!bucket) this.limits.perChat.set(chat, (bucket = new Bucket(this.limits.config.chatPerSecond, this.limits.config.chatBurst)));
+      const wait = Math.max(bucket.take(), this.limits.global.take());
+      if (wait > 0) {
+        this.rateLimited429++;
+        const retryAfter = Math.max(1, Math.ceil(wait));
+        return fail(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+      }
+    }
+
+    const ok = (result: unknown) => {
+      record({ ok: true, result });
+      send(200, { ok: true, result });
+    };
+    switch (method) {
+      case 'getMe':
+        return ok(BOT_USER);
+      case 'getUpdates':
+        return this.getUpdates(payload, res, ok);
+      case 'sendMessage': {
+        if (!payload.chat_id || typeof payload.text !== 'string' || payload.text.length === 0) return fail(400, 'Bad Request: message text is empty');
+        if (payload.text.length > 4096) return fail(400, 'Bad Request: message is too long');
+        return ok({
+          message_id: this.nextMessageId++,
+          from: BOT_USER,
+          chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
+          date: Math.floor(Date.now() / 1000),
+          text: payload.text,
+          ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}),
+        });
+      }
+      case 'editMessageText':
+        return ok({
+          message_id: payload.message_id,
+          from: BOT_USER,
+          chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
+          date: Math.floor(Date.now() / 1000),
+          edit_date: Math.floor(Date.now() / 1000),
+          text: payload.text,
+          ...(payload.reply_markup?.inline_keyboard?.length ? { reply_markup: payload.reply_markup } : {}),
+        });
+      case 'answerCallbackQuery':
+      case 'setMyCommands':
+      case 'deleteWebhook':
+      case 'setWebhook':
+      case 'sendChatAction':
+        return ok(true);
+      default:
+        return fail(404, 'Not Found: method not found');
+    }
+  }
+
+  private getUpdates(payload: Record<string, any>, res: ServerResponse, ok: (r: unknown) => void): void {
+    const offset = Number(payload.offset ?? 0);
+    const limit = Math.min(100, Number(payload.limit ?? 100));
+    const timeoutMs = Number(payload.timeout ?? 0) * 1000;
+    const pending = (u: { update_id: number; redelivered?: boolean }) => u.update_id >= offset || u.redelivered;
+    if (offset) this.updates = this.updates.filter(pending);
+    const answer = () => {
+      const batch = this.updates.filter(pending).slice(0, limit);
+      this.updates = this.updates.filter((u) => !(u.redelivered && batch.includes(u)));
+      const now = performance.now();
+      for (const u of batch) if (!this.handedOut.has(u.update_id)) this.handedOut.set(u.update_id, now);
+      ok(batch.map(({ redelivered: _, ...u }) => u));
+    };
+    if (this.updates.some(pending) || timeoutMs === 0) return answer();
+    let timer: NodeJS.Timeout;
+    const wake = () => {
+      this.waitingPolls.delete(wake);
+      clearTimeout(timer);
+      answer();
+    };
+    this.waitingPolls.add(wake);
+    timer = setTimeout(wake, timeoutMs);
+    res.once('close', () => {
+      this.waitingPolls.delete(wake);
+      clearTimeout(timer);
+    });
+  }
+}

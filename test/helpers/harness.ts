@@ -1,0 +1,162 @@
+/**
+ * One AUREA under test on real infrastructure: embedded PGlite in a temp dir, the real Redis
+ * (REDIS_URL or 127.0.0.1:6379) under a unique key prefix, a fake Telegram Bot API, a real HTTP
+ * service whose health can be flipped, and a real git repository with real test/deploy/rollback scripts.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { ROLES, startAurea, type RunningAurea } from '../../src/main.js';
+import { FakeService } from '../fakes/health-service.js';
+import { FakeTelegramApi, type RateLimits } from '../fakes/telegram-api.js';
+import { FOUNDER } from '../fixtures/telegram-updates.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A git repo with scripts that leave evidence: deploys.log and rollbacks.log, one line per run. */
+export class ServiceRepo {
+  constructor(readonly dir: string) {}
+
+  static create(parent: string): ServiceRepo {
+    const dir = join(parent, 'billing');
+    execFileSync('mkdir', ['-p', dir]);
+    writeFileSync(join(dir, 'test.sh'), 'if [ -f FAIL_TESTS ]; then echo "FAIL billing.spec: expected 200, got 500"; exit 1; fi\necho "12 tests passed"\n');
+    writeFileSync(join(dir, 'deploy.sh'), 'echo "deploy $(date +%s%N)" >> deploys.log\necho "deployed $(git rev-parse --short HEAD)"\n');
+    writeFileSync(join(dir, 'rollback.sh'), 'echo "rollback $(date +%s%N)" >> rollbacks.log\necho "rolled back"\n');
+    writeFileSync(join(dir, '.gitignore'), '*.log\nFAIL_TESTS\n');
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    git('-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'billing service');
+    return new ServiceRepo(dir);
+  }
+
+  private lines(file: string): string[] {
+    const path = join(this.dir, file);
+    return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean) : [];
+  }
+
+  get deploys(): string[] {
+    return this.lines('deploys.log');
+  }
+
+  get rollbacks(): string[] {
+    return this.lines('rollbacks.log');
+  }
+
+  failTests(fail: boolean): void {
+    if (fail) writeFileSync(join(this.dir, 'FAIL_TESTS'), '');
+    else rmSync(join(this.dir, 'FAIL_TESTS'), { force: true });
+  }
+}
+
+export interface HarnessOptions {
+  /** Extra YAML appended to the generated aurea.config.yaml. */
+  yaml?: string;
+  /** system-monitor schedule (default 1h, so it stays out of the way). */
+  monitorEvery?: string;
+  rateLimits?: RateLimits;
+  approval?: 'required' | 'auto';
+  verifyTimeout?: string;
+}
+
+export class Harness {
+  app?: RunningAurea;
+  config!: Config;
+
+  private constructor(
+    readonly dir: string,
+    readonly telegram: FakeTelegramApi,
+    readonly service: FakeService,
+    readonly repo: ServiceRepo,
+    readonly prefix: string,
+  ) {}
+
+  static async create(options: HarnessOptions = {}): Promise<Harness> {
+    const dir = mkdtempSync(join(tmpdir(), 'aurea-test-'));
+    const telegram = await FakeTelegramApi.start({ rateLimits: options.rateLimits });
+    const service = await FakeService.start();
+    const repo = ServiceRepo.create(dir);
+    const h = new Harness(dir, telegram, service, repo, `aurea-test-${randomUUID()}`);
+    writeFileSync(
+      join(dir, 'aurea.config.yaml'),
+      `founders:
+  telegram: [${FOUNDER.id}]
+services:
+  billing:
+    repo: ./billing
+    test: sh test.sh
+    deploy: sh deploy.sh
+    rollback: sh rollback.sh
+    health: ${service.healthUrl}
+    healthTimeout: 2s
+    approval: ${options.approval ?? 'required'}
+agents:
+  system-monitor:
+    every: ${options.monitorEvery ?? '1h'}
+deploy:
+  verifyTimeout: ${options.verifyTimeout ?? '1s'}
+  verifyInterval: 200ms
+${options.yaml ?? ''}`,
+    );
+    h.config = loadConfig(h.env(), join(dir, 'aurea.config.yaml'));
+    return h;
+  }
+
+  /** The environment this AUREA runs with. */
+  env(): Record<string, string> {
+    return {
+      TELEGRAM_BOT_TOKEN: this.telegram.token,
+      TELEGRAM_API_ROOT: this.telegram.apiRoot,
+      AUREA_DATA_DIR: join(this.dir, 'data'),
+      REDIS_URL,
+      AUREA_REDIS_PREFIX: this.prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.AUREA_TEST_LOG ?? 'silent',
+    };
+  }
+
+  /** Starts AUREA (all roles) on this harness's data dir; call again after stop() to restart. */
+  async start(): Promise<RunningAurea> {
+    this.app = await startAurea(this.config, ROLES.start, { log: createLogger(this.config.logLevel, this.config.secrets) });
+    return this.app;
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.stop();
+    this.app = undefined;
+  }
+
+  async query<T extends Record<string, any> = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (!this.app) throw new Error('AUREA is not running');
+    return (await this.app.core.db.pool.query<T>(sql, params)).rows;
+  }
+
+  /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
+  async until<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    await this.telegram.close();
+    await this.service.close();
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${this.prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
