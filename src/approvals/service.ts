@@ -61,8 +61,11 @@ export class ApprovalService {
     await audit(this.db, input.requestedBy, 'approval.requested', `approval:${created.id}`, { kind: input.kind, thread: input.threadId });
     const { refs } = await this.broadcaster.broadcast({ text: input.text, buttons: approvalButtons(created.id) });
     if (refs.length === 0) this.log.warn({ approval: created.id }, 'approval requested but no founder chat received it');
-    await this.db.query('UPDATE approvals SET messages = $2 WHERE id = $1', [created.id, JSON.stringify(refs)]);
-    return { ...created, messages: refs };
+    const stored = await this.db.query<ApprovalRow>('UPDATE approvals SET messages = $2 WHERE id = $1 RETURNING *', [created.id, JSON.stringify(refs)]);
+    const row = stored.rows[0]!;
+    // A tap can win before the message refs are stored; the decision is then shown from here.
+    if (row.status !== 'pending') await this.showDecision(row);
+    return row;
   }
 
   async get(id: string): Promise<ApprovalRow | null> {
@@ -88,8 +91,12 @@ export class ApprovalService {
     return { won: true, approval: won };
   }
 
-  /** Edits every message that showed the request: its text, then who decided and when; no buttons. */
+  /**
+   * Edits every message that showed the request: its text, then who decided and when; no buttons.
+   * Reads the message refs afresh, since the tap may have raced the request's own bookkeeping.
+   */
   async showDecision(approval: ApprovalRow): Promise<void> {
-    await this.broadcaster.editAll(approval.messages, { text: `${approval.payload.text}\n\n${decisionLine(approval)}` });
+    const current = (await this.get(approval.id)) ?? approval;
+    await this.broadcaster.editAll(current.messages, { text: `${current.payload.text}\n\n${decisionLine(current)}` });
   }
 }
