@@ -63,6 +63,8 @@ export interface HarnessOptions {
   rateLimits?: RateLimits;
   approval?: 'required' | 'auto';
   verifyTimeout?: string;
+  /** Extra environment variables (e.g. TELEGRAM_WEBHOOK_URL). */
+  env?: Record<string, string>;
 }
 
 export class Harness {
@@ -75,6 +77,7 @@ export class Harness {
     readonly service: FakeService,
     readonly repo: ServiceRepo,
     readonly prefix: string,
+    private readonly extraEnv: Record<string, string>,
   ) {}
 
   static async create(options: HarnessOptions = {}): Promise<Harness> {
@@ -82,7 +85,7 @@ export class Harness {
     const telegram = await FakeTelegramApi.start({ rateLimits: options.rateLimits });
     const service = await FakeService.start();
     const repo = ServiceRepo.create(dir);
-    const h = new Harness(dir, telegram, service, repo, `aurea-test-${randomUUID()}`);
+    const h = new Harness(dir, telegram, service, repo, `aurea-test-${randomUUID()}`, options.env ?? {});
     writeFileSync(
       join(dir, 'aurea.config.yaml'),
       `founders:
@@ -119,6 +122,7 @@ ${options.yaml ?? ''}`,
       PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: process.env.AUREA_TEST_LOG ?? 'silent',
+      ...this.extraEnv,
     };
   }
 

@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'aurea-config-'));
+function file(name: string, yaml: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+}
+function configError(env: Record<string, string>, path?: string): ConfigError {
+  try {
+    loadConfig({ AUREA_DATA_DIR: dir, ...env }, path);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('runs on defaults with no config file at all', () => {
+    const config = loadConfig({ AUREA_DATA_DIR: dir });
+    expect(config.services).toEqual({});
+    expect(config.telegram.token).toBeUndefined();
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.http.port).toBe(3000);
+  });
+
+  it('reads services, founders and agents, resolving repo paths against the config file', () => {
+    const path = file(
+      'ok.yaml',
+      `founders: { telegram: [42] }
+services:
+  billing: { repo: ./billing, test: npm test, deploy: ./deploy.sh, health: "http://127.0.0.1:9/health", approval: auto }
+agents:
+  system-monitor: { every: 30s }
+`,
+    );
+    const config = loadConfig({ FOUNDER_TELEGRAM_IDS: '7, 42' }, path);
+    expect(config.telegram.founders).toEqual([42, 7]);
+    expect(config.services.billing).toMatchObject({ repo: join(dir, 'billing'), approval: 'auto', healthTimeout: 5000 });
+    expect(config.agents['system-monitor']).toMatchObject({ every: 30_000, enabled: true });
+  });
+
+  it.each([
+    ['services:\n  billing: { repo: ., health: not-a-url }\n', 'services.billing.health', /services\.billing\.health: expected an http\(s\) URL .*\(got "not-a-url"\)/],
+    ['agents:\n  system-monitor: { every: 5 minutes }\n', 'agents.system-monitor.every', /"5 minutes" is not a duration; write it like 500ms, 30s, 5m, 1h or 1d/],
+    ['services:\n  billing: { repo: ., approval: maybe }\n', 'services.billing.approval', /expected "required" or "auto"/],
+    ['services:\n  billing: { repo: ., deploi: x }\n', 'services.billing', /services\.billing: unknown key "deploi"/],
+    ['founders: { telegram: [abc] }\n', 'founders.telegram.0', /founders\.telegram\.0/],
+    ['services: [unclosed\n', '(yaml)', /line \d+/],
+  ])('names the key in an invalid file: %s', (yaml, key, message) => {
+    const err = configError({}, file(`bad-${key}.yaml`, yaml));
+    expect(err.key).toBe(key);
+    expect(err.message).toMatch(message);
+  });
+
+  it('names the variable in an invalid environment, without echoing secrets', () => {
+    expect(configError({ PORT: 'eighty' }).message).toMatch(/^Invalid environment: PORT: expected a port number/);
+    const token = configError({ TELEGRAM_BOT_TOKEN: 'sk-not-a-telegram-token' });
+    expect(token.key).toBe('TELEGRAM_BOT_TOKEN');
+    expect(token.message).not.toContain('sk-not-a-telegram-token');
+    expect(configError({ FOUNDER_TELEGRAM_IDS: '12,@ada' }).message).toMatch(/FOUNDER_TELEGRAM_IDS: "@ada" is not a Telegram user id/);
+    expect(configError({ AUREA_CONFIG: join(dir, 'missing.yaml') }).message).toMatch(/Config file not found/);
+  });
+
+  it('aurea start with an invalid aurea.config.yaml exits with one line naming the key, no stack trace', () => {
+    const path = file('start-bad.yaml', 'services:\n  billing:\n    repo: .\n    health: 12\n');
+    const run = spawnSync(process.execPath, ['src/cli/bin.js', 'start'], {
+      env: { PATH: process.env.PATH, AUREA_CONFIG: path, AUREA_DATA_DIR: join(dir, 'data') },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe(`aurea: Invalid ${path}: services.billing.health: expected an http(s) URL that answers 2xx when the service is healthy (got 12)`);
+    expect(run.stdout).toBe('');
+  });
+});

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDoctor } from '../src/cli/doctor.js';
+import { loadConfig } from '../src/config.js';
+import { selfHealth } from '../src/http/health.js';
+import { createHttpServer, listen } from '../src/http/server.js';
+import { createLogger } from '../src/log.js';
+import { createRedis } from '../src/redis.js';
+import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
+import { Harness } from './helpers/harness.js';
+
+describe('HTTP, webhook mode and doctor', () => {
+  let h: Harness;
+  afterEach(() => h?.close());
+
+  it('GET /health is 200 with JSON when the database and Redis answer; 503 naming what failed otherwise', async () => {
+    h = await Harness.create();
+    const app = await h.start();
+    const res = await fetch(`http://127.0.0.1:${app.httpPort}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', failed: [], checks: { database: { ok: true }, redis: { ok: true } } });
+
+    const deadRedis = createRedis('redis://127.0.0.1:1', 'app');
+    const server = createHttpServer({
+      log: createLogger('silent', []),
+      metrics: app.core.metrics,
+      routes: new Map(),
+      health: () => selfHealth(app.core.db, deadRedis),
+    });
+    const port = await listen(server, 0, '127.0.0.1');
+    try {
+      const bad = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(bad.status).toBe(503);
+      expect(await bad.json()).toMatchObject({ status: 'unavailable', failed: ['redis'], checks: { database: { ok: true }, redis: { ok: false } } });
+      expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
+    } finally {
+      server.close();
+      deadRedis.disconnect();
+    }
+  });
+
+  it('GET /metrics counts updates, commands, alerts, deploys and job runs in Prometheus text', async () => {
+    h = await Harness.create();
+    const app = await h.start();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/status'));
+    await h.telegram.nthMessage(FOUNDER.id, 1);
+    const scrape = () => fetch(`http://127.0.0.1:${app.httpPort}/metrics`);
+    expect((await scrape()).headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    // The command is counted once its handler returns, just after the reply went out.
+    const text = await h.until(async () => {
+      const t = await (await scrape()).text();
+      return /aurea_commands_total\{command="status"/.test(t) && t;
+    });
+    expect(text).toMatch(/^aurea_updates_handled_total\{platform="telegram",outcome="handled"\} 1$/m);
+    expect(text).toMatch(/^aurea_commands_total\{command="status",outcome="ok"\} 1$/m);
+    for (const name of ['aurea_alerts_sent_total', 'aurea_deploys_total', 'aurea_job_runs_total']) expect(text).toContain(`# TYPE ${name} counter`);
+  });
+
+  it('webhook mode: setWebhook with a secret token; POST /telegram/webhook refuses a wrong secret and serves a right one', async () => {
+    const secret = 'webhook_secret_0123456789';
+    h = await Harness.create({ env: { TELEGRAM_WEBHOOK_URL: 'https://aurea.example.com/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: secret } });
+    const app = await h.start();
+    const set = await h.telegram.waitFor((c) => c.method === 'setWebhook');
+    expect(set.payload).toMatchObject({ url: 'https://aurea.example.com/telegram/webhook', secret_token: secret });
+    expect(h.telegram.calls.some((c) => c.method === 'getUpdates')).toBe(false);
+
+    const url = `http://127.0.0.1:${app.httpPort}/telegram/webhook`;
+    const body = JSON.stringify({ ...textUpdate(FOUNDER, '/status'), update_id: 7001 });
+    const wrong = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' }, body });
+    expect(wrong.status).toBe(401);
+    expect(await h.query(`SELECT * FROM processed_updates`)).toEqual([]);
+
+    const right = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body });
+    expect(right.status).toBe(200);
+    expect(await h.telegram.nthMessage(FOUNDER.id, 1)).toMatch(/^AUREA status/);
+  });
+
+  it('aurea doctor reports what answers and fails when something required does not', async () => {
+    h = await Harness.create();
+    const lines: string[] = [];
+    expect(await runDoctor(h.config, (l) => lines.push(l))).toBe(0);
+    const out = lines.join('\n');
+    expect(out).toMatch(/✓ database +embedded PGlite in .*, pgvector available/);
+    expect(out).toMatch(/✓ redis +redis:\/\/127\.0\.0\.1:6379/);
+    expect(out).toMatch(/✓ telegram +@aurea_test_bot via http:\/\/127\.0\.0\.1:\d+, long polling/);
+    expect(out).toMatch(/✓ service billing +up \(\d+ ms\)/);
+
+    const broken = loadConfig({ ...h.env(), REDIS_URL: 'redis://127.0.0.1:1', FOUNDER_TELEGRAM_IDS: '' }, h.config.configFile!);
+    const bad: string[] = [];
+    expect(await runDoctor({ ...broken, telegram: { ...broken.telegram, founders: [] } }, (l) => bad.push(l))).toBe(1);
+    expect(bad.join('\n')).toMatch(/✗ redis +Cannot reach Redis at redis:\/\/127\.0\.0\.1:1/);
+    expect(bad.join('\n')).toMatch(/✗ founders +none/);
+  });
+});

@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../src/config.js';
+import { openDatabase, type Database } from '../src/db/database.js';
+import { migrate } from '../src/db/migrate.js';
+import { ROLES, startAurea } from '../src/main.js';
+
+describe('embedded Postgres (PGlite) storage', () => {
+  let config: Config;
+  let db: Database;
+  beforeAll(async () => {
+    config = loadConfig({ AUREA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aurea-db-')) });
+    db = await openDatabase(config);
+  });
+  afterAll(() => db?.close());
+
+  it('applies migrations once; running them again changes nothing', async () => {
+    const first = await migrate(db.pool);
+    expect(first.applied).toEqual(['0001_init.sql']);
+    const second = await migrate(db.pool);
+    expect(second.applied).toEqual([]);
+    const tables = (await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);
+    expect(tables).toEqual(
+      expect.arrayContaining(['audit_log', 'ai_agent_registry', 'ai_agent_executions', 'ai_system_alerts', 'approvals', 'processed_updates', 'checkpoints', 'checkpoint_writes', 'checkpoint_blobs']),
+    );
+  });
+
+  it('has pgvector', async () => {
+    const { rows } = await db.pool.query(`SELECT '[1,2,3]'::vector <=> '[1,2,3]'::vector AS d`);
+    expect(rows[0].d).toBe(0);
+  });
+
+  it('keeps audit_log append-only', async () => {
+    await db.pool.query(`INSERT INTO audit_log (actor, action) VALUES ('system:test', 'test.row')`);
+    await expect(db.pool.query(`UPDATE audit_log SET action = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses a second opener of the same data dir with a clear message', async () => {
+    await expect(openDatabase(config)).rejects.toMatchObject({
+      code: 'DATABASE_LOCKED',
+      message: expect.stringMatching(/in use by another AUREA process \(pid \d+\)\. Stop that process, or set DATABASE_URL/),
+    });
+  });
+
+  it('refuses to run the bot and the worker apart without DATABASE_URL', async () => {
+    await expect(startAurea(config, ROLES.worker)).rejects.toMatchObject({ code: 'EMBEDDED_DB_SPLIT' });
+    await expect(startAurea(config, ROLES.bot)).rejects.toMatchObject({ code: 'EMBEDDED_DB_SPLIT' });
+  });
+});
