@@ -6,7 +6,7 @@
 export const SECRET_ENV_PATTERN = /TOKEN|SECRET|PASSWORD|API_KEY|PRIVATE_KEY|^DATABASE_URL$|^REDIS_URL$/i;
 
 /** Telegram bot tokens ("123456:AA…") as they appear inside API URLs and error texts. */
-const TELEGRAM_TOKEN = /\b\d{5,12}:[A-Za-z0-9_-]{30,}\b/g;
+const TELEGRAM_TOKEN = /(?<!\d)\d{5,12}:[A-Za-z0-9_-]{30,}/g;
 
 /**
  * Replaces every known secret value, and anything shaped like a Telegram bot token, with `[redacted]`.
