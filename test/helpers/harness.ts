@@ -55,6 +55,8 @@ export class ServiceRepo {
   }
 }
 
+type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
+
 export interface HarnessOptions {
   /** Extra YAML appended to the generated aurea.config.yaml. */
   yaml?: string;
@@ -143,11 +145,11 @@ ${options.yaml ?? ''}`,
   }
 
   /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
-  async until<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+  async until<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, what = 'condition'): Promise<Truthy<T>> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
+      if (v) return v as Truthy<T>;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 50));
     }
