@@ -65,6 +65,8 @@ export interface HarnessOptions {
   rateLimits?: RateLimits;
   approval?: 'required' | 'auto';
   verifyTimeout?: string;
+  /** Founders' Telegram ids (default: the fixtures' FOUNDER). */
+  founders?: number[];
   /** Extra environment variables (e.g. TELEGRAM_WEBHOOK_URL). */
   env?: Record<string, string>;
 }
@@ -91,7 +93,7 @@ export class Harness {
     writeFileSync(
       join(dir, 'aurea.config.yaml'),
       `founders:
-  telegram: [${FOUNDER.id}]
+  telegram: [${(options.founders ?? [FOUNDER.id]).join(', ')}]
 services:
   billing:
     repo: ./billing

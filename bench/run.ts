@@ -1,0 +1,34 @@
+/**
+ * `npm run bench`: runs every benchmark in turn (real PGlite, real Redis, fake Telegram Bot API on
+ * 127.0.0.1), prints a table per benchmark and one JSON document at the end.
+ * `npm run bench -- burst startup` runs only the named ones.
+ */
+import { approvalLatency } from './approval-latency.js';
+import { burst } from './burst.js';
+import { startup } from './startup.js';
+import { statusLatency } from './status-latency.js';
+import { printResult, type BenchResult } from './stats.js';
+
+const BENCHES: Record<string, () => Promise<BenchResult>> = {
+  'status-latency': () => statusLatency(),
+  burst: () => burst(),
+  startup: () => startup(),
+  'approval-latency': () => approvalLatency(),
+};
+
+const wanted = process.argv.slice(2).filter((a) => a !== '--');
+const names = wanted.length ? wanted : Object.keys(BENCHES);
+const unknown = names.filter((n) => !BENCHES[n]);
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  process.exit(2);
+}
+
+const results: BenchResult[] = [];
+for (const name of names) {
+  const result = await BENCHES[name]!();
+  printResult(result);
+  results.push(result);
+}
+console.log('\n' + JSON.stringify({ machine: { node: process.version, cpus: (await import('node:os')).cpus().length }, results }, null, 2));
+process.exit(0);
