@@ -123,7 +123,8 @@ export interface Config {
   };
   slack: { founders: string[] };
   database: { url?: string; dataDir: string };
-  redis: { url: string; prefix: string };
+  /** `managed`: REDIS_URL was not set, so AUREA may start a local redis-server itself when none answers. */
+  redis: { url: string; prefix: string; managed: boolean };
   http: { port: number; host: string };
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
   /** Absolute path of the config file that was read, or null when none exists and defaults apply. */
@@ -216,7 +217,7 @@ export function loadConfig(env: Env, file?: string): Config {
     },
     slack: { founders: f.founders.slack },
     database: { url: e.DATABASE_URL, dataDir: resolve(e.AUREA_DATA_DIR) },
-    redis: { url: e.REDIS_URL, prefix: e.AUREA_REDIS_PREFIX },
+    redis: { url: e.REDIS_URL, prefix: e.AUREA_REDIS_PREFIX, managed: env.REDIS_URL === undefined },
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
     configFile,

@@ -28,6 +28,7 @@ import { createHttpServer, listen, type RouteHandler } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createRedis, ensureRedis } from './redis.js';
+import { startLocalRedis } from './redis-local.js';
 import { TaskTracker } from './runtime/tasks.js';
 
 /** Which halves run in this process: `start` = all; `bot` = http + bot; `worker` = worker only. */
@@ -93,7 +94,12 @@ export async function startAurea(config: Config, roles: Roles, options: { log?: 
       redis.disconnect();
       bullRedis.disconnect();
     });
-    await ensureRedis(redis, config.redis.url);
+    try {
+      await ensureRedis(redis, config.redis.url);
+    } catch (err) {
+      if (!config.redis.managed) throw err;
+      cleanups.push(await startLocalRedis(config.database.dataDir, redis, log));
+    }
     await ensureRedis(bullRedis, config.redis.url);
 
     const metrics = createMetrics();
