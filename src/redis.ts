@@ -1,15 +1,7 @@
 import { Redis } from 'ioredis';
 import { AureaError, describeError } from './errors.js';
+import { redactUrl } from './secrets.js';
 
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(unparsable url)';
-  }
-}
 
 /**
  * Opens a Redis connection.

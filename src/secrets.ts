@@ -26,3 +26,14 @@ export function scrub(text: string, secrets: readonly string[]): string {
 export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_PATTERN.test(k)));
 }
+
+/** A connection URL fit for messages and logs: its password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}

@@ -4,6 +4,7 @@ import { openDatabase } from '../db/database.js';
 import { describeError } from '../errors.js';
 import { checkHealth } from '../health/check.js';
 import { createRedis, ensureRedis } from '../redis.js';
+import { redactUrl } from '../secrets.js';
 
 type Level = 'ok' | 'warn' | 'fail';
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
@@ -39,7 +40,7 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
   const redis = createRedis(config.redis.url, 'app');
   try {
     await ensureRedis(redis, config.redis.url);
-    report('ok', 'redis', `${config.redis.url.replace(/\/\/[^@]*@/, '//***@')} (prefix ${config.redis.prefix})`);
+    report('ok', 'redis', `${redactUrl(config.redis.url)} (prefix ${config.redis.prefix})`);
   } catch (err) {
     report('fail', 'redis', describeError(err));
   } finally {

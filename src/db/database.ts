@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import { AureaError, describeError } from '../errors.js';
 import { acquireDataDirLock } from './lockfile.js';
+import { redactUrl } from '../secrets.js';
 
 /** The one database handle the process shares: a node-postgres Pool over either Postgres or PGlite. */
 export interface Database {
@@ -17,15 +18,6 @@ export interface Database {
   close(): Promise<void>;
 }
 
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://(unparsable url)';
-  }
-}
 
 /**
  * Opens the database named by the configuration.
