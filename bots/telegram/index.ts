@@ -6,7 +6,6 @@ import { clientOptions, configureApi } from './api.js';
 import { TelegramChannel } from './channel.js';
 import { approvalsFeature } from './features/approvals.js';
 import { commandsFeature } from './features/commands.js';
-import { foundersFeature } from './features/founders.js';
 import { onceFeature } from './features/once.js';
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -23,8 +22,8 @@ export interface TelegramBot {
 }
 
 /**
- * The Telegram adapter (grammY). Middleware order: handle each update_id once → founders only →
- * per-chat ordering → approval taps → commands.
+ * The Telegram adapter (grammY). Middleware order: handle each update_id once → per-chat ordering →
+ * button taps → text. Who is served is decided in src/inbound.ts, as for every channel.
  * @param core the shared services (config.telegram.token must be set)
  */
 export function createTelegramBot(core: Core): TelegramBot {
@@ -34,7 +33,6 @@ export function createTelegramBot(core: Core): TelegramBot {
   const channel = new TelegramChannel(bot.api, config.telegram.founders);
 
   bot.use(onceFeature(core));
-  bot.use(foundersFeature(core));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(approvalsFeature(core));
   bot.use(commandsFeature(core, channel));

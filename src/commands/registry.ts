@@ -18,6 +18,8 @@ export interface CommandContext {
  */
 export interface CommandSpec<A = unknown> {
   name: string;
+  /** Other names that run it (`/s` for `/status`); not listed in menus. */
+  aliases?: string[];
   description: string;
   /** Argument synopsis for help and errors: `<service>`. */
   usage?: string;
@@ -37,6 +39,7 @@ export function parseCommandText(text: string): { name: string; args: string[] }
 
 export class CommandRegistry {
   private readonly commands = new Map<string, CommandSpec<any>>();
+  private readonly aliases = new Map<string, string>();
 
   constructor(
     private readonly metrics: Metrics,
@@ -45,7 +48,12 @@ export class CommandRegistry {
 
   add<A>(spec: CommandSpec<A>): this {
     this.commands.set(spec.name, spec);
+    for (const alias of spec.aliases ?? []) this.aliases.set(alias, spec.name);
     return this;
+  }
+
+  has(name: string): boolean {
+    return this.commands.has(name) || this.aliases.has(name);
   }
 
   list(): CommandSpec<unknown>[] {
@@ -65,7 +73,7 @@ export class CommandRegistry {
    * go to the log only).
    */
   async dispatch(ctx: CommandContext, name: string, args: string[]): Promise<void> {
-    const spec = this.commands.get(name);
+    const spec = this.commands.get(this.aliases.get(name) ?? name);
     if (!spec) {
       this.metrics.commands.inc({ command: 'unknown', outcome: 'unknown' });
       await ctx.reply({ text: `I don't know /${name}. Send /help to see what I can do.` });

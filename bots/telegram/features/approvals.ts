@@ -1,14 +1,13 @@
 import { Composer } from 'grammy';
-import { handleApprovalTap } from '../../../src/approvals/tap.js';
 import type { Core } from '../../../src/core.js';
+import { handleTap } from '../../../src/inbound.js';
 import { telegramActor } from '../actor.js';
 
-/** Approve/Reject taps: decided by the shared approval path, answered with answerCallbackQuery. */
-export function approvalsFeature(core: Pick<Core, 'approvals' | 'tasks' | 'resumers'>) {
+/** Button taps (callback queries) go to the shared inbound path; the answer is shown with answerCallbackQuery. */
+export function approvalsFeature(core: Core) {
   const composer = new Composer();
   composer.on('callback_query:data', async (ctx) => {
-    const answer = await handleApprovalTap(core, ctx.callbackQuery.data, telegramActor(ctx.from));
-    await ctx.answerCallbackQuery({ text: answer });
+    await ctx.answerCallbackQuery({ text: await handleTap(core, telegramActor(ctx.from), ctx.callbackQuery.data) });
   });
   composer.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   return composer;
