@@ -33,21 +33,21 @@ describe('deploy behind an approval', () => {
     await setup();
     const { started, approval } = await requestDeploy(h);
     expect(started.text).toMatch(/Deploy of billing started: running its tests first/);
-    expect(approval.text).toMatch(/^Deploy billing\?\nRequested by Ada Founder on telegram\.\nTests: passed in [\d.]+s\n {2}12 tests passed/);
+    expect(approval.text).toMatch(/^Deploy billing\?\nRequested by Ada Founder on telegram\.\nTests: passed in [\d.]+s\n {2}12 tests passed\n\n⏳ Waiting for a founder to decide$/);
     expect(approval.buttons.map((b) => b.text)).toEqual(['✅ Approve', '❌ Reject']);
     expect(h.repo.deploys).toEqual([]);
 
     const tapId = tap(h, FOUNDER, approval, /Approve/);
     const answer = await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery');
     expect(answer.payload.text).toBe('Approved. Working on it…');
-    const done = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.payload.text), 20_000);
-    expect(done.payload.text).toMatch(/✅ billing deployed \(deploy passed in [\d.]+s\), healthy \(HTTP 200\)\./);
+    const done = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.text!), 20_000);
+    expect(done.text).toMatch(/✅ billing deployed \(deploy passed in [\d.]+s\), healthy \(HTTP 200\)\./);
     expect(h.repo.deploys).toHaveLength(1);
     expect(h.repo.rollbacks).toHaveLength(0);
 
     await h.until(() => editsOf(h, approval.message_id).length > 0, 5_000, 'edit');
     const [edit] = editsOf(h, approval.message_id);
-    expect(edit!.payload.text).toMatch(/^Deploy billing\?[\s\S]*\n\n✅ Approved by Ada Founder on telegram at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(edit!.text).toMatch(/^Deploy billing\?[\s\S]*\n\n✅ Approved by Ada Founder on telegram at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     expect(edit!.payload.reply_markup.inline_keyboard).toEqual([]);
 
     const approvals = await h.query(`SELECT status, decided_by, decided_via FROM approvals`);
@@ -68,7 +68,7 @@ describe('deploy behind an approval', () => {
     expect(answer.payload.text).toBe('Rejected. Nothing will change.');
     await h.until(() => h.query(`SELECT 1 FROM audit_log WHERE action = 'deploy.rejected'`).then((r) => r.length > 0), 10_000, 'deploy.rejected');
     await h.until(() => editsOf(h, approval.message_id).length > 0, 5_000, 'edit');
-    expect(editsOf(h, approval.message_id)[0]!.payload.text).toMatch(/❌ Rejected by Ada Founder on telegram at/);
+    expect(editsOf(h, approval.message_id)[0]!.text).toMatch(/❌ Rejected by Ada Founder on telegram at/);
     expect(h.repo.deploys).toEqual([]);
     expect((await h.query(`SELECT status FROM approvals`))[0]!.status).toBe('rejected');
   });
@@ -77,8 +77,8 @@ describe('deploy behind an approval', () => {
     await setup();
     h.repo.failTests(true);
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
-    const msg = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /stopped: tests/.test(c.payload.text), 20_000);
-    expect(msg.payload.text).toMatch(/❌ Deploy of billing stopped: tests failed with exit 1 after [\d.]+s\. Nothing was deployed\.\n {2}FAIL billing\.spec/);
+    const msg = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /stopped: tests/.test(c.text!), 20_000);
+    expect(msg.text).toMatch(/❌ Deploy of billing stopped: tests failed with exit 1 after [\d.]+s\. Nothing was deployed\.\n {2}FAIL billing\.spec/);
     expect(await h.query(`SELECT * FROM approvals`)).toEqual([]);
     expect(h.repo.deploys).toEqual([]);
   });
@@ -88,8 +88,8 @@ describe('deploy behind an approval', () => {
     const { approval } = await requestDeploy(h);
     h.service.healthy = false; // the new version never becomes healthy
     tap(h, FOUNDER, approval, /Approve/);
-    const alert = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /Rolled back/.test(c.payload.text), 20_000);
-    expect(alert.payload.text).toMatch(/^🔴 Deploy of billing failed \(health check failed: HTTP 503\)\. Rolled back: rollback passed in [\d.]+s\.$/);
+    const alert = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /Rolled back/.test(c.text!), 20_000);
+    expect(alert.text).toMatch(/^🔴 Deploy of billing failed \(health check failed: HTTP 503\)\. Rolled back: rollback passed in [\d.]+s\.$/);
     expect(h.repo.deploys).toHaveLength(1);
     expect(h.repo.rollbacks).toHaveLength(1);
     const alerts = await h.until(() => h.query(`SELECT severity, source, delivered_at FROM ai_system_alerts WHERE delivered_at IS NOT NULL`).then((r) => r.length && r), 5_000, 'delivered alert');
@@ -107,7 +107,7 @@ describe('deploy behind an approval', () => {
     await h.stop();
     await h.start();
     tap(h, FOUNDER, approval, /Approve/);
-    await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.payload.text), 20_000);
+    await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.text!), 20_000);
     expect(h.repo.deploys).toHaveLength(1);
     // The approval node re-ran on resume but did not ask again.
     expect(h.telegram.callsOf('sendMessage', FOUNDER.id).filter((c) => c.payload.reply_markup?.inline_keyboard?.length)).toHaveLength(1);
@@ -118,9 +118,9 @@ describe('deploy behind an approval', () => {
     const { approval } = await requestDeploy(h);
     tap(h, FOUNDER, approval, /Approve/);
     tap(h, FOUNDER, approval, /Approve/);
-    await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.payload.text), 20_000);
+    await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.text!), 20_000);
     await h.until(() => h.telegram.callsOf('answerCallbackQuery').length === 2, 5_000, 'two answers');
-    const answers = h.telegram.callsOf('answerCallbackQuery').map((c) => c.payload.text).sort();
+    const answers = h.telegram.callsOf('answerCallbackQuery').map((c) => c.text!).sort();
     expect(answers[0]).toMatch(/^Already decided: ✅ Approved by Ada Founder on telegram/);
     expect(answers[1]).toBe('Approved. Working on it…');
     await new Promise((r) => setTimeout(r, 1_000));
@@ -135,7 +135,7 @@ describe('deploy behind an approval', () => {
     const actor = { platform: 'telegram' as const, id: String(FOUNDER.id), name: 'Ada Founder' };
     const answers = await Promise.all([handleApprovalTap(core, data, actor), handleApprovalTap(core, data, actor), handleApprovalTap(core, data, actor)]);
     expect(answers.filter((a) => a === 'Approved. Working on it…')).toHaveLength(1);
-    await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.payload.text), 20_000);
+    await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.text!), 20_000);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(h.repo.deploys).toHaveLength(1);
     expect(await h.query(`SELECT 1 FROM audit_log WHERE action = 'approval.approved'`)).toHaveLength(1);

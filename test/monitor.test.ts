@@ -29,8 +29,8 @@ describe('system-monitor on a BullMQ job scheduler', () => {
 
   it('down → one alert; still down over several runs → no more; back up → one recovery with the downtime', async () => {
     h.service.healthy = false;
-    const down = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /DOWN/.test(c.payload.text), 20_000);
-    expect(down.payload.text).toBe('🔴 billing is DOWN: HTTP 503');
+    const down = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /DOWN/.test(c.text!), 20_000);
+    expect(down.text).toBe('🔴 billing is DOWN: HTTP 503');
     await waitRuns(4);
     expect(founderTexts().filter((t) => /DOWN/.test(t))).toHaveLength(1);
     const open = await h.query(`SELECT severity, dedupe_key, delivered_at, resolved_at FROM ai_system_alerts`);
@@ -39,8 +39,8 @@ describe('system-monitor on a BullMQ job scheduler', () => {
     expect(open[0]!.delivered_at).toBeInstanceOf(Date);
 
     h.service.healthy = true;
-    const up = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /back UP/.test(c.payload.text), 20_000);
-    expect(up.payload.text).toMatch(/^🟢 billing is back UP after (\d+s|\d+m \d+s|\d+m) of downtime\.$/);
+    const up = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /back UP/.test(c.text!), 20_000);
+    expect(up.text).toMatch(/^🟢 billing is back UP after (\d+s|\d+m \d+s|\d+m) of downtime\.$/);
     await waitRuns(3);
     expect(founderTexts()).toHaveLength(2);
     const alerts = await h.query(`SELECT severity, resolved_at FROM ai_system_alerts ORDER BY id`);

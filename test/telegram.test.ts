@@ -78,7 +78,7 @@ describe('Telegram: founders talk to AUREA', () => {
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/help'));
     const text = await h.telegram.nthMessage(FOUNDER.id, before + 1);
     expect(text).toMatch(/^Commands/);
-    const attempts = h.telegram.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && c.payload.text === text);
+    const attempts = h.telegram.calls.slice(firstCall).filter((c) => c.method === 'sendMessage' && c.text! === text);
     expect(attempts.map((c) => c.response.ok)).toEqual([false, true]);
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(950);
   });

@@ -1,23 +1,10 @@
 import { GrammyError, type Api } from 'grammy';
-import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Channel, MessageRef, OutboundMessage } from '../../src/channels/port.js';
-
-/** Bot API sendMessage: text is 1-4096 characters after entity parsing. */
-const MAX_TEXT = 4096;
-
-function fit(text: string): string {
-  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT - 1)}…`;
-}
-
-function keyboard(message: OutboundMessage): InlineKeyboardMarkup {
-  return {
-    inline_keyboard: (message.buttons ?? []).map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))),
-  };
-}
+import { renderTelegram } from './render.js';
 
 /**
- * The Channel port on Telegram: plain text (no parse_mode, so nothing needs escaping) with an
- * inline keyboard. Founders' private chats have chat_id = user id.
+ * The Channel port on Telegram: HTML text (title bold, status italic) with an inline keyboard.
+ * Founders' private chats have chat_id = user id.
  */
 export class TelegramChannel implements Channel {
   readonly name = 'telegram' as const;
@@ -32,19 +19,23 @@ export class TelegramChannel implements Channel {
   }
 
   async send(chatId: string, message: OutboundMessage): Promise<MessageRef> {
-    const sent = await this.api.sendMessage(chatId, fit(message.text), {
+    const { text, reply_markup } = renderTelegram(message);
+    const sent = await this.api.sendMessage(chatId, text, {
+      parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
-      ...(message.buttons?.length ? { reply_markup: keyboard(message) } : {}),
+      ...(reply_markup.inline_keyboard.length ? { reply_markup } : {}),
     });
     return { channel: 'telegram', chatId: String(sent.chat.id), messageId: String(sent.message_id) };
   }
 
-  /** Edits text and keyboard; an empty keyboard removes the buttons. "message is not modified" is not an error. */
+  /** Edits text and keyboard; no buttons removes them. "message is not modified" is not an error. */
   async edit(ref: MessageRef, message: OutboundMessage): Promise<void> {
+    const { text, reply_markup } = renderTelegram(message);
     try {
-      await this.api.editMessageText(ref.chatId, Number(ref.messageId), fit(message.text), {
+      await this.api.editMessageText(ref.chatId, Number(ref.messageId), text, {
+        parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
-        reply_markup: keyboard(message),
+        reply_markup,
       });
     } catch (err) {
       if (err instanceof GrammyError && /message is not modified/.test(err.description)) return;

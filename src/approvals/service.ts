@@ -11,7 +11,7 @@ export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 export interface ApprovalRow {
   id: string;
   kind: string;
-  payload: { text: string } & Record<string, unknown>;
+  payload: { title: string; text: string } & Record<string, unknown>;
   status: ApprovalStatus;
   requested_by: string;
   created_at: Date;
@@ -45,13 +45,13 @@ export class ApprovalService {
   /**
    * Creates the approval for a paused graph thread and shows it, once: calling it again for the same
    * thread (a node re-run on resume) returns the existing approval and sends nothing.
-   * @param text what the founder reads above the buttons
+   * @param title the question ("Deploy billing?"); `text` the facts the founder decides on
    */
-  async request(input: { kind: string; threadId: string; requestedBy: Actor; text: string; payload?: Record<string, unknown> }): Promise<ApprovalRow> {
+  async request(input: { kind: string; threadId: string; requestedBy: Actor; title: string; text: string; payload?: Record<string, unknown> }): Promise<ApprovalRow> {
     const inserted = await this.db.query<ApprovalRow>(
       `INSERT INTO approvals (kind, payload, requested_by, thread_id) VALUES ($1, $2, $3, $4)
        ON CONFLICT (thread_id) DO NOTHING RETURNING *`,
-      [input.kind, JSON.stringify({ ...input.payload, text: input.text }), actorKey(input.requestedBy), input.threadId],
+      [input.kind, JSON.stringify({ ...input.payload, title: input.title, text: input.text }), actorKey(input.requestedBy), input.threadId],
     );
     const created = inserted.rows[0];
     if (!created) {
@@ -59,7 +59,12 @@ export class ApprovalService {
       return existing.rows[0]!;
     }
     await audit(this.db, input.requestedBy, 'approval.requested', `approval:${created.id}`, { kind: input.kind, thread: input.threadId });
-    const { refs } = await this.broadcaster.broadcast({ text: input.text, buttons: approvalButtons(created.id) });
+    const { refs } = await this.broadcaster.broadcast({
+      title: input.title,
+      text: input.text,
+      status: '⏳ Waiting for a founder to decide',
+      buttons: approvalButtons(created.id),
+    });
     if (refs.length === 0) this.log.warn({ approval: created.id }, 'approval requested but no founder chat received it');
     const stored = await this.db.query<ApprovalRow>('UPDATE approvals SET messages = $2 WHERE id = $1 RETURNING *', [created.id, JSON.stringify(refs)]);
     const row = stored.rows[0]!;
@@ -97,6 +102,6 @@ export class ApprovalService {
    */
   async showDecision(approval: ApprovalRow): Promise<void> {
     const current = (await this.get(approval.id)) ?? approval;
-    await this.broadcaster.editAll(current.messages, { text: `${current.payload.text}\n\n${decisionLine(current)}` });
+    await this.broadcaster.editAll(current.messages, { title: current.payload.title, text: current.payload.text, status: decisionLine(current) });
   }
 }

@@ -10,9 +10,15 @@ export interface Button {
   data: string;
 }
 
-/** A platform-neutral message: plain text (no markup) and optional rows of buttons. */
+/**
+ * A platform-neutral message. All parts are plain text (adapters escape them for their markup):
+ * an optional bold title, the body, an optional status line (the part an edit usually changes,
+ * shown de-emphasised under the body), and optional rows of buttons.
+ */
 export interface OutboundMessage {
+  title?: string;
   text: string;
+  status?: string;
   buttons?: Button[][];
 }
 

@@ -17,6 +17,8 @@ export interface RecordedCall {
   payload: Record<string, any>;
   /** performance.now() when the request arrived. */
   at: number;
+  /** For sendMessage/editMessageText: the text as the founder sees it (HTML parsed away, as Telegram does). */
+  text?: string;
   /** What the fake answered (result or error). */
   response: { ok: boolean; result?: unknown; error_code?: number };
 }
@@ -55,6 +57,23 @@ class Bucket {
 }
 
 const RATE_LIMITED_METHODS = new Set(['sendMessage', 'editMessageText', 'sendVoice', 'sendPhoto', 'sendDocument']);
+
+/**
+ * The visible text of a message sent with parse_mode HTML: tags removed and the four entities the
+ * Bot API accepts (&lt; &gt; &amp; &quot;) decoded. Throws on a tag Telegram does not support,
+ * like the real API's "Bad Request: can't parse entities".
+ */
+export function visibleText(text: string, parseMode?: string): string {
+  if (parseMode !== 'HTML') return text;
+  const tags = text.match(/<\/?([a-z-]+)[^>]*>/g) ?? [];
+  for (const tag of tags) {
+    const name = /<\/?([a-z-]+)/.exec(tag)![1]!;
+    if (!['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'a', 'code', 'pre', 'tg-spoiler', 'blockquote', 'span'].includes(name)) {
+      throw new Error(`Bad Request: can't parse entities: unsupported start tag "${name}"`);
+    }
+  }
+  return text.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
 
 export const BOT_USER = { id: 7_000_001, is_bot: true, first_name: 'AUREA', username: 'aurea_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
 
@@ -124,7 +143,7 @@ export class FakeTelegramApi {
   /** Messages accepted for a chat, in order. */
   messagesTo(chatId: number | string): Array<{ text: string; buttons: Array<{ text: string; callback_data: string }>; message_id: number }> {
     return this.callsOf('sendMessage', chatId).map((c) => ({
-      text: c.payload.text,
+      text: c.text!,
       buttons: (c.payload.reply_markup?.inline_keyboard ?? []).flat(),
       message_id: (c.response.result as { message_id: number }).message_id,
     }));
@@ -184,8 +203,17 @@ export class FakeTelegramApi {
       return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
     }
 
+    let text: string | undefined;
+    if (typeof payload.text === 'string') {
+      try {
+        text = visibleText(payload.text, payload.parse_mode);
+      } catch (err) {
+        this.calls.push({ method, payload, at, response: { ok: false, error_code: 400 } });
+        return send(400, { ok: false, error_code: 400, description: (err as Error).message });
+      }
+    }
     const record = (response: RecordedCall['response']) => {
-      this.calls.push({ method, payload, at, response });
+      this.calls.push({ method, payload, at, response, text });
       for (const l of [...this.listeners]) l();
     };
     const fail = (error_code: number, description: string, parameters?: Record<string, unknown>) => {
@@ -220,14 +248,14 @@ export class FakeTelegramApi {
       case 'getUpdates':
         return this.getUpdates(payload, res, ok);
       case 'sendMessage': {
-        if (!payload.chat_id || typeof payload.text !== 'string' || payload.text.length === 0) return fail(400, 'Bad Request: message text is empty');
-        if (payload.text.length > 4096) return fail(400, 'Bad Request: message is too long');
+        if (!payload.chat_id || !text) return fail(400, 'Bad Request: message text is empty');
+        if (text.length > 4096) return fail(400, 'Bad Request: message is too long');
         return ok({
           message_id: this.nextMessageId++,
           from: BOT_USER,
           chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
           date: Math.floor(Date.now() / 1000),
-          text: payload.text,
+          text,
           ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}),
         });
       }
@@ -238,7 +266,7 @@ export class FakeTelegramApi {
           chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
           date: Math.floor(Date.now() / 1000),
           edit_date: Math.floor(Date.now() / 1000),
-          text: payload.text,
+          text,
           ...(payload.reply_markup?.inline_keyboard?.length ? { reply_markup: payload.reply_markup } : {}),
         });
       case 'answerCallbackQuery':

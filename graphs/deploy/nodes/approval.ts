@@ -22,8 +22,8 @@ export function approvalNode(deps: DeployDeps) {
       threadId,
       requestedBy: state.requestedBy,
       payload: { service: state.service },
+      title: `Deploy ${state.service}?`,
       text:
-        `Deploy ${state.service}?\n` +
         `Requested by ${state.requestedBy.name} on ${state.requestedBy.platform}.\n` +
         `Tests: ${describeStep(tests)}${tailBlock(tests, 5)}`,
     });
