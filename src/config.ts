@@ -44,6 +44,22 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,256}$/, { error: 'expected 1-256 characters from A-Z, a-z, 0-9, _ and -' })
     .optional(),
   FOUNDER_TELEGRAM_IDS: idList('Telegram'),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'expected a bot token starting with xoxb-' }).optional(),
+  SLACK_SIGNING_SECRET: z.string().regex(/^[a-z0-9]{16,64}$/, { error: "expected the app's Signing Secret (Basic Information page)" }).optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, { error: 'expected an app-level token starting with xapp- (connections:write)' }).optional(),
+  SLACK_API_URL: z.url({ error: 'expected the Web API root, like https://slack.com/api/' }).default('https://slack.com/api/'),
+  FOUNDER_SLACK_IDS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const ids = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = ids.find((id) => !/^[UW][A-Z0-9]+$/.test(id));
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not a Slack user id (like U012AB3CD)` });
+        return z.NEVER;
+      }
+      return ids;
+    }),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// URL' })
@@ -121,7 +137,18 @@ export interface Config {
     /** Founders' Telegram user ids (file ∪ FOUNDER_TELEGRAM_IDS). */
     founders: number[];
   };
-  slack: { founders: string[] };
+  slack: {
+    /** Bot token (xoxb-); undefined = no Slack channel. Secret. */
+    botToken?: string;
+    /** Verifies HTTP requests on POST /slack/events. Secret. */
+    signingSecret?: string;
+    /** App-level token (xapp-): set = Socket Mode instead of HTTP. Secret. */
+    appToken?: string;
+    /** Web API root, ending in /. */
+    apiUrl: string;
+    /** Founders' Slack user ids (file ∪ FOUNDER_SLACK_IDS). */
+    founders: string[];
+  };
   database: { url?: string; dataDir: string };
   /** `managed`: REDIS_URL was not set, so AUREA may start a local redis-server itself when none answers. */
   redis: { url: string; prefix: string; managed: boolean };
@@ -203,6 +230,9 @@ export function loadConfig(env: Env, file?: string): Config {
   if (e.TELEGRAM_WEBHOOK_SECRET && !e.TELEGRAM_WEBHOOK_URL) {
     throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'Invalid environment: TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not; set both for webhook mode, or neither for long polling');
   }
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('SLACK_SIGNING_SECRET', 'Invalid environment: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode, POST /slack/events) nor SLACK_APP_TOKEN (Socket Mode) is');
+  }
   const base = configFile ? dirname(configFile) : process.cwd();
   const services = Object.fromEntries(
     Object.entries(f.services).map(([name, s]) => [name, { ...s, repo: resolve(base, s.repo) }]),
@@ -215,7 +245,13 @@ export function loadConfig(env: Env, file?: string): Config {
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       founders: [...new Set([...f.founders.telegram, ...e.FOUNDER_TELEGRAM_IDS])],
     },
-    slack: { founders: f.founders.slack },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      founders: [...new Set([...f.founders.slack, ...e.FOUNDER_SLACK_IDS])],
+    },
     database: { url: e.DATABASE_URL, dataDir: resolve(e.AUREA_DATA_DIR) },
     redis: { url: e.REDIS_URL, prefix: e.AUREA_REDIS_PREFIX, managed: env.REDIS_URL === undefined },
     http: { port: e.PORT, host: e.HOST },
@@ -228,7 +264,7 @@ export function loadConfig(env: Env, file?: string): Config {
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
     },
-    secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

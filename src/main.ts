@@ -8,6 +8,9 @@ import type { Queue, Worker } from 'bullmq';
 import { createApi } from '../bots/telegram/api.js';
 import { TelegramChannel } from '../bots/telegram/channel.js';
 import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
+import { webApi } from '@slack/bolt';
+import { SlackChannel } from '../bots/slack/channel.js';
+import { createSlackApp, type SlackAdapter } from '../bots/slack/index.js';
 import { createDeployWorkflow } from '../graphs/deploy/workflow.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { syncSchedules } from '../jobs/schedules.js';
@@ -56,9 +59,9 @@ export interface RunningAurea {
 const DRAIN_MS = 10_000;
 
 const NO_CHANNEL_HINT =
-  'No chat channel is configured, so alerts and approvals have nowhere to go. To talk to AUREA on Telegram: ' +
-  'create a bot with @BotFather, put its token in TELEGRAM_BOT_TOKEN and your user id in FOUNDER_TELEGRAM_IDS ' +
-  '(see README "Telegram"), then restart. The HTTP server and the monitor keep running meanwhile.';
+  'No chat channel is configured, so alerts and approvals have nowhere to go. Talk to AUREA in this terminal with ' +
+  '`npx aurea chat`, or add Telegram (TELEGRAM_BOT_TOKEN + FOUNDER_TELEGRAM_IDS) or Slack (SLACK_BOT_TOKEN + ' +
+  'SLACK_SIGNING_SECRET + FOUNDER_SLACK_IDS); README "Telegram" and "Slack" say how. The HTTP server and the monitor keep running meanwhile.';
 
 /**
  * Starts AUREA.
@@ -68,7 +71,7 @@ const NO_CHANNEL_HINT =
  * @throws AureaError EMBEDDED_DB_SPLIT when bot and worker run apart without DATABASE_URL, and the
  *   errors of openDatabase, migrate and ensureRedis (each says what to do)
  */
-export async function startAurea(config: Config, roles: Roles, options: { log?: Logger } = {}): Promise<RunningAurea> {
+export async function startAurea(config: Config, roles: Roles, options: { log?: Logger; quietNoChannel?: boolean } = {}): Promise<RunningAurea> {
   const log = options.log ?? createLogger(config.logLevel, config.secrets);
   if (!config.database.url && !(roles.bot && roles.worker)) {
     throw new AureaError(
@@ -142,7 +145,20 @@ export async function startAurea(config: Config, roles: Roles, options: { log?: 
       if (config.telegram.founders.length === 0) {
         log.warn('TELEGRAM_BOT_TOKEN is set but no founder is: set FOUNDER_TELEGRAM_IDS or founders.telegram, or nobody can use the bot');
       }
-    } else if (roles.bot || roles.worker) {
+    }
+    let slack: SlackAdapter | undefined;
+    if (config.slack.botToken) {
+      if (roles.bot) {
+        slack = createSlackApp(core);
+        broadcaster.add(slack.channel);
+      } else {
+        broadcaster.add(new SlackChannel(new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }), config.slack.founders));
+      }
+      if (config.slack.founders.length === 0) {
+        log.warn('SLACK_BOT_TOKEN is set but no founder is: set FOUNDER_SLACK_IDS or founders.slack, or nobody can use the Slack app');
+      }
+    }
+    if (!config.telegram.token && !config.slack.botToken && (roles.bot || roles.worker) && !options.quietNoChannel) {
       log.warn(NO_CHANNEL_HINT);
     }
 
@@ -158,6 +174,7 @@ export async function startAurea(config: Config, roles: Roles, options: { log?: 
     if (roles.http) {
       const routes = new Map<string, RouteHandler>();
       if (telegram?.webhook) routes.set('POST /telegram/webhook', telegram.webhook);
+      if (slack?.requestListener) routes.set('POST /slack/events', slack.requestListener);
       const server: Server = createHttpServer({ log, metrics, routes, health: () => selfHealth(db, redis) });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(
@@ -174,6 +191,11 @@ export async function startAurea(config: Config, roles: Roles, options: { log?: 
       await telegram.start();
       const bot = telegram;
       cleanups.push(() => bot.stop());
+    }
+    if (slack) {
+      await slack.start();
+      const app = slack;
+      cleanups.push(() => app.stop());
     }
 
     let stopped: Promise<void> | undefined;

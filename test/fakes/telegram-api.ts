@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CallRecorder } from './recorder.js';
 
 export interface RecordedCall {
   method: string;
@@ -21,6 +22,8 @@ export interface RecordedCall {
   text?: string;
   /** What the fake answered (result or error). */
   response: { ok: boolean; result?: unknown; error_code?: number };
+  /** Whether the call was accepted (response.ok). */
+  ok: boolean;
 }
 
 export interface RateLimits {
@@ -77,8 +80,7 @@ export function visibleText(text: string, parseMode?: string): string {
 
 export const BOT_USER = { id: 7_000_001, is_bot: true, first_name: 'AUREA', username: 'aurea_test_bot', can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
 
-export class FakeTelegramApi {
-  readonly calls: RecordedCall[] = [];
+export class FakeTelegramApi extends CallRecorder<RecordedCall> {
   /** update_id → performance.now() when getUpdates handed it out. */
   readonly handedOut = new Map<number, number>();
   rateLimited429 = 0;
@@ -86,14 +88,15 @@ export class FakeTelegramApi {
   private nextUpdateId = 500_000;
   private nextMessageId = 1;
   private waitingPolls = new Set<() => void>();
-  private listeners = new Set<() => void>();
   private failures: Array<{ method: string; times: number; error: { error_code: number; description: string; parameters?: Record<string, unknown> } }> = [];
   private limits?: { global: Bucket; perChat: Map<string, Bucket>; config: RateLimits };
 
   private constructor(
     private readonly server: Server,
     readonly token: string,
-  ) {}
+  ) {
+    super();
+  }
 
   static async start(options: { token?: string; rateLimits?: RateLimits } = {}): Promise<FakeTelegramApi> {
     const token = options.token ?? '123456789:AAFakeTokenForTestsOnly_abcdefghijklmn';
@@ -149,26 +152,6 @@ export class FakeTelegramApi {
     }));
   }
 
-  /** Resolves with the first recorded call (past or future) matching `predicate`. */
-  waitFor(predicate: (c: RecordedCall) => boolean, timeoutMs = 15_000, what = 'matching call'): Promise<RecordedCall> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const hit = this.calls.find((c) => c.response.ok && predicate(c));
-        if (hit) {
-          this.listeners.delete(check);
-          clearTimeout(timer);
-          resolve(hit);
-        }
-      };
-      const timer = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`fake Telegram: no ${what} within ${timeoutMs}ms; calls: ${this.calls.map((c) => c.method).join(', ')}`));
-      }, timeoutMs);
-      this.listeners.add(check);
-      check();
-    });
-  }
-
   /** Waits for the n-th sendMessage to `chatId` (1-based) and returns its text. */
   async nthMessage(chatId: number | string, n: number, timeoutMs?: number): Promise<string> {
     await this.waitFor(() => this.messagesTo(chatId).length >= n, timeoutMs, `message #${n} to ${chatId}`);
@@ -208,14 +191,11 @@ export class FakeTelegramApi {
       try {
         text = visibleText(payload.text, payload.parse_mode);
       } catch (err) {
-        this.calls.push({ method, payload, at, response: { ok: false, error_code: 400 } });
+        this.record({ method, payload, at, response: { ok: false, error_code: 400 }, ok: false });
         return send(400, { ok: false, error_code: 400, description: (err as Error).message });
       }
     }
-    const record = (response: RecordedCall['response']) => {
-      this.calls.push({ method, payload, at, response, text });
-      for (const l of [...this.listeners]) l();
-    };
+    const record = (response: RecordedCall['response']) => this.record({ method, payload, at, response, text, ok: response.ok });
     const fail = (error_code: number, description: string, parameters?: Record<string, unknown>) => {
       record({ ok: false, error_code });
       send(error_code, { ok: false, error_code, description, ...(parameters ? { parameters } : {}) });

@@ -13,10 +13,13 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { ROLES, startAurea, type RunningAurea } from '../../src/main.js';
 import { FakeService } from '../fakes/health-service.js';
+import { FakeSlackApi } from '../fakes/slack-api.js';
 import { FakeTelegramApi, type RateLimits } from '../fakes/telegram-api.js';
+import { SLACK_FOUNDER } from '../fixtures/slack-requests.js';
 import { FOUNDER } from '../fixtures/telegram-updates.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const SLACK_SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 
 /** A git repo with scripts that leave evidence: deploys.log and rollbacks.log, one line per run. */
 export class ServiceRepo {
@@ -67,6 +70,8 @@ export interface HarnessOptions {
   verifyTimeout?: string;
   /** Founders' Telegram ids (default: the fixtures' FOUNDER). */
   founders?: number[];
+  /** Also run the Slack app (HTTP mode) against a fake Slack Web API. */
+  slack?: boolean;
   /** Extra environment variables (e.g. TELEGRAM_WEBHOOK_URL). */
   env?: Record<string, string>;
 }
@@ -82,6 +87,7 @@ export class Harness {
     readonly repo: ServiceRepo,
     readonly prefix: string,
     private readonly extraEnv: Record<string, string>,
+    readonly slack?: FakeSlackApi,
   ) {}
 
   static async create(options: HarnessOptions = {}): Promise<Harness> {
@@ -89,7 +95,11 @@ export class Harness {
     const telegram = await FakeTelegramApi.start({ rateLimits: options.rateLimits });
     const service = await FakeService.start();
     const repo = ServiceRepo.create(dir);
-    const h = new Harness(dir, telegram, service, repo, `aurea-test-${randomUUID()}`, options.env ?? {});
+    const slack = options.slack ? await FakeSlackApi.start() : undefined;
+    const slackEnv: Record<string, string> = slack
+      ? { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, FOUNDER_SLACK_IDS: SLACK_FOUNDER.id }
+      : {};
+    const h = new Harness(dir, telegram, service, repo, `aurea-test-${randomUUID()}`, { ...slackEnv, ...options.env }, slack);
     writeFileSync(
       join(dir, 'aurea.config.yaml'),
       `founders:
@@ -141,6 +151,11 @@ ${options.yaml ?? ''}`,
     this.app = undefined;
   }
 
+  /** URL of AUREA's POST /slack/events. */
+  get slackEventsUrl(): string {
+    return `http://127.0.0.1:${this.app!.httpPort}/slack/events`;
+  }
+
   async query<T extends Record<string, any> = Record<string, any>>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (!this.app) throw new Error('AUREA is not running');
     return (await this.app.core.db.pool.query<T>(sql, params)).rows;
@@ -160,6 +175,7 @@ ${options.yaml ?? ''}`,
   async close(): Promise<void> {
     await this.stop();
     await this.telegram.close();
+    await this.slack?.close();
     await this.service.close();
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${this.prefix}:*`);

@@ -1,0 +1,105 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type BlockButtonAction } from '@slack/bolt';
+import type { Actor } from '../../src/actor.js';
+import type { Core } from '../../src/core.js';
+import { handleTap, handleText } from '../../src/inbound.js';
+import { claimUpdate } from '../../src/updates/once.js';
+import { SlackChannel } from './channel.js';
+import { slackLogger } from './logger.js';
+import { fallbackText, renderBlocks } from './render.js';
+
+export interface SlackAdapter {
+  app: App;
+  channel: SlackChannel;
+  /** Handler for POST /slack/events (events, slash commands, interactivity) in HTTP mode; null in Socket Mode. */
+  requestListener: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const slackActor = (id: string, name?: string): Actor => ({ platform: 'slack', id, name: name || id });
+
+/** Removes the leading `<@U…>` mention(s) of an app_mention's text. */
+const withoutMention = (text: string) => text.replace(/^(\s*<@[A-Z0-9]+(\|[^>]*)?>)+\s*/, '');
+
+/**
+ * The Slack adapter (Bolt). HTTP mode mounts Bolt's HTTPReceiver on the shared server at
+ * POST /slack/events: it verifies `X-Slack-Signature` with SLACK_SIGNING_SECRET, refuses timestamps
+ * more than 5 minutes off (401), answers url_verification, and acks within Slack's 3 s while the
+ * work continues. SLACK_APP_TOKEN switches to Socket Mode. Events are handled once per `event_id`
+ * (Slack retries carry the same id with X-Slack-Retry-Num).
+ */
+export function createSlackApp(core: Core): SlackAdapter {
+  const { config, log } = core;
+  const logger = slackLogger(log);
+  const socketMode = Boolean(config.slack.appToken);
+  const receiver = socketMode
+    ? new SocketModeReceiver({ appToken: config.slack.appToken!, logger })
+    : new HTTPReceiver({ signingSecret: config.slack.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
+  const app = new App({ receiver, token: config.slack.botToken, logger, clientOptions: { slackApiUrl: config.slack.apiUrl } });
+  const channel = new SlackChannel(app.client, config.slack.founders);
+
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId && !(await claimUpdate(core.db.pool, 'slack', eventId))) {
+      core.metrics.updatesHandled.inc({ platform: 'slack', outcome: 'duplicate' });
+      return;
+    }
+    await next();
+  });
+
+  app.command('/aurea', async ({ ack, command, respond }) => {
+    await ack();
+    await handleText(core, {
+      actor: slackActor(command.user_id, command.user_name),
+      chat: { channel: 'slack', chatId: command.channel_id },
+      text: `/${command.text.trim() || 'help'}`,
+      reply: async (message) => {
+        await respond({ response_type: 'ephemeral', text: fallbackText(message), blocks: renderBlocks(message) });
+      },
+    });
+  });
+
+  app.event('app_mention', async ({ event }) => {
+    if (!event.user) return;
+    await handleText(core, {
+      actor: slackActor(event.user),
+      chat: { channel: 'slack', chatId: event.channel },
+      text: withoutMention(event.text),
+      reply: (message) => channel.send(event.channel, message),
+    });
+  });
+
+  app.message(async ({ message }) => {
+    if (message.channel_type !== 'im' || message.subtype !== undefined || !message.user || !message.text) return;
+    await handleText(core, {
+      actor: slackActor(message.user),
+      chat: { channel: 'slack', chatId: message.channel },
+      text: message.text,
+      reply: (m) => channel.send(message.channel, m),
+    });
+  });
+
+  app.action<BlockButtonAction>(/^apv:/, async ({ ack, body, action, respond }) => {
+    await ack();
+    const answer = await handleTap(core, slackActor(body.user.id, body.user.name ?? body.user.username), action.value ?? action.action_id);
+    await respond({ response_type: 'ephemeral', replace_original: false, text: answer });
+  });
+
+  app.error(async (err) => {
+    log.error({ err }, 'slack handler failed');
+  });
+
+  return {
+    app,
+    channel,
+    requestListener: receiver instanceof HTTPReceiver ? receiver.requestListener : null,
+    async start() {
+      if (socketMode) await app.start();
+      log.info({ mode: socketMode ? 'socket' : 'http' }, 'slack: ready');
+    },
+    async stop() {
+      if (socketMode) await app.stop();
+    },
+  };
+}

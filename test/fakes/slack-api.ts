@@ -1,0 +1,123 @@
+/**
+ * A fake Slack Web API on 127.0.0.1 speaking the real wire format (https://api.slack.com/web):
+ * `POST /api/<method>` with a form-encoded or JSON body and `Authorization: Bearer xoxb-…`, answered
+ * `{ok:true,…}` or `{ok:false,error}`. Bolt's WebClient talks to it unmodified via `slackApiUrl`.
+ * It also serves response_url (`POST /response/<id>`) so that `respond()` works.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CallRecorder } from './recorder.js';
+
+export interface SlackCall {
+  /** Web API method (`chat.postMessage`) or `response_url` for respond(). */
+  method: string;
+  payload: Record<string, any>;
+  at: number;
+  ok: boolean;
+  /** For response_url calls: the path id. */
+  responseId?: string;
+}
+
+export const BOT = { user_id: 'UAUREA0001', bot_id: 'BAUREA0001', team_id: 'T0AUREA01' };
+
+/** What a Block Kit message shows: the mrkdwn of its sections and contexts, without the markup. */
+export function visibleBlocks(blocks: any[] | undefined): string {
+  const unescape = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return (blocks ?? [])
+    .flatMap((b) => (b.type === 'section' ? [b.text.text] : b.type === 'context' ? b.elements.map((e: any) => e.text) : []))
+    .map((t: string) => unescape(t.replace(/(^|\n)\*([^*\n]+)\*/g, '$1$2').replace(/^_([\s\S]*)_$/, '$1')))
+    .join('\n\n');
+}
+
+export class FakeSlackApi extends CallRecorder<SlackCall> {
+  private ts = 1_700_000_000;
+
+  private constructor(
+    private readonly server: Server,
+    readonly token: string,
+  ) {
+    super();
+  }
+
+  static async start(token = 'xoxb-0000000000-fake-token-for-tests'): Promise<FakeSlackApi> {
+    let fake!: FakeSlackApi;
+    const server = createServer((req, res) => void fake.handle(req, res));
+    fake = new FakeSlackApi(server, token);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return fake;
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** SLACK_API_URL for this fake. */
+  get apiUrl(): string {
+    return `${this.origin}/api/`;
+  }
+
+  /** A response_url pointing at this fake. */
+  responseUrl(id: string): string {
+    return `${this.origin}/response/${id}`;
+  }
+
+  callsOf(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method && c.ok);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = performance.now();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const json = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(body));
+    };
+    let payload: Record<string, any>;
+    if ((req.headers['content-type'] ?? '').includes('application/json')) payload = raw ? JSON.parse(raw) : {};
+    else {
+      payload = Object.fromEntries(new URLSearchParams(raw));
+      for (const k of ['blocks', 'attachments']) if (typeof payload[k] === 'string') payload[k] = JSON.parse(payload[k]);
+    }
+    const path = req.url?.split('?')[0] ?? '';
+    const response = /^\/response\/(.+)$/.exec(path);
+    if (response) {
+      this.record({ method: 'response_url', payload, at, ok: true, responseId: response[1] });
+      return json(200, { ok: true });
+    }
+    const m = /^\/api\/([\w.]+)$/.exec(path);
+    if (!m) return json(404, { ok: false, error: 'unknown_method' });
+    const method = m[1]!;
+    const ok = (body: Record<string, unknown>) => {
+      this.record({ method, payload, at, ok: true });
+      json(200, { ok: true, ...body });
+    };
+    const fail = (error: string) => {
+      this.record({ method, payload, at, ok: false });
+      json(200, { ok: false, error });
+    };
+    if (req.headers.authorization !== `Bearer ${this.token}` && payload.token !== this.token) return fail('invalid_auth');
+    switch (method) {
+      case 'auth.test':
+        return ok({ url: 'https://aurea-test.slack.com/', team: 'AUREA test', user: 'aurea', ...BOT });
+      case 'chat.postMessage': {
+        if (!payload.channel) return fail('channel_not_found');
+        if (!payload.text && !payload.blocks) return fail('no_text');
+        const channel = /^[UW]/.test(payload.channel) ? `D${payload.channel.slice(1)}` : payload.channel;
+        const ts = `${this.ts++}.000100`;
+        return ok({ channel, ts, message: { type: 'message', user: BOT.user_id, bot_id: BOT.bot_id, text: payload.text, blocks: payload.blocks, ts } });
+      }
+      case 'chat.update':
+        if (!payload.channel || !payload.ts) return fail('message_not_found');
+        return ok({ channel: payload.channel, ts: payload.ts, text: payload.text });
+      default:
+        return fail('unknown_method');
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { isValidSlackRequest } from '@slack/bolt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { visibleBlocks } from './fakes/slack-api.js';
+import {
+  SIGNATURE_VECTOR,
+  SLACK_FOUNDER,
+  SLACK_STRANGER,
+  blockActionsBody,
+  directMessageEventBody,
+  postSigned,
+  slashCommandBody,
+} from './fixtures/slack-requests.js';
+import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
+import { Harness, SLACK_SIGNING_SECRET } from './helpers/harness.js';
+
+const FORM = 'application/x-www-form-urlencoded';
+
+describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
+  let h: Harness;
+  const setup = async () => {
+    h = await Harness.create({ slack: true });
+    await h.start();
+    return h.slack!;
+  };
+  afterEach(() => h?.close());
+
+  it("verifies the signature vector from Slack's 'Verifying requests from Slack'", () => {
+    const v = SIGNATURE_VECTOR;
+    const headers = { 'x-slack-signature': v.headers['X-Slack-Signature'], 'x-slack-request-timestamp': Number(v.headers['X-Slack-Request-Timestamp']) };
+    expect(isValidSlackRequest({ signingSecret: v.signing_secret, body: v.raw_body, headers, nowMilliseconds: v.sdk_test_clock_now * 1000 })).toBe(true);
+    expect(isValidSlackRequest({ signingSecret: v.signing_secret, body: `${v.raw_body}x`, headers, nowMilliseconds: v.sdk_test_clock_now * 1000 })).toBe(false);
+    // The same request replayed now is outside the 5-minute window.
+    expect(isValidSlackRequest({ signingSecret: v.signing_secret, body: v.raw_body, headers })).toBe(false);
+  });
+
+  it('refuses a bad signature and a timestamp older than 5 minutes with 401, changing nothing', async () => {
+    const slack = await setup();
+    const body = slashCommandBody(SLACK_FOUNDER, 'status', slack.responseUrl('r1'));
+    const forged = await postSigned(h.slackEventsUrl, body, FORM, SLACK_SIGNING_SECRET, { signature: 'v0=deadbeef' });
+    expect(forged.status).toBe(401);
+    const stale = await postSigned(h.slackEventsUrl, body, FORM, SLACK_SIGNING_SECRET, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.status).toBe(401);
+    const replayed = await postSigned(h.slackEventsUrl, SIGNATURE_VECTOR.raw_body, FORM, SIGNATURE_VECTOR.signing_secret, {
+      timestamp: Number(SIGNATURE_VECTOR.headers['X-Slack-Request-Timestamp']),
+      signature: SIGNATURE_VECTOR.headers['X-Slack-Signature'],
+    });
+    expect(replayed.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    expect(await h.query(`SELECT * FROM audit_log`)).toEqual([]);
+  });
+
+  it('/aurea status is acked at once and answered through response_url', async () => {
+    const slack = await setup();
+    const res = await postSigned(h.slackEventsUrl, slashCommandBody(SLACK_FOUNDER, 'status', slack.responseUrl('s1')), FORM, SLACK_SIGNING_SECRET);
+    expect(res.status).toBe(200);
+    const answer = await slack.waitFor((c) => c.method === 'response_url' && c.responseId === 's1');
+    expect(answer.payload.response_type).toBe('ephemeral');
+    expect(visibleBlocks(answer.payload.blocks)).toMatch(/🟢 billing: up \(\d+ ms\)/);
+  });
+
+  it('/aurea from a non-founder is refused and audited', async () => {
+    const slack = await setup();
+    await postSigned(h.slackEventsUrl, slashCommandBody(SLACK_STRANGER, 'deploy billing', slack.responseUrl('x1')), FORM, SLACK_SIGNING_SECRET);
+    const answer = await slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'x1');
+    expect(answer.payload.text).toBe('Sorry, this is a private bot.');
+    const rows = await h.query(`SELECT actor, details FROM audit_log WHERE action = 'access.refused'`);
+    expect(rows).toEqual([{ actor: `slack:${SLACK_STRANGER.id}`, details: { name: 'eve', attempted: '/deploy billing' } }]);
+    expect(h.repo.deploys).toEqual([]);
+  });
+
+  it('/aurea deploy billing → Block Kit approval in the founder DM → button click resumes the graph → chat.update', async () => {
+    const slack = await setup();
+    await postSigned(h.slackEventsUrl, slashCommandBody(SLACK_FOUNDER, 'deploy billing', slack.responseUrl('d1')), FORM, SLACK_SIGNING_SECRET);
+    const request = await slack.waitFor((c) => c.method === 'chat.postMessage' && (c.payload.blocks ?? []).some((b: any) => b.type === 'actions'), 20_000);
+    expect(request.payload.channel).toBe(SLACK_FOUNDER.id);
+    expect(visibleBlocks(request.payload.blocks)).toMatch(/^Deploy billing\?\nRequested by ada on slack\.\nTests: passed/);
+    const actions = request.payload.blocks.find((b: any) => b.type === 'actions');
+    expect(actions.elements.map((e: any) => [e.text.text, e.style])).toEqual([
+      ['✅ Approve', 'primary'],
+      ['❌ Reject', 'danger'],
+    ]);
+    const posted = slack.callsOf('chat.postMessage').indexOf(request);
+    expect(posted).toBeGreaterThanOrEqual(0);
+
+    const approve = actions.elements[0].value;
+    const message = { channel: `D${SLACK_FOUNDER.id.slice(1)}`, ts: '1700000000.000100' };
+    const click = await postSigned(h.slackEventsUrl, blockActionsBody(SLACK_FOUNDER, approve, message, slack.responseUrl('a1')), FORM, SLACK_SIGNING_SECRET);
+    expect(click.status).toBe(200);
+    const ephemeral = await slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'a1');
+    expect(ephemeral.payload).toMatchObject({ response_type: 'ephemeral', replace_original: false, text: 'Approved. Working on it…' });
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && /billing deployed/.test(c.payload.text), 20_000);
+    expect(h.repo.deploys).toHaveLength(1);
+    const update = await slack.waitFor((c) => c.method === 'chat.update');
+    expect(update.payload.channel).toMatch(/^D/);
+    expect(update.payload.blocks.some((b: any) => b.type === 'actions')).toBe(false);
+    expect(visibleBlocks(update.payload.blocks)).toMatch(/✅ Approved by ada on slack at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+  });
+
+  it('a retried event (same event_id, X-Slack-Retry-Num) is handled once', async () => {
+    const slack = await setup();
+    const body = directMessageEventBody(SLACK_FOUNDER, 'help', 'Ev0RETRY001');
+    expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET)).status).toBe(200);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && /Commands/.test(c.payload.text));
+    expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET, { retryNum: 1 })).status).toBe(200);
+    expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET, { retryNum: 2 })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(slack.callsOf('chat.postMessage').filter((c) => /Commands/.test(c.payload.text))).toHaveLength(1);
+    expect(await h.query(`SELECT update_id FROM processed_updates WHERE platform = 'slack'`)).toEqual([{ update_id: 'Ev0RETRY001' }]);
+  });
+
+  it('one approval shown on Telegram and Slack, approved on Slack: the Telegram message is edited too', async () => {
+    const slack = await setup();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
+    const onSlack = await slack.waitFor((c) => c.method === 'chat.postMessage' && (c.payload.blocks ?? []).some((b: any) => b.type === 'actions'), 20_000);
+    const onTelegram = await h.telegram.waitFor((c) => c.method === 'sendMessage' && c.payload.reply_markup?.inline_keyboard?.length > 0);
+    const approve = onSlack.payload.blocks.find((b: any) => b.type === 'actions').elements[0].value;
+    await postSigned(h.slackEventsUrl, blockActionsBody(SLACK_FOUNDER, approve, { channel: 'D0FOUNDER1', ts: '1700000000.000100' }, slack.responseUrl('c1')), FORM, SLACK_SIGNING_SECRET);
+    const edit = await h.telegram.waitFor((c) => c.method === 'editMessageText');
+    expect(edit.payload.message_id).toBe((onTelegram.response.result as { message_id: number }).message_id);
+    expect(edit.text).toMatch(/\n\n✅ Approved by ada on slack at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    expect(edit.payload.reply_markup.inline_keyboard).toEqual([]);
+    await slack.waitFor((c) => c.method === 'chat.update');
+    await h.until(() => h.repo.deploys.length === 1, 20_000, 'deploy');
+  });
+});
