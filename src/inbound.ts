@@ -7,7 +7,7 @@ import { REFUSAL_TEXT, auditRefusal, isFounder } from './access.js';
 import type { Actor } from './actor.js';
 import { handleApprovalTap } from './approvals/tap.js';
 import type { ChannelName, MessageRef, OutboundMessage } from './channels/port.js';
-import { parseCommandText } from './commands/registry.js';
+import { commandPrefix, parseCommandText } from './commands/registry.js';
 import type { Core } from './core.js';
 
 export interface InboundText {
@@ -48,7 +48,7 @@ export async function handleText(core: Core, input: InboundText): Promise<void> 
     reply: async (message: OutboundMessage) => (await input.reply(message)) ?? { channel: input.chat.channel, chatId: input.chat.chatId, messageId: '' },
   };
   if (!parsed) {
-    await context.reply({ text: 'I understand commands for now. Send /help to see them.' });
+    await context.reply({ text: `I understand commands for now. Send ${commandPrefix(input.chat.channel)}help to see them.` });
     return;
   }
   await core.commands.dispatch(context, parsed.name, parsed.args);

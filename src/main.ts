@@ -11,6 +11,8 @@ import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
 import { webApi } from '@slack/bolt';
 import { SlackChannel } from '../bots/slack/channel.js';
 import { createSlackApp, type SlackAdapter } from '../bots/slack/index.js';
+import { createConsole, type ConsoleAdapter } from '../bots/console/index.js';
+import type { Readable, Writable } from 'node:stream';
 import { createDeployWorkflow } from '../graphs/deploy/workflow.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { syncSchedules } from '../jobs/schedules.js';
@@ -51,6 +53,8 @@ export interface RunningAurea {
   core: Core;
   /** Bound HTTP port, when the http role runs. */
   httpPort?: number;
+  /** The console channel, when started with `options.console` (aurea chat). */
+  console?: ConsoleAdapter;
   /** Graceful stop: stop taking updates, let running jobs and graph runs finish (bounded), close. */
   stop(): Promise<void>;
 }
@@ -67,11 +71,17 @@ const NO_CHANNEL_HINT =
  * Starts AUREA.
  * @param config validated configuration (loadConfig)
  * @param roles which halves to run in this process
- * @param options.log a logger (default: pino JSON on stdout at config.logLevel)
  * @throws AureaError EMBEDDED_DB_SPLIT when bot and worker run apart without DATABASE_URL, and the
  *   errors of openDatabase, migrate and ensureRedis (each says what to do)
  */
-export async function startAurea(config: Config, roles: Roles, options: { log?: Logger; quietNoChannel?: boolean } = {}): Promise<RunningAurea> {
+export interface StartOptions {
+  /** A logger (default: pino JSON on stdout at config.logLevel). */
+  log?: Logger;
+  /** Also open the console channel on these streams (aurea chat). */
+  console?: { input: Readable; output: Writable & { isTTY?: boolean } };
+}
+
+export async function startAurea(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningAurea> {
   const log = options.log ?? createLogger(config.logLevel, config.secrets);
   if (!config.database.url && !(roles.bot && roles.worker)) {
     throw new AureaError(
@@ -158,7 +168,13 @@ export async function startAurea(config: Config, roles: Roles, options: { log?: 
         log.warn('SLACK_BOT_TOKEN is set but no founder is: set FOUNDER_SLACK_IDS or founders.slack, or nobody can use the Slack app');
       }
     }
-    if (!config.telegram.token && !config.slack.botToken && (roles.bot || roles.worker) && !options.quietNoChannel) {
+    let consoleAdapter: ConsoleAdapter | undefined;
+    if (options.console) {
+      consoleAdapter = createConsole(core, options.console);
+      broadcaster.add(consoleAdapter.channel);
+      const c = consoleAdapter;
+      cleanups.push(async () => c.close());
+    } else if (!config.telegram.token && !config.slack.botToken && (roles.bot || roles.worker)) {
       log.warn(NO_CHANNEL_HINT);
     }
 
@@ -199,7 +215,7 @@ export async function startAurea(config: Config, roles: Roles, options: { log?: 
     }
 
     let stopped: Promise<void> | undefined;
-    return { core, httpPort, stop: () => (stopped ??= closeAll()) };
+    return { core, httpPort, console: consoleAdapter, stop: () => (stopped ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;

@@ -1,5 +1,7 @@
 import { isValidSlackRequest } from '@slack/bolt';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { visibleBlocks } from './fakes/slack-api.js';
 import {
   SIGNATURE_VECTOR,
@@ -48,6 +50,12 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     expect(await h.query(`SELECT * FROM audit_log`)).toEqual([]);
+  });
+
+  it("the manifest's slash command usage hint is the one generated from the command registry", async () => {
+    await setup();
+    const manifest = parse(readFileSync('slack-app-manifest.yaml', 'utf8'));
+    expect(manifest.features.slash_commands[0].usage_hint).toBe(h.app!.core.commands.slackUsageHint());
   });
 
   it('/aurea status is acked at once and answered through response_url', async () => {

@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config.js';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../config.js';
+import { createLogger } from '../log.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { AureaError, describeError } from '../errors.js';
@@ -8,8 +12,9 @@ import { runDoctor } from './doctor.js';
 
 const USAGE = `Usage: aurea <command>
 
-  start    run everything in one process (HTTP server, Telegram bot, scheduled agents)
-  bot      run the HTTP server and the chat bot only (needs DATABASE_URL)
+  chat     talk to AUREA in this terminal (runs everything, like start, plus the console channel)
+  start    run everything in one process (HTTP server, chat bots, scheduled agents)
+  bot      run the HTTP server and the chat bots only (needs DATABASE_URL)
   worker   run the scheduled agents only (needs DATABASE_URL; scale out with more workers)
   migrate  apply database migrations and exit
   doctor   show what is configured and what answers; exit 1 when something required is missing
@@ -23,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!['start', 'bot', 'worker', 'migrate', 'doctor'].includes(command)) {
+  if (!['chat', 'start', 'bot', 'worker', 'migrate', 'doctor'].includes(command)) {
     console.error(`aurea: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -39,6 +44,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  if (command === 'chat') return chat(config);
   const app = await startAurea(config, ROLES[command as keyof typeof ROLES]);
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -51,6 +57,20 @@ async function main(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
   });
+  await app.stop();
+  return 0;
+}
+
+/** `aurea chat`: everything in this process, logs to <data dir>/aurea.log, the terminal is a channel. */
+async function chat(config: Config): Promise<number> {
+  mkdirSync(config.database.dataDir, { recursive: true });
+  const logFile = join(config.database.dataDir, 'aurea.log');
+  const log = createLogger(config.logLevel, config.secrets, pino.destination({ dest: logFile, sync: true }));
+  process.stdout.write(`AUREA is starting (logs: ${logFile})…\n`);
+  const app = await startAurea(config, ROLES.start, { log, console: { input: process.stdin, output: process.stdout } });
+  const interrupted = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  await Promise.race([app.console!.run(), interrupted]);
+  process.stdout.write('Stopping AUREA…\n');
   await app.stop();
   return 0;
 }

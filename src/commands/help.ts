@@ -7,7 +7,7 @@ export function helpCommand(registry: CommandRegistry): CommandSpec<string[]> {
     description: 'List the commands',
     args: noArgs,
     async run(ctx) {
-      await ctx.reply({ text: `Commands\n\n${registry.helpText()}` });
+      await ctx.reply({ text: `Commands\n\n${registry.helpText(ctx.chat.channel)}` });
     },
   };
 }

@@ -27,6 +27,11 @@ export interface CommandSpec<A = unknown> {
   run(ctx: CommandContext, args: A): Promise<void>;
 }
 
+/** How a command is typed on each channel: `/status` on Telegram and the console, `/aurea status` on Slack. */
+export function commandPrefix(channel: ChannelName): string {
+  return channel === 'slack' ? '/aurea ' : '/';
+}
+
 /** No arguments allowed. */
 export const noArgs = z.array(z.string()).max(0, { error: 'this command takes no arguments' });
 
@@ -60,11 +65,23 @@ export class CommandRegistry {
     return [...this.commands.values()];
   }
 
-  /** `/deploy <service> — Deploy a service …` lines, for /help. */
-  helpText(): string {
+  /** `/deploy <service> — Test, ask …` lines for /help, written the way `channel` types commands. */
+  helpText(channel: ChannelName): string {
     return this.list()
-      .map((c) => `/${c.name}${c.usage ? ` ${c.usage}` : ''} — ${c.description}`)
+      .map((c) => `${this.synopsis(c, channel)} — ${c.description}`)
       .join('\n');
+  }
+
+  /** `/deploy <service>` (Telegram, console) or `/aurea deploy <service>` (Slack). */
+  synopsis(spec: CommandSpec<unknown>, channel: ChannelName): string {
+    return `${commandPrefix(channel)}${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`;
+  }
+
+  /** The Slack slash command's usage hint (slack-app-manifest.yaml `usage_hint`): `status | agents | deploy <service> | …`. */
+  slackUsageHint(): string {
+    return this.list()
+      .map((c) => `${c.name}${c.usage ? ` ${c.usage}` : ''}`)
+      .join(' | ');
   }
 
   /**
@@ -76,14 +93,15 @@ export class CommandRegistry {
     const spec = this.commands.get(this.aliases.get(name) ?? name);
     if (!spec) {
       this.metrics.commands.inc({ command: 'unknown', outcome: 'unknown' });
-      await ctx.reply({ text: `I don't know /${name}. Send /help to see what I can do.` });
+      const p = commandPrefix(ctx.chat.channel);
+      await ctx.reply({ text: `I don't know ${p}${name}. Send ${p}help to see what I can do.` });
       return;
     }
     const parsed = spec.args.safeParse(args);
     if (!parsed.success) {
       this.metrics.commands.inc({ command: spec.name, outcome: 'invalid' });
       const why = parsed.error.issues[0]?.message ?? 'invalid arguments';
-      await ctx.reply({ text: `Usage: /${spec.name}${spec.usage ? ` ${spec.usage}` : ''}\n${why}` });
+      await ctx.reply({ text: `Usage: ${this.synopsis(spec, ctx.chat.channel)}\n${why}` });
       return;
     }
     try {
@@ -93,7 +111,7 @@ export class CommandRegistry {
       const known = asAureaError(err);
       this.metrics.commands.inc({ command: spec.name, outcome: 'error' });
       this.log.error({ err, command: spec.name }, 'command failed');
-      await ctx.reply({ text: known ? known.message : `/${spec.name} failed unexpectedly; the details are in AUREA's log.` });
+      await ctx.reply({ text: known ? known.message : `${commandPrefix(ctx.chat.channel)}${spec.name} failed unexpectedly; the details are in AUREA's log.` });
     }
   }
 }

@@ -1,0 +1,49 @@
+import type { Channel, MessageRef, OutboundMessage } from '../../src/channels/port.js';
+import { renderConsole } from './render.js';
+
+/**
+ * The Channel port in a terminal. Messages are printed; an edit prints the message again, marked as
+ * updated. Buttons get numbers, valid until the message is edited without them.
+ */
+export class ConsoleChannel implements Channel {
+  readonly name = 'console' as const;
+  private nextMessage = 1;
+  private nextButton = 1;
+  private readonly buttons = new Map<number, string>();
+
+  constructor(
+    private readonly print: (text: string) => void,
+    private readonly color: boolean,
+  ) {}
+
+  founderChats(): string[] {
+    return ['console'];
+  }
+
+  /** The button data behind a number the founder typed, if it is live. */
+  button(n: number): string | undefined {
+    return this.buttons.get(n);
+  }
+
+  async send(_chatId: string, message: OutboundMessage): Promise<MessageRef> {
+    this.print(renderConsole(message, this.number(message), this.color));
+    return { channel: 'console', chatId: 'console', messageId: String(this.nextMessage++) };
+  }
+
+  async edit(ref: MessageRef, message: OutboundMessage): Promise<void> {
+    const live = new Set((message.buttons ?? []).flat().map((b) => b.data));
+    for (const [n, data] of this.buttons) if (!live.has(data)) this.buttons.delete(n);
+    this.print(`(message #${ref.messageId} updated)\n${renderConsole(message, this.number(message), this.color)}`);
+  }
+
+  private number(message: OutboundMessage): Map<string, number> {
+    const numbers = new Map<string, number>();
+    for (const b of (message.buttons ?? []).flat()) {
+      const existing = [...this.buttons].find(([, data]) => data === b.data)?.[0];
+      const n = existing ?? this.nextButton++;
+      this.buttons.set(n, b.data);
+      numbers.set(b.data, n);
+    }
+    return numbers;
+  }
+}

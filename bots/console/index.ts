@@ -1,0 +1,61 @@
+import { userInfo } from 'node:os';
+import { createInterface, type Interface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Actor } from '../../src/actor.js';
+import type { Core } from '../../src/core.js';
+import { handleTap, handleText } from '../../src/inbound.js';
+import { ConsoleChannel } from './channel.js';
+
+export interface ConsoleAdapter {
+  channel: ConsoleChannel;
+  /** Starts reading lines; resolves when the founder leaves (exit, quit, end of input). */
+  run(): Promise<void>;
+  close(): void;
+}
+
+const BANNER = 'AUREA: type /help for the commands, a number to press a button, exit to leave.';
+
+/**
+ * `aurea chat`: the console channel. Lines are commands (`/status` or just `status`) or free text;
+ * a number presses the button shown with it; alerts and approval requests print as they arrive.
+ * The person at the terminal is a founder (they own the process).
+ */
+export function createConsole(core: Core, io: { input: Readable; output: Writable & { isTTY?: boolean } }): ConsoleAdapter {
+  const color = Boolean(io.output.isTTY) && !process.env.NO_COLOR;
+  let rl: Interface | undefined;
+  const print = (text: string) => {
+    io.output.write(`${text}\n`);
+    if (io.output.isTTY) rl?.prompt(true);
+  };
+  const channel = new ConsoleChannel(print, color);
+  const user = userInfo().username;
+  const actor: Actor = { platform: 'console', id: user, name: user };
+
+  const handle = async (line: string) => {
+    const text = line.trim();
+    if (!text) return;
+    const pressed = /^\d+$/.test(text) ? channel.button(Number(text)) : undefined;
+    if (/^\d+$/.test(text) && !pressed) return print(`There is no button ${text} to press.`);
+    if (pressed) return print(await handleTap(core, actor, pressed));
+    await handleText(core, { actor, chat: { channel: 'console', chatId: 'console' }, text, reply: (m) => channel.send('console', m) });
+  };
+
+  return {
+    channel,
+    run() {
+      return new Promise<void>((resolve) => {
+        const lines = createInterface({ input: io.input, output: io.output, terminal: Boolean(io.output.isTTY), prompt: 'aurea> ' });
+        rl = lines;
+        let queue = Promise.resolve();
+        lines.on('line', (line) => {
+          if (/^(exit|quit)$/i.test(line.trim())) return lines.close();
+          queue = queue.then(() => handle(line)).catch((err: unknown) => core.log.error({ err }, 'console: line failed'));
+        });
+        lines.on('close', () => void queue.then(() => resolve()));
+        print(BANNER);
+        if (!io.output.isTTY) io.output.write('> ready\n');
+      });
+    },
+    close: () => rl?.close(),
+  };
+}
