@@ -81,6 +81,9 @@ const envSchema = z.object({
     .max(65535)
     .default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  TRANSCRIBE_PROVIDER: z.enum(['auto', 'openai', 'offline'], { error: 'expected auto, openai or offline' }).default('auto'),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url({ error: 'expected a URL like https://api.openai.com/v1' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -114,6 +117,12 @@ const fileSchema = z.strictObject({
     .record(z.string().regex(SERVICE_NAME, { error: 'service names are lowercase letters, digits, - and _' }), serviceSchema)
     .default({}),
   agents: z.record(z.string(), agentSchema).default({}),
+  voice: z
+    .strictObject({
+      maxDuration: durationSchema.default(120_000),
+      maxMegabytes: z.number().positive().max(20, { error: 'at most 20 (the Bot API download limit)' }).default(20),
+    })
+    .default({ maxDuration: 120_000, maxMegabytes: 20 }),
   deploy: z
     .strictObject({
       commandTimeout: durationSchema.default(600_000),
@@ -159,6 +168,13 @@ export interface Config {
   services: Record<string, ServiceConfig>;
   agents: Record<string, AgentConfig>;
   deploy: { commandTimeoutMs: number; verifyTimeoutMs: number; verifyIntervalMs: number };
+  voice: {
+    maxDurationMs: number;
+    maxBytes: number;
+    /** `openai` when OPENAI_API_KEY is set (or forced by TRANSCRIBE_PROVIDER), else `offline` (pocketsphinx). */
+    provider: 'openai' | 'offline';
+  };
+  openai: { apiKey?: string; baseUrl?: string };
   /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
   secrets: string[];
 }
@@ -233,6 +249,9 @@ export function loadConfig(env: Env, file?: string): Config {
   if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
     throw new ConfigError('SLACK_SIGNING_SECRET', 'Invalid environment: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode, POST /slack/events) nor SLACK_APP_TOKEN (Socket Mode) is');
   }
+  if (e.TRANSCRIBE_PROVIDER === 'openai' && !e.OPENAI_API_KEY) {
+    throw new ConfigError('TRANSCRIBE_PROVIDER', 'Invalid environment: TRANSCRIBE_PROVIDER=openai needs OPENAI_API_KEY');
+  }
   const base = configFile ? dirname(configFile) : process.cwd();
   const services = Object.fromEntries(
     Object.entries(f.services).map(([name, s]) => [name, { ...s, repo: resolve(base, s.repo) }]),
@@ -264,7 +283,13 @@ export function loadConfig(env: Env, file?: string): Config {
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
     },
-    secrets: [e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    voice: {
+      maxDurationMs: f.voice.maxDuration,
+      maxBytes: Math.round(f.voice.maxMegabytes * 1024 * 1024),
+      provider: e.TRANSCRIBE_PROVIDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.TRANSCRIBE_PROVIDER,
+    },
+    openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    secrets: [e.OPENAI_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { TaskTracker } from './runtime/tasks.js';
 import type { QueueInspector } from './status/ports.js';
+import type { VoiceService } from './voice/service.js';
 
 /**
  * The services every adapter, graph and job is given: built once by the composition root
@@ -31,4 +32,5 @@ export interface Core {
   commands: CommandRegistry;
   queues: QueueInspector;
   deploys: DeployWorkflow;
+  voice: VoiceService;
 }

@@ -15,7 +15,12 @@ export type AureaErrorCode =
   | 'INVALID_ARGUMENTS'
   | 'NOT_AUTHORIZED'
   | 'APPROVAL_NOT_FOUND'
-  | 'COMMAND_FAILED';
+  | 'COMMAND_FAILED'
+  | 'VOICE_TOO_LONG'
+  | 'VOICE_TOO_LARGE'
+  | 'VOICE_UNDECODABLE'
+  | 'TRANSCRIPTION_FAILED'
+  | 'NOTHING_TO_RETRY';
 
 export class AureaError extends Error {
   override readonly name: string = 'AureaError';

@@ -60,5 +60,6 @@ export async function handleText(core: Core, input: InboundText): Promise<void> 
  */
 export async function handleTap(core: Core, actor: Actor, data: string): Promise<string> {
   if (!(await admit(core, actor, `button ${data}`))) return REFUSAL_TEXT;
+  if (data.startsWith('voice:')) return core.voice.confirm(core, data, actor);
   return handleApprovalTap(core, data, actor);
 }

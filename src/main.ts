@@ -35,6 +35,9 @@ import { createMetrics } from './metrics.js';
 import { createRedis, ensureRedis } from './redis.js';
 import { startLocalRedis } from './redis-local.js';
 import { TaskTracker } from './runtime/tasks.js';
+import { OpenAITranscriber } from './voice/openai.js';
+import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
+import { VoiceService } from './voice/service.js';
 
 /** Which halves run in this process: `start` = all; `bot` = http + bot; `worker` = worker only. */
 export interface Roles {
@@ -137,7 +140,9 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const deploy = createDeployWorkflow(base);
     resumers.set('deploy', deploy.resume);
     const commands = new CommandRegistry(metrics, log);
-    const core: Core = { ...base, deploys: deploy.workflow, commands };
+    const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
+    const voice = new VoiceService({ config, db, log, transcriber });
+    const core: Core = { ...base, deploys: deploy.workflow, commands, voice };
     registerCommands(commands, core);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);

@@ -7,6 +7,7 @@ import { TelegramChannel } from './channel.js';
 import { approvalsFeature } from './features/approvals.js';
 import { commandsFeature } from './features/commands.js';
 import { onceFeature } from './features/once.js';
+import { voiceFeature } from './features/voice.js';
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
@@ -23,7 +24,7 @@ export interface TelegramBot {
 
 /**
  * The Telegram adapter (grammY). Middleware order: handle each update_id once → per-chat ordering →
- * button taps → text. Who is served is decided in src/inbound.ts, as for every channel.
+ * button taps → voice → text. Who is served is decided in src/inbound.ts, as for every channel.
  * @param core the shared services (config.telegram.token must be set)
  */
 export function createTelegramBot(core: Core): TelegramBot {
@@ -35,6 +36,7 @@ export function createTelegramBot(core: Core): TelegramBot {
   bot.use(onceFeature(core));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(approvalsFeature(core));
+  bot.use(voiceFeature(core, channel));
   bot.use(commandsFeature(core, channel));
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
 

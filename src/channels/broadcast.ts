@@ -41,6 +41,13 @@ export class Broadcaster {
     return { refs, failed };
   }
 
+  /** Sends to one chat of one channel (a reply that outlives the update it answers). */
+  async sendTo(channel: string, chatId: string, message: OutboundMessage): Promise<MessageRef> {
+    const target = this.channels.find((c) => c.name === channel);
+    if (!target) throw new Error(`no ${channel} channel is running`);
+    return target.send(chatId, message);
+  }
+
   /** Edits previously broadcast messages; failures are logged, not thrown. */
   async editAll(refs: readonly MessageRef[], message: OutboundMessage): Promise<void> {
     await Promise.all(

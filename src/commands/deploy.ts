@@ -11,6 +11,7 @@ export function deployCommand(core: Pick<Core, 'config' | 'deploys'>): CommandSp
     description: 'Test, ask for approval, deploy, verify health, roll back on failure',
     usage: '<service>',
     args,
+    changesWorld: true,
     async run(ctx, [service]) {
       const configured = Object.keys(core.config.services);
       const svc = core.config.services[service];

@@ -3,15 +3,17 @@ import { agentsCommand } from './agents.js';
 import { deployCommand } from './deploy.js';
 import { helpCommand } from './help.js';
 import type { CommandRegistry } from './registry.js';
+import { retryCommand } from './retry.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
 /** Registers every command on the registry. The order is the order of /help and setMyCommands. */
-export function registerCommands(registry: CommandRegistry, core: Omit<Core, 'commands'>): CommandRegistry {
+export function registerCommands(registry: CommandRegistry, core: Core): CommandRegistry {
   return registry
     .add(startCommand())
     .add(helpCommand(registry))
     .add(statusCommand(core))
     .add(agentsCommand(core))
-    .add(deployCommand(core));
+    .add(deployCommand(core))
+    .add(retryCommand(core));
 }

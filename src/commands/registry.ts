@@ -24,6 +24,8 @@ export interface CommandSpec<A = unknown> {
   /** Argument synopsis for help and errors: `<service>`. */
   usage?: string;
   args: z.ZodType<A, string[]>;
+  /** Deploys, rolls back, spends: given by voice, it waits for a confirmation tap. */
+  changesWorld?: boolean;
   run(ctx: CommandContext, args: A): Promise<void>;
 }
 
@@ -59,6 +61,12 @@ export class CommandRegistry {
 
   has(name: string): boolean {
     return this.commands.has(name) || this.aliases.has(name);
+  }
+
+  /** Whether `text` (`deploy billing`, `/deploy billing`) names a command that changes the world. */
+  changesWorld(text: string): boolean {
+    const name = text.trim().replace(/^\//, '').split(/\s+/)[0]?.toLowerCase() ?? '';
+    return Boolean(this.commands.get(this.aliases.get(name) ?? name)?.changesWorld);
   }
 
   list(): CommandSpec<unknown>[] {

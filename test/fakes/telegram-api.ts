@@ -89,6 +89,7 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
   private nextMessageId = 1;
   private waitingPolls = new Set<() => void>();
   private failures: Array<{ method: string; times: number; error: { error_code: number; description: string; parameters?: Record<string, unknown> } }> = [];
+  private files = new Map<string, { path: string; bytes: Buffer }>();
   private limits?: { global: Bucket; perChat: Map<string, Bucket>; config: RateLimits };
 
   private constructor(
@@ -134,6 +135,11 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
     for (const wake of this.waitingPolls) wake();
   }
 
+  /** Makes a file available to getFile and to `GET /file/bot<token>/<file_path>`. */
+  addFile(fileId: string, bytes: Buffer, path = `voice/file_${this.files.size + 1}.oga`): void {
+    this.files.set(fileId, { path, bytes });
+  }
+
   /** The next `times` calls of `method` fail with this Bot API error. */
   failNext(method: string, error: { error_code: number; description: string; parameters?: Record<string, unknown> }, times = 1): void {
     this.failures.push({ method, times, error });
@@ -166,6 +172,17 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = performance.now();
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(req.url?.split('?')[0] ?? '');
+    if (download) {
+      const file = [...this.files.values()].find((f) => f.path === download[2]);
+      this.record({ method: 'file download', payload: { path: download[2] }, at, response: { ok: Boolean(file) && download[1] === this.token }, ok: Boolean(file) && download[1] === this.token });
+      if (!file || download[1] !== this.token) {
+        res.writeHead(404);
+        return void res.end();
+      }
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      return void res.end(file.bytes);
+    }
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url?.split('?')[0] ?? '');
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -249,6 +266,11 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
           text,
           ...(payload.reply_markup?.inline_keyboard?.length ? { reply_markup: payload.reply_markup } : {}),
         });
+      case 'getFile': {
+        const file = this.files.get(payload.file_id);
+        if (!file) return fail(400, 'Bad Request: invalid file_id');
+        return ok({ file_id: payload.file_id, file_unique_id: `u${payload.file_id}`, file_size: file.bytes.length, file_path: file.path });
+      }
       case 'answerCallbackQuery':
       case 'setMyCommands':
       case 'deleteWebhook':

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { speak } from './fixtures/speech.js';
+import { FOUNDER, callbackUpdate, textUpdate, voiceUpdate } from './fixtures/telegram-updates.js';
+import { Harness, type HarnessOptions } from './helpers/harness.js';
+
+describe('voice notes on Telegram (offline transcription)', () => {
+  let h: Harness;
+  const setup = async (options?: HarnessOptions) => {
+    h = await Harness.create(options);
+    await h.start();
+  };
+  afterEach(() => h?.close());
+
+  /** Sends `clip` as a voice note through getFile + file download. */
+  const sendVoice = (clip: { ogg: Buffer; durationSec: number }, fileId: string) => {
+    h.telegram.addFile(fileId, clip.ogg);
+    h.telegram.pushUpdate(voiceUpdate(FOUNDER, { fileId, durationSec: Math.round(clip.durationSec), bytes: clip.ogg.length }));
+  };
+  const texts = () => h.telegram.messagesTo(FOUNDER.id).map((m) => m.text);
+
+  it('"status" spoken: echoes what it heard, then answers exactly like typed /status', async () => {
+    await setup();
+    sendVoice(speak('status'), 'v-status');
+    await h.telegram.waitFor(() => texts().some((t) => t.startsWith('AUREA status')), 30_000, 'status reply');
+    expect(texts()[0]).toBe('🎙 heard: “status”');
+    expect(texts()[1]).toMatch(/🟢 billing: up/);
+    expect(h.telegram.calls.some((c) => c.method === 'getFile' && c.payload.file_id === 'v-status')).toBe(true);
+    const [note] = await h.query(`SELECT status, transcript, engine, file_path FROM voice_notes`);
+    expect(note).toMatchObject({ status: 'transcribed', transcript: 'status', engine: 'grammar' });
+    expect(existsSync(note!.file_path)).toBe(true);
+  });
+
+  it('"deploy billing" spoken asks for a confirmation tap before anything runs; Run → the deploy asks for approval', async () => {
+    await setup();
+    sendVoice(speak('deploy billing'), 'v-deploy');
+    await h.telegram.waitFor(() => texts().some((t) => t.startsWith('Run this voice command?')), 30_000, 'confirmation');
+    expect(texts()[0]).toBe('🎙 heard: “deploy billing”');
+    const confirm = h.telegram.messagesTo(FOUNDER.id).find((m) => m.text.startsWith('Run this voice command?'))!;
+    expect(confirm.text).toBe('Run this voice command?\n/deploy billing\n\nVoice commands that change things need a tap.');
+    expect(confirm.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Cancel']);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(texts().some((t) => /Deploy of billing started/.test(t))).toBe(false);
+
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, confirm.buttons[0]!.callback_data, confirm));
+    const answer = await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery');
+    expect(answer.payload.text).toBe('Running /deploy billing');
+    await h.telegram.waitFor(() => texts().some((t) => t.startsWith('Deploy billing?')), 30_000, 'approval request');
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, confirm.buttons[0]!.callback_data, confirm));
+    await h.until(() => h.telegram.callsOf('answerCallbackQuery').length === 2, 10_000, 'second answer');
+    expect(h.telegram.callsOf('answerCallbackQuery')[1]!.payload.text).toBe('Already answered.');
+    expect(h.repo.deploys).toEqual([]); // still waits for the approval
+  });
+
+  it('free speech falls back to the general model and is handled as free text', async () => {
+    await setup();
+    sendVoice(speak('why did the billing service go down last night'), 'v-free');
+    await h.telegram.waitFor(() => texts().length >= 2, 30_000, 'two replies');
+    expect(texts()[0]).toMatch(/^🎙 heard: “[a-z ]+”$/);
+    expect(texts()[1]).toBe('I understand commands for now. Send /help to see them.');
+    expect((await h.query(`SELECT engine FROM voice_notes`))[0]!.engine).toBe('general');
+  });
+
+  it('over the duration limit: a clear message, the audio kept, and /retry transcribes it anyway', async () => {
+    await setup({ yaml: 'voice:\n  maxDuration: 500ms\n' });
+    sendVoice(speak('agents'), 'v-long');
+    await h.telegram.waitFor(() => texts().length >= 1, 30_000, 'limit message');
+    expect(texts()[0]).toMatch(/^That voice note is \d+(ms|s) long; I transcribe up to 500ms\. The audio is kept: send \/retry to try again\.$/);
+    const [note] = await h.query(`SELECT status, file_path FROM voice_notes`);
+    expect(note!.status).toBe('failed');
+    expect(existsSync(note!.file_path)).toBe(true);
+
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/retry'));
+    await h.telegram.waitFor(() => texts().some((t) => t.startsWith('Scheduled agents')), 30_000, 'agents reply');
+    expect(texts().slice(1, 3)).toEqual(['Retrying your voice note from Ada Founder…', '🎙 heard: “agents”']);
+  });
+
+  it('undecodable audio gets a clear message and nothing runs', async () => {
+    await setup();
+    const junk = Buffer.from('OggS this is not really an ogg opus stream'.repeat(20));
+    h.telegram.addFile('v-junk', junk);
+    h.telegram.pushUpdate(voiceUpdate(FOUNDER, { fileId: 'v-junk', durationSec: 2, bytes: junk.length }));
+    await h.telegram.waitFor(() => texts().length >= 1, 30_000, 'error message');
+    expect(texts()[0]).toMatch(/^I could not decode that audio.*\. The audio is kept: send \/retry to try again\.$/);
+    expect((await h.query(`SELECT status FROM voice_notes`))[0]!.status).toBe('failed');
+  });
+
+  it('over the size limit: refused before download', async () => {
+    await setup({ yaml: 'voice:\n  maxMegabytes: 0.002\n' });
+    const clip = speak('status');
+    sendVoice(clip, 'v-big');
+    await h.telegram.waitFor(() => texts().length >= 1, 30_000, 'size message');
+    expect(texts()[0]).toMatch(/^That voice note is \d+ KB; I take up to 2 KB\. Send a shorter one\.$/);
+    expect(h.telegram.calls.some((c) => c.method === 'getFile')).toBe(false);
+  });
+});
