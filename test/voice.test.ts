@@ -90,7 +90,7 @@ describe('voice notes on Telegram (offline transcription)', () => {
     const clip = speak('status');
     sendVoice(clip, 'v-big');
     await h.telegram.waitFor(() => texts().length >= 1, 30_000, 'size message');
-    expect(texts()[0]).toMatch(/^That voice note is \d+ KB; I take up to \\d+ KB\. Send a shorter one\.$/);
+    expect(texts()[0]).toMatch(/^That voice note is \d+ KB; I take up to \d+ KB\. Send a shorter one\.$/);
     expect(h.telegram.calls.some((c) => c.method === 'getFile')).toBe(false);
   });
 });
