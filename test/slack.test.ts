@@ -3,10 +3,12 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { visibleBlocks } from './fakes/slack-api.js';
+import { speak } from './fixtures/speech.js';
 import {
   SIGNATURE_VECTOR,
   SLACK_FOUNDER,
   SLACK_STRANGER,
+  audioFileShareEventBody,
   blockActionsBody,
   directMessageEventBody,
   postSigned,
@@ -115,6 +117,17 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(slack.callsOf('chat.postMessage').filter((c) => /Commands/.test(c.payload.text))).toHaveLength(1);
     expect(await h.query(`SELECT update_id FROM processed_updates WHERE platform = 'slack'`)).toEqual([{ update_id: 'Ev0RETRY001' }]);
+  });
+
+  it('an audio file shared in a DM is fetched with files.info + authenticated download and transcribed', async () => {
+    const slack = await setup();
+    slack.addFile('F0VOICE001', speak('status').ogg);
+    await postSigned(h.slackEventsUrl, audioFileShareEventBody(SLACK_FOUNDER, 'F0VOICE001', 'Ev0VOICE01'), 'application/json', SLACK_SIGNING_SECRET);
+    const heard = await slack.waitFor((c) => c.method === 'chat.postMessage' && /heard/.test(c.payload.text), 30_000);
+    expect(heard.payload.text).toBe('🎙 heard: “status”');
+    expect(slack.calls.filter((c) => c.method === 'file download').map((c) => c.ok)).toEqual([true]);
+    const status = await slack.waitFor((c) => c.method === 'chat.postMessage' && /AUREA status/.test(c.payload.text), 30_000);
+    expect(visibleBlocks(status.payload.blocks)).toMatch(/🟢 billing: up/);
   });
 
   it('one approval shown on Telegram and Slack, approved on Slack: the Telegram message is edited too', async () => {

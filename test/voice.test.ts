@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeOpenAIApi } from './fakes/openai-api.js';
 import { speak } from './fixtures/speech.js';
 import { FOUNDER, callbackUpdate, textUpdate, voiceUpdate } from './fixtures/telegram-updates.js';
 import { Harness, type HarnessOptions } from './helpers/harness.js';
@@ -73,6 +74,25 @@ describe('voice notes on Telegram (offline transcription)', () => {
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/retry'));
     await h.telegram.waitFor(() => texts().some((t) => t.startsWith('Scheduled agents')), 30_000, 'agents reply');
     expect(texts().slice(1, 3)).toEqual(['Retrying your voice note from Ada Founder…', '🎙 heard: “agents”']);
+  });
+
+  it('with OPENAI_API_KEY set, the OpenAI transcription API transcribes (16 kHz WAV upload) and its text is normalised to the command', async () => {
+    const openai = await FakeOpenAIApi.start();
+    try {
+      openai.transcript = 'Status.';
+      await setup({ env: { OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseUrl } });
+      sendVoice(speak('status'), 'v-openai');
+      await h.telegram.waitFor(() => texts().some((t) => t.startsWith('AUREA status')), 30_000, 'status reply');
+      expect(texts()[0]).toBe('🎙 heard: “status”');
+      const call = await openai.waitFor((c) => c.method === 'audio.transcriptions');
+      expect(call.fields.model).toBe('gpt-4o-mini-transcribe');
+      expect(call.fields.prompt).toMatch(/deploy billing/);
+      expect(call.file!.filename).toBe('voice.wav');
+      expect(call.file!.bytes.subarray(0, 4).toString('ascii')).toBe('RIFF');
+      expect((await h.query(`SELECT engine FROM voice_notes`))[0]!.engine).toBe('openai');
+    } finally {
+      await openai.close();
+    }
   });
 
   it('undecodable audio gets a clear message and nothing runs', async () => {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver, type BlockButtonAction } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type BlockButtonAction, type webApi } from '@slack/bolt';
 import type { Actor } from '../../src/actor.js';
 import type { Core } from '../../src/core.js';
 import { handleTap, handleText } from '../../src/inbound.js';
@@ -29,6 +29,30 @@ const withoutMention = (text: string) => text.replace(/^(\s*<@[A-Z0-9]+(\|[^>]*)
  * work continues. SLACK_APP_TOKEN switches to Socket Mode. Events are handled once per `event_id`
  * (Slack retries carry the same id with X-Slack-Retry-Num).
  */
+/**
+ * An audio file shared in a DM: files.info for its metadata, then the authenticated download of
+ * `url_private_download` (Bearer bot token), handed to the shared voice service.
+ */
+async function handleAudioFile(core: Core, client: webApi.WebClient, channel: SlackChannel, chatId: string, actor: Actor, fileId: string): Promise<void> {
+  const { file } = await client.files.info({ file: fileId });
+  if (!file?.url_private_download) return;
+  const url = file.url_private_download;
+  await core.voice.handle(core, {
+    actor,
+    chat: { channel: 'slack', chatId },
+    mimeType: file.mimetype,
+    bytes: file.size,
+    durationSec: typeof file.duration_ms === 'number' ? file.duration_ms / 1000 : undefined,
+    extension: file.filetype ?? 'audio',
+    async download() {
+      const res = await fetch(url, { headers: { authorization: `Bearer ${core.config.slack.botToken}` }, signal: AbortSignal.timeout(60_000) });
+      if (!res.ok) throw new Error(`Slack file download answered HTTP ${res.status}`);
+      return Buffer.from(await res.arrayBuffer());
+    },
+    reply: (message) => channel.send(chatId, message),
+  });
+}
+
 export function createSlackApp(core: Core): SlackAdapter {
   const { config, log } = core;
   const logger = slackLogger(log);
@@ -70,8 +94,14 @@ export function createSlackApp(core: Core): SlackAdapter {
     });
   });
 
-  app.message(async ({ message }) => {
-    if (message.channel_type !== 'im' || message.subtype !== undefined || !message.user || !message.text) return;
+  app.message(async ({ message, client }) => {
+    if (message.channel_type !== 'im') return;
+    if (message.subtype === 'file_share' && message.user) {
+      const audio = (message.files ?? []).find((f) => /^(audio|video)\//.test(f.mimetype ?? ''));
+      if (audio) await handleAudioFile(core, client, channel, message.channel, slackActor(message.user), audio.id);
+      return;
+    }
+    if (message.subtype !== undefined || !message.user || !message.text) return;
     await handleText(core, {
       actor: slackActor(message.user),
       chat: { channel: 'slack', chatId: message.channel },

@@ -31,6 +31,7 @@ export function visibleBlocks(blocks: any[] | undefined): string {
 
 export class FakeSlackApi extends CallRecorder<SlackCall> {
   private ts = 1_700_000_000;
+  private files = new Map<string, { bytes: Buffer; mimetype: string; filetype: string }>();
 
   private constructor(
     private readonly server: Server,
@@ -61,6 +62,11 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
     return `${this.origin}/response/${id}`;
   }
 
+  /** Makes a file available to files.info and to its authenticated url_private_download. */
+  addFile(id: string, bytes: Buffer, mimetype = 'audio/ogg', filetype = 'ogg'): void {
+    this.files.set(id, { bytes, mimetype, filetype });
+  }
+
   callsOf(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method && c.ok);
   }
@@ -86,6 +92,18 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
       for (const k of ['blocks', 'attachments']) if (typeof payload[k] === 'string') payload[k] = JSON.parse(payload[k]);
     }
     const path = req.url?.split('?')[0] ?? '';
+    const download = /^\/files-pri\/([^/]+)\/.+$/.exec(path);
+    if (download) {
+      const file = this.files.get(download[1]!);
+      const authorized = req.headers.authorization === `Bearer ${this.token}`;
+      this.record({ method: 'file download', payload: { id: download[1] }, at, ok: Boolean(file) && authorized });
+      if (!authorized || !file) {
+        res.writeHead(authorized ? 404 : 302, authorized ? {} : { location: 'https://slack.com/signin' });
+        return void res.end();
+      }
+      res.writeHead(200, { 'content-type': file.mimetype });
+      return void res.end(file.bytes);
+    }
     const response = /^\/response\/(.+)$/.exec(path);
     if (response) {
       this.record({ method: 'response_url', payload, at, ok: true, responseId: response[1] });
@@ -112,6 +130,13 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
         const channel = /^[UW]/.test(payload.channel) ? `D${payload.channel.slice(1)}` : payload.channel;
         const ts = `${this.ts++}.000100`;
         return ok({ channel, ts, message: { type: 'message', user: BOT.user_id, bot_id: BOT.bot_id, text: payload.text, blocks: payload.blocks, ts } });
+      }
+      case 'files.info': {
+        const file = this.files.get(payload.file);
+        if (!file) return fail('file_not_found');
+        return ok({
+          file: { id: payload.file, name: `voice.${file.filetype}`, mimetype: file.mimetype, filetype: file.filetype, size: file.bytes.length, url_private_download: `${this.origin}/files-pri/${payload.file}/voice.${file.filetype}` },
+        });
       }
       case 'chat.update':
         if (!payload.channel || !payload.ts) return fail('message_not_found');

@@ -1,0 +1,83 @@
+/**
+ * A fake OpenAI API on 127.0.0.1 for `POST /v1/audio/transcriptions` (multipart/form-data with
+ * `file` and `model`; answer `{"text": …}`), as the official `openai` SDK sends it.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CallRecorder } from './recorder.js';
+
+export interface OpenAICall {
+  method: string;
+  ok: boolean;
+  /** Multipart fields other than the file. */
+  fields: Record<string, string>;
+  file?: { filename: string; contentType: string; bytes: Buffer };
+}
+
+function multipart(body: Buffer, contentType: string): Pick<OpenAICall, 'fields' | 'file'> {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const fields: Record<string, string> = {};
+  let file: OpenAICall['file'];
+  if (!boundary) return { fields };
+  const sep = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let start = body.indexOf(sep);
+  while (start !== -1) {
+    const next = body.indexOf(sep, start + sep.length);
+    if (next === -1) break;
+    const part = body.subarray(start + sep.length + 2, next - 2);
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, headerEnd).toString('utf8');
+    const content = part.subarray(headerEnd + 4);
+    const name = /name="([^"]+)"/.exec(headers)?.[1];
+    const filename = /filename="([^"]+)"/.exec(headers)?.[1];
+    if (filename) file = { filename, contentType: /content-type: (.+)/i.exec(headers)?.[1]?.trim() ?? '', bytes: Buffer.from(content) };
+    else if (name) fields[name] = content.toString('utf8');
+    start = next;
+  }
+  return { fields, file };
+}
+
+export class FakeOpenAIApi extends CallRecorder<OpenAICall> {
+  /** What the next transcriptions answer. */
+  transcript = '';
+
+  private constructor(
+    private readonly server: Server,
+    readonly apiKey: string,
+  ) {
+    super();
+  }
+
+  static async start(apiKey = 'sk-test-fake-openai-key-000000000000'): Promise<FakeOpenAIApi> {
+    let fake!: FakeOpenAIApi;
+    const server = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.headers.authorization !== `Bearer ${fake.apiKey}`) {
+        return json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
+      }
+      if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
+        const parsed = multipart(Buffer.concat(chunks), req.headers['content-type'] ?? '');
+        fake.record({ method: 'audio.transcriptions', ok: true, ...parsed });
+        return json(200, { text: fake.transcript, usage: { type: 'duration', seconds: 2 } });
+      }
+      json(404, { error: { message: 'not found', type: 'invalid_request_error' } });
+    });
+    fake = new FakeOpenAIApi(server, apiKey);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return fake;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
