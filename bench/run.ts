@@ -7,6 +7,8 @@ import { approvalLatency } from './approval-latency.js';
 import { burst } from './burst.js';
 import { startup } from './startup.js';
 import { statusLatency } from './status-latency.js';
+import { slackAck } from './slack-ack.js';
+import { voice } from './voice.js';
 import { printResult, type BenchResult } from './stats.js';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
@@ -14,6 +16,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   burst: () => burst(),
   startup: () => startup(),
   'approval-latency': () => approvalLatency(),
+  voice: () => voice(),
+  'slack-ack': () => slackAck(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
