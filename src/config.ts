@@ -232,7 +232,9 @@ function urlPassword(url: string | undefined): string[] {
  * @returns the merged {@link Config}; repo paths are absolute, resolved against the config file's folder
  * @throws ConfigError naming the first offending key and what is wrong with it
  */
-export function loadConfig(env: Env, file?: string): Config {
+export function loadConfig(rawEnv: Env, file?: string): Config {
+  // `KEY=` (as copied from .env.example) means "not set".
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const envResult = envSchema.safeParse(env);
   if (!envResult.success) throw issueToError('environment', envResult.error.issues[0]!, env);
   const e = envResult.data;

@@ -17,6 +17,7 @@ import { createDeployWorkflow } from '../graphs/deploy/workflow.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { syncSchedules } from '../jobs/schedules.js';
 import { startWorker } from '../jobs/worker.js';
+import { isFounder } from './access.js';
 import { AlertService } from './alerts/service.js';
 import { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
@@ -139,7 +140,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     };
     const deploy = createDeployWorkflow(base);
     resumers.set('deploy', deploy.resume);
-    const commands = new CommandRegistry(metrics, log);
+    const commands = new CommandRegistry(metrics, log, (actor) => isFounder(config, actor));
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
     const voice = new VoiceService({ config, db, log, transcriber });
     const core: Core = { ...base, deploys: deploy.workflow, commands, voice };

@@ -31,6 +31,13 @@ describe('configuration', () => {
     expect(config.http.port).toBe(3000);
   });
 
+  it('treats empty variables (KEY= as in .env.example) as unset', () => {
+    const config = loadConfig({ AUREA_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '', SLACK_BOT_TOKEN: ' ', FOUNDER_SLACK_IDS: '', PORT: '' });
+    expect(config.telegram.token).toBeUndefined();
+    expect(config.slack.botToken).toBeUndefined();
+    expect(config.http.port).toBe(3000);
+  });
+
   it('reads services, founders and agents, resolving repo paths against the config file', () => {
     const path = file(
       'ok.yaml',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
+import { REFUSAL_TEXT } from '../access.js';
 import { asAureaError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -24,6 +25,8 @@ export interface CommandSpec<A = unknown> {
   /** Argument synopsis for help and errors: `<service>`. */
   usage?: string;
   args: z.ZodType<A, string[]>;
+  /** Who may run it: `founders` (the default; DESIGN §1) or `anyone` who can reach the bot. */
+  access?: 'founders' | 'anyone';
   /** Deploys, rolls back, spends: given by voice, it waits for a confirmation tap. */
   changesWorld?: boolean;
   run(ctx: CommandContext, args: A): Promise<void>;
@@ -48,9 +51,14 @@ export class CommandRegistry {
   private readonly commands = new Map<string, CommandSpec<any>>();
   private readonly aliases = new Map<string, string>();
 
+  /**
+   * @param isFounder decides `access: 'founders'`; checked at dispatch whatever the caller, so a
+   *   command is guarded even when reached other than through a chat (e.g. a tool call)
+   */
   constructor(
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly isFounder: (actor: Actor) => boolean,
   ) {}
 
   add<A>(spec: CommandSpec<A>): this {
@@ -103,6 +111,11 @@ export class CommandRegistry {
       this.metrics.commands.inc({ command: 'unknown', outcome: 'unknown' });
       const p = commandPrefix(ctx.chat.channel);
       await ctx.reply({ text: `I don't know ${p}${name}. Send ${p}help to see what I can do.` });
+      return;
+    }
+    if ((spec.access ?? 'founders') === 'founders' && !this.isFounder(ctx.actor)) {
+      this.metrics.commands.inc({ command: spec.name, outcome: 'refused' });
+      await ctx.reply({ text: REFUSAL_TEXT });
       return;
     }
     const parsed = spec.args.safeParse(args);
