@@ -8,6 +8,7 @@ import {
   SIGNATURE_VECTOR,
   SLACK_FOUNDER,
   SLACK_STRANGER,
+  appMentionEventBody,
   audioFileShareEventBody,
   blockActionsBody,
   directMessageEventBody,
@@ -107,11 +108,22 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     expect(visibleBlocks(update.payload.blocks)).toMatch(/✅ Approved by ada on slack at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   });
 
+  it('an app mention in a channel is handled as text and answered in that channel', async () => {
+    const slack = await setup();
+    await postSigned(h.slackEventsUrl, appMentionEventBody(SLACK_FOUNDER, 'agents', 'Ev0MENTION1'), 'application/json', SLACK_SIGNING_SECRET);
+    const reply = await slack.waitFor((c) => c.method === 'chat.postMessage' && /Scheduled agents/.test(c.payload.text));
+    expect(reply.payload.channel).toBe('C0OPS00001');
+    await postSigned(h.slackEventsUrl, appMentionEventBody(SLACK_FOUNDER, 'frobnicate', 'Ev0MENTION2'), 'application/json', SLACK_SIGNING_SECRET);
+    const hint = await slack.waitFor((c) => c.method === 'chat.postMessage' && /help/.test(c.payload.text));
+    expect(hint.payload.text).toBe('I understand commands for now. Send /aurea help to see them.');
+  });
+
   it('a retried event (same event_id, X-Slack-Retry-Num) is handled once', async () => {
     const slack = await setup();
     const body = directMessageEventBody(SLACK_FOUNDER, 'help', 'Ev0RETRY001');
     expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET)).status).toBe(200);
-    await slack.waitFor((c) => c.method === 'chat.postMessage' && /Commands/.test(c.payload.text));
+    const help = await slack.waitFor((c) => c.method === 'chat.postMessage' && /Commands/.test(c.payload.text));
+    expect(visibleBlocks(help.payload.blocks)).toMatch(/\/aurea deploy <service> — Test, ask for approval/);
     expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET, { retryNum: 1 })).status).toBe(200);
     expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET, { retryNum: 2 })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1_000));
