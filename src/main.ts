@@ -5,14 +5,9 @@
  */
 import type { Server } from 'node:http';
 import type { Queue, Worker } from 'bullmq';
-import { createApi } from '../bots/telegram/api.js';
-import { TelegramChannel } from '../bots/telegram/channel.js';
-import { createTelegramBot, type TelegramBot } from '../bots/telegram/index.js';
-import { webApi } from '@slack/bolt';
-import { SlackChannel } from '../bots/slack/channel.js';
-import { createSlackApp, type SlackAdapter } from '../bots/slack/index.js';
-import { createConsole, type ConsoleAdapter } from '../bots/console/index.js';
 import type { Readable, Writable } from 'node:stream';
+import type { ConsoleAdapter } from '../bots/console/index.js';
+import { createChatAdapters } from '../bots/index.js';
 import { createDeployWorkflow } from '../graphs/deploy/workflow.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { syncSchedules } from '../jobs/schedules.js';
@@ -30,7 +25,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { AureaError } from './errors.js';
 import { selfHealth } from './http/health.js';
-import { createHttpServer, listen, type RouteHandler } from './http/server.js';
+import { createHttpServer, listen } from './http/server.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createRedis, ensureRedis } from './redis.js';
@@ -150,39 +145,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       if (left) log.warn({ left }, 'stopped with graph runs still in flight; they resume from their last checkpoint');
     });
 
-    let telegram: TelegramBot | undefined;
-    if (config.telegram.token) {
-      if (roles.bot) {
-        telegram = createTelegramBot(core);
-        broadcaster.add(telegram.channel);
-      } else {
-        broadcaster.add(new TelegramChannel(createApi(config), config.telegram.founders));
-      }
-      if (config.telegram.founders.length === 0) {
-        log.warn('TELEGRAM_BOT_TOKEN is set but no founder is: set FOUNDER_TELEGRAM_IDS or founders.telegram, or nobody can use the bot');
-      }
-    }
-    let slack: SlackAdapter | undefined;
-    if (config.slack.botToken) {
-      if (roles.bot) {
-        slack = createSlackApp(core);
-        broadcaster.add(slack.channel);
-      } else {
-        broadcaster.add(new SlackChannel(new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }), config.slack.founders));
-      }
-      if (config.slack.founders.length === 0) {
-        log.warn('SLACK_BOT_TOKEN is set but no founder is: set FOUNDER_SLACK_IDS or founders.slack, or nobody can use the Slack app');
-      }
-    }
-    let consoleAdapter: ConsoleAdapter | undefined;
-    if (options.console) {
-      consoleAdapter = createConsole(core, options.console);
-      broadcaster.add(consoleAdapter.channel);
-      const c = consoleAdapter;
-      cleanups.push(async () => c.close());
-    } else if (!config.telegram.token && !config.slack.botToken && (roles.bot || roles.worker)) {
-      log.warn(NO_CHANNEL_HINT);
-    }
+    const chats = createChatAdapters(core, roles.bot, options.console);
+    if (!chats.any && (roles.bot || roles.worker)) log.warn(NO_CHANNEL_HINT);
 
     if (roles.worker) {
       await syncSchedules(config, queue, db.pool);
@@ -194,10 +158,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
 
     let httpPort: number | undefined;
     if (roles.http) {
-      const routes = new Map<string, RouteHandler>();
-      if (telegram?.webhook) routes.set('POST /telegram/webhook', telegram.webhook);
-      if (slack?.requestListener) routes.set('POST /slack/events', slack.requestListener);
-      const server: Server = createHttpServer({ log, metrics, routes, health: () => selfHealth(db, redis) });
+      const server: Server = createHttpServer({ log, metrics, routes: chats.routes, health: () => selfHealth(db, redis) });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(
         () =>
@@ -209,19 +170,11 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       log.info({ port: httpPort }, 'http: listening');
     }
 
-    if (telegram) {
-      await telegram.start();
-      const bot = telegram;
-      cleanups.push(() => bot.stop());
-    }
-    if (slack) {
-      await slack.start();
-      const app = slack;
-      cleanups.push(() => app.stop());
-    }
+    await chats.start();
+    cleanups.push(() => chats.stop());
 
     let stopped: Promise<void> | undefined;
-    return { core, httpPort, console: consoleAdapter, stop: () => (stopped ??= closeAll()) };
+    return { core, httpPort, console: chats.console, stop: () => (stopped ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;
