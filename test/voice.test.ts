@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeOpenAIApi } from './fakes/openai-api.js';
-import { speak } from './fixtures/speech.js';
+import { speak, speakVideoNote } from './fixtures/speech.js';
 import { FOUNDER, callbackUpdate, textUpdate, voiceUpdate } from './fixtures/telegram-updates.js';
 import { Harness, type HarnessOptions } from './helpers/harness.js';
 
@@ -93,6 +93,19 @@ describe('voice notes on Telegram (offline transcription)', () => {
     } finally {
       await openai.close();
     }
+  });
+
+  it('a round video note (MP4) is transcribed from its audio track', async () => {
+    await setup();
+    const clip = speakVideoNote('agents');
+    h.telegram.addFile('v-note', clip.ogg, 'video_notes/file_3.mp4');
+    const update = voiceUpdate(FOUNDER, { fileId: 'v-note', durationSec: Math.round(clip.durationSec), bytes: clip.ogg.length });
+    const { voice, ...message } = update.message;
+    update.message = { ...message, video_note: { file_id: voice.file_id, file_unique_id: voice.file_unique_id, length: 240, duration: voice.duration, file_size: voice.file_size } };
+    h.telegram.pushUpdate(update);
+    await h.telegram.waitFor(() => texts().some((t) => t.startsWith('Scheduled agents')), 30_000, 'agents reply');
+    expect(texts()[0]).toBe('🎙 heard: “agents”');
+    expect((await h.query(`SELECT mime_type, file_path FROM voice_notes`))[0]).toMatchObject({ mime_type: 'video/mp4', file_path: expect.stringMatching(/\.mp4$/) });
   });
 
   it('undecodable audio gets a clear message and nothing runs', async () => {
