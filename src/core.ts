@@ -12,6 +12,7 @@ import type { Metrics } from './metrics.js';
 import type { TaskTracker } from './runtime/tasks.js';
 import type { QueueInspector } from './status/ports.js';
 import type { VoiceService } from './voice/service.js';
+import type { MemoryService } from './memory/service.js';
 
 /**
  * The services every adapter, graph and job is given: built once by the composition root
@@ -33,4 +34,5 @@ export interface Core {
   queues: QueueInspector;
   deploys: DeployWorkflow;
   voice: VoiceService;
+  memory: MemoryService;
 }

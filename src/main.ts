@@ -31,6 +31,9 @@ import { createMetrics } from './metrics.js';
 import { createRedis, ensureRedis } from './redis.js';
 import { startLocalRedis } from './redis-local.js';
 import { TaskTracker } from './runtime/tasks.js';
+import { HashingEmbedder } from './memory/hashing-embedder.js';
+import { OpenAIEmbedder } from './memory/openai-embedder.js';
+import { MemoryService } from './memory/service.js';
 import { OpenAITranscriber } from './voice/openai.js';
 import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
 import { VoiceService } from './voice/service.js';
@@ -138,7 +141,9 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const commands = new CommandRegistry(metrics, log, (actor) => isFounder(config, actor));
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
     const voice = new VoiceService({ config, db, log, transcriber });
-    const core: Core = { ...base, deploys: deploy.workflow, commands, voice };
+    const embedder = config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
+    const memory = new MemoryService(db.pool, embedder);
+    const core: Core = { ...base, deploys: deploy.workflow, commands, voice, memory };
     registerCommands(commands, core);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);

@@ -3,6 +3,7 @@ import { agentsCommand } from './agents.js';
 import { deployCommand } from './deploy.js';
 import { helpCommand } from './help.js';
 import type { CommandRegistry } from './registry.js';
+import { forgetCommand, recallCommand, rememberCommand } from './memory.js';
 import { retryCommand } from './retry.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -15,5 +16,8 @@ export function registerCommands(registry: CommandRegistry, core: Core): Command
     .add(statusCommand(core))
     .add(agentsCommand(core))
     .add(deployCommand(core))
-    .add(retryCommand(core));
+    .add(retryCommand(core))
+    .add(rememberCommand(core))
+    .add(recallCommand(core))
+    .add(forgetCommand(core));
 }
