@@ -7,6 +7,7 @@ import { approvalLatency } from './approval-latency.js';
 import { burst } from './burst.js';
 import { startup } from './startup.js';
 import { statusLatency } from './status-latency.js';
+import { memoryBench } from './memory.js';
 import { slackAck } from './slack-ack.js';
 import { voice } from './voice.js';
 import { printResult, type BenchResult } from './stats.js';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'approval-latency': () => approvalLatency(),
   voice: () => voice(),
   'slack-ack': () => slackAck(),
+  memory: () => memoryBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

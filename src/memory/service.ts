@@ -28,8 +28,6 @@ export function sameFact(a: string, b: string): boolean {
 const RRF_K = 60;
 /** Candidates taken from each of the vector and full-text searches before fusion. */
 const CANDIDATES = 50;
-/** HNSW search breadth (pgvector's default is 40); 100 keeps recall@10 ≥ 0.95 in bench/memory.ts. */
-const EF_SEARCH = 100;
 
 export interface Memory {
   id: string;
@@ -48,6 +46,15 @@ export interface Recalled extends Memory {
 }
 
 const toVector = (v: number[]) => `[${v.join(',')}]`;
+
+/** What callers get back: never the embedding or the tsvector (large, and slow to ship). */
+const COLUMNS = 'm.id, m.content, m.memory_type, m.importance, m.source, m.metadata, m.created_at, m.updated_at';
+
+/**
+ * A tsquery matching any of the query text's lexemes (`$3`), written inline so that the planner
+ * sees a stable expression of a parameter and uses the GIN index.
+ */
+const ANY_LEXEME = `to_tsquery('english', array_to_string(tsvector_to_array(to_tsvector('english', $3)), ' | '))`;
 
 /**
  * Long-term memory in `ai_persistent_memory`: pgvector (HNSW, cosine) + Postgres full-text search,
@@ -82,14 +89,14 @@ export class MemoryService {
     if (match) {
       const { rows } = await this.db.query<Memory>(
         `UPDATE ai_persistent_memory SET content = $2, embedding = $3, memory_type = $4, importance = GREATEST(importance, $5),
-           metadata = metadata || $6::jsonb, updated_at = now() WHERE id = $1 RETURNING *`,
+           metadata = metadata || $6::jsonb, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS.replace(/m\./g, '')}`,
         [match.id, content, vec, type, importance, JSON.stringify(input.metadata ?? {})],
       );
       return { memory: rows[0]!, merged: true };
     }
     const { rows } = await this.db.query<Memory>(
       `INSERT INTO ai_persistent_memory (content, embedding, embedding_model, memory_type, importance, source, metadata)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS.replace(/m\./g, '')}`,
       [content, vec, this.embedder.model, type, importance, input.source, JSON.stringify(input.metadata ?? {})],
     );
     return { memory: rows[0]!, merged: false };
@@ -104,44 +111,37 @@ export class MemoryService {
   async recall(query: string, k = 5): Promise<Recalled[]> {
     const [embedding] = await this.embedder.embed([query]);
     const dims = this.embedder.dimensions;
-    const client = await this.db.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(`SET LOCAL hnsw.ef_search = ${EF_SEARCH}`);
-      const { rows } = await client.query<Recalled>(
+    const { rows } = await this.db.query<Recalled>(
         `WITH v AS (
            SELECT id, row_number() OVER (ORDER BY d) AS r FROM (
              SELECT id, embedding::vector(${dims}) <=> $1::vector(${dims}) AS d FROM ai_persistent_memory WHERE embedding_model = $2
              ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT ${CANDIDATES}) nearest
-         ), q AS (
-           SELECT to_tsquery('english', array_to_string(tsvector_to_array(to_tsvector('english', $3)), ' | ')) AS q
          ), t AS (
            SELECT id, row_number() OVER (ORDER BY rank DESC) AS r FROM (
-             SELECT m.id, ts_rank_cd(m.content_tsv, q.q) AS rank FROM ai_persistent_memory m, q
-             WHERE q.q IS NOT NULL AND m.content_tsv @@ q.q ORDER BY rank DESC LIMIT ${CANDIDATES}) matches
+             SELECT m.id, ts_rank(m.content_tsv, ${ANY_LEXEME}) AS rank FROM ai_persistent_memory m
+             WHERE m.content_tsv @@ ${ANY_LEXEME} ORDER BY rank DESC LIMIT ${CANDIDATES}) matches
+         ), fused AS (
+           SELECT id, sum(1.0 / (${RRF_K} + r)) AS rrf FROM (SELECT id, r FROM v UNION ALL SELECT id, r FROM t) ranks GROUP BY id
          )
-         SELECT m.*, (COALESCE(1.0 / (${RRF_K} + v.r), 0) + COALESCE(1.0 / (${RRF_K} + t.r), 0))
+         SELECT ${COLUMNS}, fused.rrf
                  * (0.75 + 0.5 * m.importance)
                  * (0.85 + 0.15 * exp(-extract(epoch FROM now() - m.created_at) / 86400.0 / 30)) AS score
-         FROM ai_persistent_memory m LEFT JOIN v ON v.id = m.id LEFT JOIN t ON t.id = m.id
-         WHERE v.id IS NOT NULL OR t.id IS NOT NULL
+         FROM fused JOIN ai_persistent_memory m ON m.id = fused.id
          ORDER BY score DESC LIMIT $4`,
         [toVector(embedding!), this.embedder.model, query, k],
-      );
-      if (rows.length) await client.query('UPDATE ai_persistent_memory SET last_accessed_at = now() WHERE id = ANY($1)', [rows.map((r) => r.id)]);
-      await client.query('COMMIT');
-      return rows.map((r) => ({ ...r, score: Number(r.score) }));
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
+    );
+    if (rows.length) {
+      // Bookkeeping off the answer's path, at most hourly per memory: each UPDATE writes a new row version.
+      void this.db
+        .query(`UPDATE ai_persistent_memory SET last_accessed_at = now() WHERE id = ANY($1) AND (last_accessed_at IS NULL OR last_accessed_at < now() - interval '1 hour')`, [rows.map((r) => r.id)])
+        .catch(() => undefined);
     }
+    return rows.map((r) => ({ ...r, score: Number(r.score) }));
   }
 
   /** Deletes a memory. @returns the deleted memory, or null when there is none with that id */
   async forget(id: string): Promise<Memory | null> {
-    const { rows } = await this.db.query<Memory>('DELETE FROM ai_persistent_memory WHERE id = $1 RETURNING *', [id]);
+    const { rows } = await this.db.query<Memory>(`DELETE FROM ai_persistent_memory WHERE id = $1 RETURNING ${COLUMNS.replace(/m\./g, '')}`, [id]);
     return rows[0] ?? null;
   }
 }
