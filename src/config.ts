@@ -83,6 +83,11 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   TRANSCRIBE_PROVIDER: z.enum(['auto', 'openai', 'offline'], { error: 'expected auto, openai or offline' }).default('auto'),
   OPENAI_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_API_KEY: z.string().min(1).optional(),
+  ANTHROPIC_BASE_URL: z.url({ error: 'expected a URL like https://api.anthropic.com' }).optional(),
+  GOOGLE_API_KEY: z.string().min(1).optional(),
+  GOOGLE_BASE_URL: z.url({ error: 'expected a URL like https://generativelanguage.googleapis.com' }).optional(),
+  OLLAMA_BASE_URL: z.url({ error: 'expected a URL like http://127.0.0.1:11434' }).optional(),
   OPENAI_BASE_URL: z.url({ error: 'expected a URL like https://api.openai.com/v1' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -117,6 +122,25 @@ const fileSchema = z.strictObject({
     .record(z.string().regex(SERVICE_NAME, { error: 'service names are lowercase letters, digits, - and _' }), serviceSchema)
     .default({}),
   agents: z.record(z.string(), agentSchema).default({}),
+  llm: z
+    .strictObject({
+      chain: z
+        .array(z.string().regex(/^(anthropic|openai|google|ollama):\S+$/, { error: 'expected provider:model with provider one of anthropic, openai, google, ollama' }))
+        .default(['anthropic:claude-sonnet-5-5', 'openai:gpt-5.4-mini', 'google:gemini-2.5-flash', 'ollama:llama3.2']),
+      timeout: durationSchema.default(30_000),
+      breaker: z.strictObject({ failures: z.number().int().min(1).default(3), coolDown: durationSchema.default(30_000) }).default({ failures: 3, coolDown: 30_000 }),
+      budget: z
+        .strictObject({ dailyUsd: z.number().positive().optional(), monthlyUsd: z.number().positive().optional() })
+        .default({}),
+      prices: z.record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).default({}),
+    })
+    .default({
+      chain: ['anthropic:claude-sonnet-5-5', 'openai:gpt-5.4-mini', 'google:gemini-2.5-flash', 'ollama:llama3.2'],
+      timeout: 30_000,
+      breaker: { failures: 3, coolDown: 30_000 },
+      budget: {},
+      prices: {},
+    }),
   voice: z
     .strictObject({
       maxDuration: durationSchema.default(120_000),
@@ -175,6 +199,17 @@ export interface Config {
     provider: 'openai' | 'offline';
   };
   openai: { apiKey?: string; baseUrl?: string };
+  llm: {
+    /** `provider:model`, first choice first. */
+    chain: string[];
+    timeoutMs: number;
+    breaker: { failures: number; coolDownMs: number };
+    budget: { dailyUsd?: number; monthlyUsd?: number };
+    prices: Record<string, { input: number; output: number }>;
+    anthropic: { apiKey?: string; baseUrl?: string };
+    google: { apiKey?: string; baseUrl?: string };
+    ollama: { baseUrl?: string };
+  };
   /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
   secrets: string[];
 }
@@ -291,7 +326,17 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
       provider: e.TRANSCRIBE_PROVIDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.TRANSCRIBE_PROVIDER,
     },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
-    secrets: [e.OPENAI_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    llm: {
+      chain: f.llm.chain,
+      timeoutMs: f.llm.timeout,
+      breaker: { failures: f.llm.breaker.failures, coolDownMs: f.llm.breaker.coolDown },
+      budget: f.llm.budget,
+      prices: f.llm.prices,
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      google: { apiKey: e.GOOGLE_API_KEY, baseUrl: e.GOOGLE_BASE_URL },
+      ollama: { baseUrl: e.OLLAMA_BASE_URL },
+    },
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

@@ -13,6 +13,9 @@ import type { TaskTracker } from './runtime/tasks.js';
 import type { QueueInspector } from './status/ports.js';
 import type { VoiceService } from './voice/service.js';
 import type { MemoryService } from './memory/service.js';
+import type { ConversationAgent } from './conversation/agent.js';
+import type { LlmLedger } from './llm/ledger.js';
+import type { LlmRouter } from './llm/router.js';
 
 /**
  * The services every adapter, graph and job is given: built once by the composition root
@@ -35,4 +38,7 @@ export interface Core {
   deploys: DeployWorkflow;
   voice: VoiceService;
   memory: MemoryService;
+  llm: LlmRouter;
+  ledger: LlmLedger;
+  conversation: ConversationAgent;
 }

@@ -20,7 +20,9 @@ export type AureaErrorCode =
   | 'VOICE_TOO_LARGE'
   | 'VOICE_UNDECODABLE'
   | 'TRANSCRIPTION_FAILED'
-  | 'NOTHING_TO_RETRY';
+  | 'NOTHING_TO_RETRY'
+  | 'LLM_UNAVAILABLE'
+  | 'LLM_BUDGET_REACHED';
 
 export class AureaError extends Error {
   override readonly name: string = 'AureaError';

@@ -31,6 +31,12 @@ import { createMetrics } from './metrics.js';
 import { createRedis, ensureRedis } from './redis.js';
 import { startLocalRedis } from './redis-local.js';
 import { TaskTracker } from './runtime/tasks.js';
+import { ConversationAgent } from './conversation/agent.js';
+import { ChatTurns } from './conversation/turns.js';
+import { Budget } from './llm/budget.js';
+import { providersFromConfig } from './llm/chain.js';
+import { LlmLedger } from './llm/ledger.js';
+import { LlmRouter } from './llm/router.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { OpenAIEmbedder } from './memory/openai-embedder.js';
 import { MemoryService } from './memory/service.js';
@@ -143,7 +149,17 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const voice = new VoiceService({ config, db, log, transcriber });
     const embedder = config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
     const memory = new MemoryService(db.pool, embedder);
-    const core: Core = { ...base, deploys: deploy.workflow, commands, voice, memory };
+    const ledger = new LlmLedger(db.pool);
+    const llm = new LlmRouter(providersFromConfig(config), {
+      ledger,
+      budget: new Budget(config.llm.budget, ledger, base.alerts),
+      log,
+      timeoutMs: config.llm.timeoutMs,
+      breaker: config.llm.breaker,
+      prices: config.llm.prices,
+    });
+    const conversation = new ConversationAgent(llm, new ChatTurns(db.pool));
+    const core: Core = { ...base, deploys: deploy.workflow, commands, voice, memory, llm, ledger, conversation };
     registerCommands(commands, core);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);

@@ -114,8 +114,8 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     const reply = await slack.waitFor((c) => c.method === 'chat.postMessage' && /Scheduled agents/.test(c.payload.text));
     expect(reply.payload.channel).toBe('C0OPS00001');
     await postSigned(h.slackEventsUrl, appMentionEventBody(SLACK_FOUNDER, 'frobnicate', 'Ev0MENTION2'), 'application/json', SLACK_SIGNING_SECRET);
-    const hint = await slack.waitFor((c) => c.method === 'chat.postMessage' && /help/.test(c.payload.text));
-    expect(hint.payload.text).toBe('I understand commands for now. Send /aurea help to see them.');
+    const hint = await slack.waitFor((c) => c.method === 'chat.postMessage' && /only follow commands/.test(c.payload.text));
+    expect(hint.payload.text).toMatch(/^I can only follow commands for now: no language model is configured\. Set ANTHROPIC_API_KEY/);
   });
 
   it('a retried event (same event_id, X-Slack-Retry-Num) is handled once', async () => {

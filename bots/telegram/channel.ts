@@ -28,6 +28,11 @@ export class TelegramChannel implements Channel {
     return { channel: 'telegram', chatId: String(sent.chat.id), messageId: String(sent.message_id) };
   }
 
+  /** sendChatAction "typing" (shown for about 5 seconds, or until the next message). */
+  async typing(chatId: string): Promise<void> {
+    await this.api.sendChatAction(chatId, 'typing');
+  }
+
   /** Edits text and keyboard; no buttons removes them. "message is not modified" is not an error. */
   async edit(ref: MessageRef, message: OutboundMessage): Promise<void> {
     const { text, reply_markup } = renderTelegram(message);

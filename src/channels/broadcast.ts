@@ -48,6 +48,11 @@ export class Broadcaster {
     return target.send(chatId, message);
   }
 
+  /** Shows a typing indicator in one chat, where the channel has one; never throws. */
+  async typing(channel: string, chatId: string): Promise<void> {
+    await this.channels.find((c) => c.name === channel)?.typing?.(chatId).catch(() => undefined);
+  }
+
   /** Edits previously broadcast messages; failures are logged, not thrown. */
   async editAll(refs: readonly MessageRef[], message: OutboundMessage): Promise<void> {
     await Promise.all(

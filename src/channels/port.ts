@@ -37,4 +37,6 @@ export interface Channel {
   send(chatId: string, message: OutboundMessage): Promise<MessageRef>;
   /** Replaces a sent message's text; omitting buttons removes them. */
   edit(ref: MessageRef, message: OutboundMessage): Promise<void>;
+  /** Shows "typing…" in a chat while AUREA works, where the platform has it. */
+  typing?(chatId: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { Core } from '../core.js';
 import { agentsCommand } from './agents.js';
+import { budgetCommand } from './budget.js';
 import { deployCommand } from './deploy.js';
 import { helpCommand } from './help.js';
 import type { CommandRegistry } from './registry.js';
@@ -19,5 +20,6 @@ export function registerCommands(registry: CommandRegistry, core: Core): Command
     .add(retryCommand(core))
     .add(rememberCommand(core))
     .add(recallCommand(core))
-    .add(forgetCommand(core));
+    .add(forgetCommand(core))
+    .add(budgetCommand(core));
 }

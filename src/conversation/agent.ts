@@ -1,0 +1,107 @@
+import type { Actor } from '../actor.js';
+import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
+import { commandPrefix } from '../commands/registry.js';
+import type { Core } from '../core.js';
+import { asAureaError, describeError } from '../errors.js';
+import type { LlmRouter } from '../llm/router.js';
+import type { ChatMessage, ToolSpec } from '../llm/types.js';
+import { scrub } from '../secrets.js';
+import { parseIntent } from './intent.js';
+import { systemPrompt } from './prompt.js';
+import type { ChatTurns } from './turns.js';
+
+/** Commands the model may call as tools; world-changing ones are turned into a confirmation tap. */
+const TOOL_COMMANDS = ['status', 'agents', 'recall', 'remember', 'deploy'];
+const MAX_ROUNDS = 4;
+
+export const PENDING_TAP = /^cmd:(\d{1,20}):(run|cancel)$/;
+
+const NO_MODEL =
+  'I can only follow commands for now: no language model is configured. Set ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY ' +
+  '(or OLLAMA_BASE_URL for a local model) and restart. Meanwhile, send /help for the commands.';
+
+export interface ConversationInput {
+  actor: Actor;
+  chat: { channel: ChannelName; chatId: string };
+  text: string;
+  reply(message: OutboundMessage): Promise<MessageRef | void>;
+}
+
+/**
+ * Free text → AUREA's agent: system prompt + recent turns + memories retrieved for the message,
+ * with tools mapped to the command registry. Without a model, a deterministic intent parser covers
+ * the common requests.
+ */
+export class ConversationAgent {
+  constructor(
+    private readonly router: LlmRouter,
+    private readonly turns: ChatTurns,
+  ) {}
+
+  async answer(core: Core, input: ConversationInput, runCommand: (text: string, reply: ConversationInput['reply']) => Promise<void>): Promise<void> {
+    if (!this.router.configured) {
+      const intent = parseIntent(input.text);
+      if (intent) return runCommand(intent, input.reply);
+      await input.reply({ text: NO_MODEL });
+      return;
+    }
+    const secrets = core.config.secrets;
+    const tools: ToolSpec[] = core.commands
+      .list()
+      .filter((c) => TOOL_COMMANDS.includes(c.name))
+      .map((c) => ({
+        name: c.name,
+        description: `${c.description}${c.changesWorld ? ' (the founder must confirm with a tap; calling this only proposes it)' : ''}`,
+        parameters: { type: 'object', properties: { arguments: { type: 'string', description: c.usage ? `the command's arguments: ${c.usage}` : 'leave empty' } } },
+      }));
+    const memories = await core.memory.recall(input.text, 5).catch(() => []);
+    const system = scrub(systemPrompt({ founder: input.actor.name, services: Object.keys(core.config.services), memories, now: new Date() }), secrets);
+    const history = await this.turns.recent(input.chat, 10);
+    const messages: ChatMessage[] = [...history.map((t) => ({ role: t.role, content: scrub(t.content, secrets) })), { role: 'user' as const, content: scrub(input.text, secrets) }];
+    await this.turns.append(input.chat, 'user', input.text);
+
+    try {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        await core.broadcaster.typing(input.chat.channel, input.chat.chatId);
+        const res = await this.router.complete({ system, messages, tools, maxTokens: 1024, purpose: 'conversation' });
+        if (!res.toolCalls.length || round === MAX_ROUNDS - 1) {
+          const text = res.text.trim() || '(no answer)';
+          await this.turns.append(input.chat, 'assistant', text);
+          await input.reply({ text: scrub(text, secrets), ...(res.note ? { status: res.note } : {}) });
+          return;
+        }
+        messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
+        for (const call of res.toolCalls) {
+          const result = await this.runTool(core, input, call.name, String(call.arguments.arguments ?? '').trim());
+          messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: scrub(result, secrets).slice(0, 6_000) });
+        }
+      }
+    } catch (err) {
+      const known = asAureaError(err);
+      await input.reply({ text: known ? known.message : `I could not answer (${describeError(err)}).` });
+    }
+  }
+
+  /** Runs a read-only command and returns what it would have said; proposes a world-changing one. */
+  private async runTool(core: Core, input: ConversationInput, name: string, args: string): Promise<string> {
+    if (!TOOL_COMMANDS.includes(name) || !core.commands.has(name)) return `There is no tool "${name}".`;
+    const text = `${name}${args ? ` ${args}` : ''}`;
+    if (core.commands.changesWorld(text)) {
+      const { rows } = await core.db.pool.query<{ id: string }>(
+        'INSERT INTO pending_commands (channel, chat_id, actor, command) VALUES ($1, $2, $3, $4) RETURNING id',
+        [input.chat.channel, input.chat.chatId, `${input.actor.platform}:${input.actor.id}`, text],
+      );
+      const id = rows[0]!.id;
+      await input.reply({
+        title: 'Run this?',
+        text: `${commandPrefix(input.chat.channel)}${text}`,
+        status: 'Proposed by the assistant; nothing runs without your tap.',
+        buttons: [[{ label: '▶ Run it', data: `cmd:${id}:run` }, { label: '✖ Cancel', data: `cmd:${id}:cancel` }]],
+      });
+      return `Proposed "${text}" to the founder with a confirmation button; it has NOT run.`;
+    }
+    const said: string[] = [];
+    await core.commands.dispatch({ actor: input.actor, chat: input.chat, reply: async (m) => (said.push([m.title, m.text, m.status].filter(Boolean).join('\n')), { channel: input.chat.channel, chatId: input.chat.chatId, messageId: '' }) }, name, args ? args.split(/\s+/) : []);
+    return said.join('\n\n') || '(no output)';
+  }
+}
