@@ -81,6 +81,7 @@ const envSchema = z.object({
     .max(65535)
     .default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  AUREA_EMBEDDER: z.enum(['auto', 'openai', 'offline'], { error: 'expected auto, openai or offline' }).default('auto'),
   TRANSCRIBE_PROVIDER: z.enum(['auto', 'openai', 'offline'], { error: 'expected auto, openai or offline' }).default('auto'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   ANTHROPIC_API_KEY: z.string().min(1).optional(),
@@ -199,6 +200,8 @@ export interface Config {
     provider: 'openai' | 'offline';
   };
   openai: { apiKey?: string; baseUrl?: string };
+  /** Memory embeddings: `openai` (text-embedding-3-small) when OPENAI_API_KEY is set, unless AUREA_EMBEDDER says otherwise. */
+  embedder: 'openai' | 'offline';
   llm: {
     /** `provider:model`, first choice first. */
     chain: string[];
@@ -326,6 +329,7 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
       provider: e.TRANSCRIBE_PROVIDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.TRANSCRIBE_PROVIDER,
     },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+    embedder: e.AUREA_EMBEDDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.AUREA_EMBEDDER,
     llm: {
       chain: f.llm.chain,
       timeoutMs: f.llm.timeout,

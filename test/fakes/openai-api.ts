@@ -1,14 +1,17 @@
 /**
- * A fake OpenAI API on 127.0.0.1 for `POST /v1/audio/transcriptions` (multipart/form-data with
- * `file` and `model`; answer `{"text": …}`), as the official `openai` SDK sends it.
+ * A fake OpenAI API on 127.0.0.1, as the official `openai` SDK talks to it:
+ * `POST /v1/audio/transcriptions` (multipart/form-data with `file` and `model`; answer `{"text": …}`)
+ * and `POST /v1/chat/completions` (text or `tool_calls`, `usage`, errors in OpenAI's envelope).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Script } from './llm-script.js';
 import { CallRecorder } from './recorder.js';
 
 export interface OpenAICall {
   method: string;
   ok: boolean;
+  body?: Record<string, any>;
   /** Multipart fields other than the file. */
   fields: Record<string, string>;
   file?: { filename: string; contentType: string; bytes: Buffer };
@@ -40,6 +43,9 @@ function multipart(body: Buffer, contentType: string): Pick<OpenAICall, 'fields'
 export class FakeOpenAIApi extends CallRecorder<OpenAICall> {
   /** What the next transcriptions answer. */
   transcript = '';
+  /** What chat completions do next. */
+  readonly script = new Script();
+  chatRequests = 0;
 
   private constructor(
     private readonly server: Server,
@@ -64,6 +70,30 @@ export class FakeOpenAIApi extends CallRecorder<OpenAICall> {
         const parsed = multipart(Buffer.concat(chunks), req.headers['content-type'] ?? '');
         fake.record({ method: 'audio.transcriptions', ok: true, ...parsed });
         return json(200, { text: fake.transcript, usage: { type: 'duration', seconds: 2 } });
+      }
+      if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+        fake.chatRequests++;
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const step = fake.script.next();
+        if (step.kind === 'hang') return;
+        if (step.kind === 'error') {
+          fake.record({ method: 'chat.completions', ok: false, fields: {}, body });
+          res.writeHead(step.status, { 'content-type': 'application/json', ...(step.retryAfter ? { 'retry-after': String(step.retryAfter) } : {}) });
+          return res.end(JSON.stringify({ error: { message: `fake ${step.status}`, type: step.status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null } }));
+        }
+        fake.record({ method: 'chat.completions', ok: true, fields: {}, body });
+        const message =
+          step.kind === 'text'
+            ? { role: 'assistant', content: step.text, refusal: null }
+            : { role: 'assistant', content: null, refusal: null, tool_calls: [{ id: `call_${fake.chatRequests}`, type: 'function', function: { name: step.name, arguments: JSON.stringify({ arguments: step.args }) } }] };
+        return json(200, {
+          id: `chatcmpl-${fake.chatRequests}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model,
+          choices: [{ index: 0, message, logprobs: null, finish_reason: step.kind === 'text' ? 'stop' : 'tool_calls' }],
+          usage: { prompt_tokens: 900, completion_tokens: 60, total_tokens: 960 },
+        });
       }
       json(404, { error: { message: 'not found', type: 'invalid_request_error' } });
     });

@@ -1,0 +1,19 @@
+/** What a fake model API does with its next request. */
+export type Step =
+  | { kind: 'text'; text: string }
+  | { kind: 'tool'; name: string; args: string }
+  | { kind: 'error'; status: number; retryAfter?: number }
+  | { kind: 'hang' };
+
+/** A queue of steps; when empty, `fallback` repeats. */
+export class Script {
+  private readonly steps: Step[] = [];
+  constructor(public fallback: Step = { kind: 'text', text: 'ok' }) {}
+  push(...steps: Step[]): this {
+    this.steps.push(...steps);
+    return this;
+  }
+  next(): Step {
+    return this.steps.shift() ?? this.fallback;
+  }
+}
