@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueInspector } from '../src/status/ports.js';
-import { AGENTS_QUEUE } from './definitions.js';
+import { AGENTS, AGENTS_QUEUE } from './definitions.js';
 
 /** The agents queue under the configured key prefix. */
 export function createAgentsQueue(connection: Redis, prefix: string): Queue {
@@ -14,6 +14,11 @@ export function queueInspector(queue: Queue): QueueInspector {
     async depths() {
       const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
       return [{ queue: queue.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 }];
+    },
+    agents: () => AGENTS.map((a) => a.name),
+    async runNow(agent) {
+      const job = await queue.add(agent, {}, { attempts: 1, removeOnComplete: 100, removeOnFail: 500 });
+      return job.id ?? '';
     },
     async nextRun(agent) {
       const s = await queue.getJobScheduler(agent);

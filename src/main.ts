@@ -142,8 +142,6 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       resumers,
       queues: queueInspector(queue),
     };
-    const deploy = createDeployWorkflow(base);
-    resumers.set('deploy', deploy.resume);
     const commands = new CommandRegistry(metrics, log, (actor) => isFounder(config, actor));
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
     const voice = new VoiceService({ config, db, log, transcriber });
@@ -159,6 +157,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       prices: config.llm.prices,
     });
     const conversation = new ConversationAgent(llm, new ChatTurns(db.pool));
+    const deploy = createDeployWorkflow({ ...base, memory });
+    resumers.set('deploy', deploy.resume);
     const core: Core = { ...base, deploys: deploy.workflow, commands, voice, memory, llm, ledger, conversation };
     registerCommands(commands, core);
     cleanups.push(async () => {

@@ -48,7 +48,7 @@ describe('free text through the model router (fake Anthropic and OpenAI APIs)', 
     expect(toolResult.type).toBe('tool_result');
     expect(toolResult.content).toMatch(/🟢 billing: up/);
     expect(second.system).toMatch(/You are AUREA/);
-    expect(second.tools.map((t: { name: string }) => t.name)).toEqual(['status', 'agents', 'deploy', 'remember', 'recall']);
+    expect(second.tools.map((t: { name: string }) => t.name)).toEqual(['status', 'agents', 'deploy', 'run', 'remember', 'recall']);
     const [row] = await h.query(`SELECT provider, model, purpose, input_tokens, output_tokens, cost_usd, outcome FROM llm_calls ORDER BY id DESC LIMIT 1`);
     expect(row).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-5-5', purpose: 'conversation', input_tokens: 1200, output_tokens: 80, outcome: 'ok' });
     expect(Number(row!.cost_usd)).toBeCloseTo((1200 * 3 + 80 * 15) / 1e6, 6);
@@ -65,6 +65,14 @@ describe('free text through the model router (fake Anthropic and OpenAI APIs)', 
     await new Promise((r) => setTimeout(r, 1_500));
     expect(h.repo.deploys).toEqual([]);
     expect(replies().some((m) => /Deploy of billing started/.test(m.text))).toBe(false);
+  });
+
+  it('secrets never reach the model: a token pasted in a message is redacted from the prompt', async () => {
+    anthropic.script.push({ kind: 'text', text: 'Noted.' });
+    await ask(`my bot token is ${h.telegram.token}, keep it safe`);
+    const body = JSON.stringify(anthropic.calls.at(-1)!.body);
+    expect(body).not.toContain(h.telegram.token);
+    expect(body).toContain('my bot token is [redacted], keep it safe');
   });
 
   it('primary answers 500 → the fallback answers, and the reply says so', async () => {
@@ -121,6 +129,27 @@ describe('budgets and the no-model fallback', () => {
     const budget = await h.telegram.nthMessage(FOUNDER.id, 2);
     expect(budget).toMatch(/^LLM budget\nToday: \$0\.4990 of \$0\.5000 \(100%\)/);
     expect(budget).toMatch(/anthropic:claude-sonnet-5-5: \$0\.4990 today, \$0\.4990 this month, 1 calls, 120000 tokens/);
+  });
+
+  it('crossing 50 % of a cap alerts the founder once', async () => {
+    await h?.close();
+    await anthropic?.close();
+    anthropic = await FakeAnthropicApi.start();
+    h = await Harness.create({
+      yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\n  budget: { dailyUsd: 0.04 }\n`,
+      env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl },
+    });
+    await h.start();
+    // 40 % spent; the call's estimate (1,024 output tokens at most) still fits; its real cost brings the day past 50 %.
+    await h.query(`INSERT INTO llm_calls (provider, model, purpose, cost_usd, latency_ms, outcome) VALUES ('anthropic', 'claude-sonnet-5-5', 'conversation', 0.016, 900, 'ok')`);
+    anthropic.script.push({ kind: 'text', text: 'First answer.' });
+    h.telegram.pushUpdate(textUpdate(FOUNDER, 'hello there'));
+    await h.telegram.waitFor(() => h.telegram.messagesTo(FOUNDER.id).length >= 2, 20_000, 'answer and alert');
+    const texts = h.telegram.messagesTo(FOUNDER.id).map((m) => m.text);
+    expect(texts).toContain('First answer.');
+    expect(texts).toContain('🟠 LLM daily budget at 50%: $0.02 of $0.04.');
+    const alerts = await h.query(`SELECT dedupe_key FROM ai_system_alerts`);
+    expect(alerts.map((a) => a.dedupe_key)).toEqual([expect.stringMatching(/^llm-budget:daily:\d{4}-\d\d-\d\d:50$/)]);
   });
 
   it('with no model configured, common requests are understood by the intent parser; the rest gets a clear answer', async () => {

@@ -57,6 +57,8 @@ describe('deploy behind an approval', () => {
       return rows.some((r) => r.action === 'deploy.deployed') && rows.map((r) => r.action);
     });
     expect(audit).toEqual(['approval.requested', 'approval.approved', 'deploy.started', 'deploy.deployed']);
+    const remembered = await h.until(() => h.query(`SELECT memory_type, content, source FROM ai_persistent_memory`).then((r) => r.length && r));
+    expect(remembered).toEqual([{ memory_type: 'decision', content: expect.stringMatching(/^Deployed billing on \d{4}-\d\d-\d\d, approved by Ada Founder; healthy afterwards\.$/), source: 'deploy:billing' }]);
     expect(tapId).toBeGreaterThan(0);
   });
 

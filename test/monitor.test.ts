@@ -55,6 +55,16 @@ describe('system-monitor on a BullMQ job scheduler', () => {
     expect(text).toMatch(/system-monitor \(every 300ms\)\n {2}last: ✅ \S+ ago: 1\/1 up\n {2}next: in \S+/);
   });
 
+  it('/run starts an agent now, outside its schedule', async () => {
+    const before = h.telegram.messagesTo(FOUNDER.id).length;
+    const runsBefore = await runs();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/run system-monitor'));
+    expect(await h.telegram.nthMessage(FOUNDER.id, before + 1)).toMatch(/^▶ system-monitor queued \(job \S+\)\. \/agents shows its result\.$/);
+    await h.until(async () => (await runs()) > runsBefore, 10_000, 'a run');
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/run nosuch'));
+    expect(await h.telegram.nthMessage(FOUNDER.id, before + 2)).toBe('There is no agent "nosuch". Agents: system-monitor.');
+  });
+
   it('restarting upserts the schedule instead of adding another', async () => {
     await h.stop();
     await h.start();

@@ -1,4 +1,4 @@
 import type { Core } from '../../src/core.js';
 
 /** What the deploy graph's nodes use: core services only, never a bot. */
-export type DeployDeps = Pick<Core, 'config' | 'db' | 'log' | 'metrics' | 'alerts' | 'approvals' | 'broadcaster'>;
+export type DeployDeps = Pick<Core, 'config' | 'db' | 'log' | 'metrics' | 'alerts' | 'approvals' | 'broadcaster' | 'memory'>;

@@ -6,6 +6,7 @@ import { helpCommand } from './help.js';
 import type { CommandRegistry } from './registry.js';
 import { forgetCommand, recallCommand, rememberCommand } from './memory.js';
 import { retryCommand } from './retry.js';
+import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
@@ -17,6 +18,7 @@ export function registerCommands(registry: CommandRegistry, core: Core): Command
     .add(statusCommand(core))
     .add(agentsCommand(core))
     .add(deployCommand(core))
+    .add(runCommand(core))
     .add(retryCommand(core))
     .add(rememberCommand(core))
     .add(recallCommand(core))

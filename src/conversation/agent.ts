@@ -11,7 +11,7 @@ import { systemPrompt } from './prompt.js';
 import type { ChatTurns } from './turns.js';
 
 /** Commands the model may call as tools; world-changing ones are turned into a confirmation tap. */
-const TOOL_COMMANDS = ['status', 'agents', 'recall', 'remember', 'deploy'];
+const TOOL_COMMANDS = ['status', 'agents', 'run', 'recall', 'remember', 'deploy'];
 const MAX_ROUNDS = 4;
 
 export const PENDING_TAP = /^cmd:(\d{1,20}):(run|cancel)$/;

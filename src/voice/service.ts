@@ -181,7 +181,7 @@ export class VoiceService {
         {
           commands: core.commands.list().map((c) => ({ name: c.name, usage: c.usage })),
           services: Object.keys(this.deps.config.services),
-          agents: Object.keys(this.deps.config.agents),
+          agents: core.queues.agents(),
         },
         dict,
       ),

@@ -10,6 +10,21 @@ function outcomeOf(state: DeployStateType): DeployOutcome {
   return 'deployed';
 }
 
+/** Writes the decision and the outcome back to long-term memory, so later questions can use them. */
+async function rememberOutcome(deps: DeployDeps, state: DeployStateType, outcome: DeployOutcome): Promise<void> {
+  const day = new Date().toISOString().slice(0, 10);
+  const by = state.decision?.by ?? state.requestedBy.name;
+  const content = {
+    deployed: `Deployed ${state.service} on ${day}, approved by ${by}; healthy afterwards.`,
+    rejected: `A deploy of ${state.service} on ${day} was rejected by ${by}.`,
+    tests_failed: `A deploy of ${state.service} on ${day} stopped because its tests failed (exit ${state.testRun?.exitCode}).`,
+    rolled_back: `A deploy of ${state.service} on ${day} failed (${state.healthCheck?.detail ?? 'deploy command failed'}) and was rolled back.`,
+    rollback_failed: `A deploy of ${state.service} on ${day} failed and its rollback failed too.`,
+  }[outcome];
+  const type = outcome === 'deployed' || outcome === 'rejected' ? 'decision' : 'error';
+  await deps.memory.remember({ content, type, source: `deploy:${state.service}`, metadata: { outcome } }).catch((err: unknown) => deps.log.warn({ err }, 'could not remember the deploy outcome'));
+}
+
 /** Ends every run: audit row, metric, and a message to the founders (rollbacks were alerted already). */
 export function reportNode(deps: DeployDeps) {
   return async (state: DeployStateType): Promise<DeployUpdate> => {
@@ -27,6 +42,7 @@ export function reportNode(deps: DeployDeps) {
       text = `✅ ${state.service} deployed (deploy ${describeStep(state.deployRun!)}), ${state.healthCheck?.detail ?? 'not verified'}.`;
     }
     if (text) await deps.broadcaster.broadcast({ text });
+    await rememberOutcome(deps, state, outcome);
     return { outcome };
   };
 }
