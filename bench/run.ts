@@ -8,6 +8,7 @@ import { burst } from './burst.js';
 import { startup } from './startup.js';
 import { statusLatency } from './status-latency.js';
 import { memoryBench } from './memory.js';
+import { routerBench } from './router.js';
 import { slackAck } from './slack-ack.js';
 import { voice } from './voice.js';
 import { printResult, type BenchResult } from './stats.js';
@@ -20,6 +21,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   voice: () => voice(),
   'slack-ack': () => slackAck(),
   memory: () => memoryBench(),
+  router: () => routerBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
