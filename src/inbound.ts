@@ -9,7 +9,7 @@ import { handleApprovalTap } from './approvals/tap.js';
 import type { ChannelName, MessageRef, OutboundMessage } from './channels/port.js';
 import { commandPrefix, parseCommandText } from './commands/registry.js';
 import type { Core } from './core.js';
-import { PENDING_TAP } from './conversation/agent.js';
+import { confirmProposal } from './commands/proposals.js';
 
 export interface InboundText {
   actor: Actor;
@@ -58,27 +58,6 @@ export async function handleText(core: Core, input: InboundText): Promise<void> 
   await core.commands.dispatch(context, parsed.name, parsed.args);
 }
 
-/**
- * A tap on Run/Cancel for a world-changing command the assistant proposed (`cmd:<id>:run|cancel`).
- * Compare-and-set, so it runs once. @returns the answer for the tapper
- */
-async function confirmProposed(core: Core, actor: Actor, data: string): Promise<string> {
-  const m = PENDING_TAP.exec(data);
-  if (!m) return 'This button is no longer valid.';
-  const run = m[2] === 'run';
-  const { rows } = await core.db.pool.query<{ channel: ChannelName; chat_id: string; command: string }>(
-    `UPDATE pending_commands SET status = $2 WHERE id = $1 AND status = 'pending' RETURNING channel, chat_id, command`,
-    [m[1], run ? 'run' : 'cancelled'],
-  );
-  const pending = rows[0];
-  if (!pending) return 'Already answered.';
-  if (!run) return 'Cancelled. Nothing was run.';
-  const chat = { channel: pending.channel, chatId: pending.chat_id };
-  core.tasks.run(`proposed command ${m[1]}`, () =>
-    handleText(core, { actor, chat, text: `/${pending.command}`, reply: (message) => core.broadcaster.sendTo(chat.channel, chat.chatId, message) }),
-  );
-  return `Running ${commandPrefix(chat.channel)}${pending.command}`;
-}
 
 /**
  * Handles a tap on a button (Telegram callback query, Slack block action, console number).
@@ -86,7 +65,6 @@ async function confirmProposed(core: Core, actor: Actor, data: string): Promise<
  */
 export async function handleTap(core: Core, actor: Actor, data: string): Promise<string> {
   if (!(await admit(core, actor, `button ${data}`))) return REFUSAL_TEXT;
-  if (data.startsWith('voice:')) return core.voice.confirm(core, data, actor);
-  if (data.startsWith('cmd:')) return confirmProposed(core, actor, data);
+  if (data.startsWith('cmd:')) return confirmProposal(core, actor, data, (chat, command, reply) => handleText(core, { actor, chat, text: `/${command}`, reply }));
   return handleApprovalTap(core, data, actor);
 }

@@ -31,6 +31,13 @@ describe('configuration', () => {
     expect(config.http.port).toBe(3000);
   });
 
+  it('accepts the committed example config', () => {
+    const config = loadConfig({ AUREA_DATA_DIR: dir }, 'aurea.config.example.yaml');
+    expect(Object.keys(config.services)).toEqual(['billing']);
+    expect(config.llm.chain[0]).toBe('anthropic:claude-sonnet-5-5');
+    expect(config.llm.budget).toEqual({ dailyUsd: 5, monthlyUsd: 100 });
+  });
+
   it('treats empty variables (KEY= as in .env.example) as unset', () => {
     const config = loadConfig({ AUREA_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '', SLACK_BOT_TOKEN: ' ', FOUNDER_SLACK_IDS: '', PORT: '' });
     expect(config.telegram.token).toBeUndefined();

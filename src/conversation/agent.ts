@@ -1,6 +1,6 @@
 import type { Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
-import { commandPrefix } from '../commands/registry.js';
+import { propose } from '../commands/proposals.js';
 import type { Core } from '../core.js';
 import { asAureaError, describeError } from '../errors.js';
 import type { LlmRouter } from '../llm/router.js';
@@ -13,8 +13,6 @@ import type { ChatTurns } from './turns.js';
 /** Commands the model may call as tools; world-changing ones are turned into a confirmation tap. */
 const TOOL_COMMANDS = ['status', 'agents', 'run', 'recall', 'remember', 'deploy'];
 const MAX_ROUNDS = 4;
-
-export const PENDING_TAP = /^cmd:(\d{1,20}):(run|cancel)$/;
 
 const NO_MODEL =
   'I can only follow commands for now: no language model is configured. Set ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY ' +
@@ -87,17 +85,7 @@ export class ConversationAgent {
     if (!TOOL_COMMANDS.includes(name) || !core.commands.has(name)) return `There is no tool "${name}".`;
     const text = `${name}${args ? ` ${args}` : ''}`;
     if (core.commands.changesWorld(text)) {
-      const { rows } = await core.db.pool.query<{ id: string }>(
-        'INSERT INTO pending_commands (channel, chat_id, actor, command) VALUES ($1, $2, $3, $4) RETURNING id',
-        [input.chat.channel, input.chat.chatId, `${input.actor.platform}:${input.actor.id}`, text],
-      );
-      const id = rows[0]!.id;
-      await input.reply({
-        title: 'Run this?',
-        text: `${commandPrefix(input.chat.channel)}${text}`,
-        status: 'Proposed by the assistant; nothing runs without your tap.',
-        buttons: [[{ label: '▶ Run it', data: `cmd:${id}:run` }, { label: '✖ Cancel', data: `cmd:${id}:cancel` }]],
-      });
+      await propose(core, { ...input, command: text, title: 'Run this?', status: 'Proposed by the assistant; nothing runs without your tap.' });
       return `Proposed "${text}" to the founder with a confirmation button; it has NOT run.`;
     }
     const said: string[] = [];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { REFUSAL_TEXT } from '../access.js';
 import { actorKey, type Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
+import { propose } from '../commands/proposals.js';
 import { commandPrefix, type CommandContext } from '../commands/registry.js';
 import type { Config } from '../config.js';
 import type { Core } from '../core.js';
@@ -32,16 +33,9 @@ export interface IncomingVoice {
 
 interface NoteRow {
   id: string;
-  platform: ChannelName;
-  chat_id: string;
-  actor: string;
   actor_name: string;
   file_path: string | null;
-  status: string;
-  transcript: string | null;
 }
-
-export const VOICE_TAP = /^voice:(\d{1,20}):(run|cancel)$/;
 
 /**
  * Voice notes: limits, storage for retries, transcription (OpenAI or offline pocketsphinx with a
@@ -99,28 +93,6 @@ export class VoiceService {
     await this.transcribeAndRun(core, { id: note.id, path: note.file_path!, chat: ctx.chat, actor: ctx.actor, reply: ctx.reply, enforceDuration: false });
   }
 
-  /**
-   * A tap on a voice command's Run/Cancel buttons (`voice:<id>:run|cancel`). Compare-and-set, so a
-   * double tap runs it once. @returns the answer for the tapper
-   */
-  async confirm(core: Core, data: string, actor: Actor): Promise<string> {
-    const m = VOICE_TAP.exec(data);
-    if (!m) return 'This button is no longer valid.';
-    const run = m[2] === 'run';
-    const { rows } = await this.deps.db.pool.query<NoteRow>(
-      `UPDATE voice_notes SET status = $2 WHERE id = $1 AND status = 'awaiting_confirmation' RETURNING *`,
-      [m[1], run ? 'confirmed' : 'cancelled'],
-    );
-    const note = rows[0];
-    if (!note) return 'Already answered.';
-    if (!run) return 'Cancelled. Nothing was run.';
-    const chat = { channel: note.platform, chatId: note.chat_id };
-    core.tasks.run(`voice command ${note.id}`, () =>
-      handleText(core, { actor, chat, text: note.transcript!, reply: (message) => core.broadcaster.sendTo(chat.channel, chat.chatId, message) }),
-    );
-    return `Running ${commandPrefix(chat.channel)}${note.transcript}`;
-  }
-
   private async transcribeAndRun(
     core: Core,
     note: {
@@ -152,13 +124,7 @@ export class VoiceService {
       }
       await note.reply({ text: `🎙 heard: “${transcript.text}”` });
       if (core.commands.changesWorld(transcript.text)) {
-        await this.deps.db.pool.query(`UPDATE voice_notes SET status = 'awaiting_confirmation' WHERE id = $1`, [note.id]);
-        await note.reply({
-          title: 'Run this voice command?',
-          text: `${commandPrefix(note.chat.channel)}${transcript.text}`,
-          status: 'Voice commands that change things need a tap.',
-          buttons: [[{ label: '▶ Run it', data: `voice:${note.id}:run` }, { label: '✖ Cancel', data: `voice:${note.id}:cancel` }]],
-        });
+        await propose(core, { actor: note.actor, chat: note.chat, command: transcript.text, title: 'Run this voice command?', status: 'Voice commands that change things need a tap.', reply: note.reply });
         return;
       }
       await handleText(core, { actor: note.actor, chat: note.chat, text: transcript.text, reply: note.reply });
