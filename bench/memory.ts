@@ -2,7 +2,7 @@
  * Memory search on embedded Postgres (PGlite + pgvector) at 10k and 100k memories of real text
  * (bench/corpus.ts), offline hashing embedder:
  * - hybrid recall() latency p50/p95 (the production path: HNSW + full-text + fusion);
- * - recall@10 of the HNSW index (ef_search 100) against exact nearest neighbours.
+ * - recall@10 of the HNSW index (ef_search 200, set per session in src/db/database.ts) against exact nearest neighbours.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +59,6 @@ async function atSize(corpus: string[], n: number) {
       const client = await db.pool.connect();
       try {
         await client.query('BEGIN');
-        await client.query('SET LOCAL hnsw.ef_search = 100');
         const approx = await client.query(
           `SELECT id FROM ai_persistent_memory WHERE embedding_model = $2 ORDER BY embedding::vector(256) <=> $1::vector(256) LIMIT 10`,
           [vec, embedder.model],
