@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashingEmbedder } from '../src/memory/hashing-embedder.js';
+import { FakeOpenAIApi } from './fakes/openai-api.js';
 import { MemoryService, type MemoryType } from '../src/memory/service.js';
 import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
 import { Harness } from './helpers/harness.js';
@@ -69,5 +70,33 @@ describe('long-term memory (pgvector + full-text, offline embedder)', () => {
     const audited = await h.query(`SELECT action, target, details FROM audit_log WHERE action LIKE 'memory.%' ORDER BY id`);
     expect(audited.map((a) => a.action)).toEqual(['memory.remembered', 'memory.forgotten']);
     expect(audited[1]!.details.content).toBe('billing moves to Stripe Tax in March');
+  });
+});
+
+describe('memory with OpenAI embeddings', () => {
+  let h: Harness;
+  let openai: FakeOpenAIApi;
+  afterAll(async () => {
+    await h?.close();
+    await openai?.close();
+  });
+
+  it('stores text-embedding-3-small vectors, and never mixes them with another embedder\'s in a search', async () => {
+    openai = await FakeOpenAIApi.start();
+    h = await Harness.create({ env: { OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseUrl, TRANSCRIBE_PROVIDER: 'offline' } });
+    await h.start();
+    const core = h.app!.core;
+    const { memory: viaOpenAI } = await core.memory.remember({ content: 'Payroll runs on the 25th through Gusto.', type: 'learning', source: 'test' });
+    const offline = new MemoryService(core.db.pool, new HashingEmbedder());
+    const { memory: viaHashing } = await offline.remember({ content: 'Quarterly taxes are filed by the accountant.', type: 'learning', source: 'test' });
+    const stored = await h.query(`SELECT id, embedding_model, vector_dims(embedding) AS dims FROM ai_persistent_memory ORDER BY id`);
+    expect(stored).toEqual([
+      { id: viaOpenAI.id, embedding_model: 'text-embedding-3-small', dims: 1536 },
+      { id: viaHashing.id, embedding_model: 'aurea-hash-v1-256', dims: 256 },
+    ]);
+    expect(openai.calls.filter((c) => c.method === 'embeddings').map((c) => c.body!.model)).toEqual(['text-embedding-3-small']);
+    // A query sharing no words with either: only the vector side can find anything, and only among its own embedder's vectors.
+    const found = await core.memory.recall('salary schedule', 5);
+    expect(found.map((f) => f.id)).toEqual([viaOpenAI.id]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HashingEmbedder } from '../../src/memory/hashing-embedder.js';
 import { Script } from './llm-script.js';
 import { CallRecorder } from './recorder.js';
 
@@ -38,6 +39,13 @@ function multipart(body: Buffer, contentType: string): Pick<OpenAICall, 'fields'
     start = next;
   }
   return { fields, file };
+}
+
+const hashing = new HashingEmbedder();
+function tile(v: number[], size: number): number[] {
+  const out = Array.from({ length: size }, (_, i) => v[i % v.length]!);
+  const norm = Math.hypot(...out) || 1;
+  return out.map((x) => x / norm);
 }
 
 export class FakeOpenAIApi extends CallRecorder<OpenAICall> {
@@ -94,6 +102,16 @@ export class FakeOpenAIApi extends CallRecorder<OpenAICall> {
           choices: [{ index: 0, message, logprobs: null, finish_reason: step.kind === 'text' ? 'stop' : 'tool_calls' }],
           usage: { prompt_tokens: 900, completion_tokens: 60, total_tokens: 960 },
         });
+      }
+      if (req.method === 'POST' && req.url === '/v1/embeddings') {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
+        fake.record({ method: 'embeddings', ok: true, fields: {}, body });
+        // Deterministic stand-in vectors of the real size: the hashing embedder's 256 tiled to 1536, renormalised.
+        // The SDK asks for encoding_format "base64" (little-endian float32) unless told otherwise, as the real API allows.
+        const encode = (v: number[]) => (body.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v);
+        const data = inputs.map((text, index) => ({ object: 'embedding', index, embedding: encode(tile(hashing.vector(text), 1536)) }));
+        return json(200, { object: 'list', data, model: body.model, usage: { prompt_tokens: inputs.join(' ').length / 4, total_tokens: inputs.join(' ').length / 4 } });
       }
       json(404, { error: { message: 'not found', type: 'invalid_request_error' } });
     });
