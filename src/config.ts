@@ -151,10 +151,11 @@ const fileSchema = z.strictObject({
   deploy: z
     .strictObject({
       commandTimeout: durationSchema.default(600_000),
+      approvalTimeout: durationSchema.default(86_400_000),
       verifyTimeout: durationSchema.default(60_000),
       verifyInterval: durationSchema.default(2_000),
     })
-    .default({ commandTimeout: 600_000, verifyTimeout: 60_000, verifyInterval: 2_000 }),
+    .default({ commandTimeout: 600_000, approvalTimeout: 86_400_000, verifyTimeout: 60_000, verifyInterval: 2_000 }),
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
@@ -192,7 +193,7 @@ export interface Config {
   configFile: string | null;
   services: Record<string, ServiceConfig>;
   agents: Record<string, AgentConfig>;
-  deploy: { commandTimeoutMs: number; verifyTimeoutMs: number; verifyIntervalMs: number };
+  deploy: { commandTimeoutMs: number; approvalTimeoutMs: number; verifyTimeoutMs: number; verifyIntervalMs: number };
   voice: {
     maxDurationMs: number;
     maxBytes: number;
@@ -320,6 +321,7 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
     agents: f.agents,
     deploy: {
       commandTimeoutMs: f.deploy.commandTimeout,
+      approvalTimeoutMs: f.deploy.approvalTimeout,
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
     },

@@ -75,6 +75,21 @@ describe('deploy behind an approval', () => {
     expect((await h.query(`SELECT status FROM approvals`))[0]!.status).toBe('rejected');
   });
 
+  it('an approval tapped after deploy.approvalTimeout expires instead: nothing deploys, the message says so', async () => {
+    await setup({ approvalTimeout: '1s' });
+    const { approval } = await requestDeploy(h);
+    await new Promise((r) => setTimeout(r, 1_500));
+    tap(h, FOUNDER, approval, /Approve/);
+    const answer = await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery');
+    expect(answer.payload.text).toBe('This request expired before a decision; nothing will change. Ask again if it is still wanted.');
+    await h.until(() => editsOf(h, approval.message_id).length > 0, 5_000, 'edit');
+    expect(editsOf(h, approval.message_id)[0]!.text).toMatch(/\n\n⌛ Expired before anyone decided \(noticed at \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\. Nothing changed\.$/);
+    await h.until(() => h.query(`SELECT 1 FROM audit_log WHERE action = 'deploy.rejected'`).then((r) => r.length > 0), 10_000, 'graph ended');
+    expect(h.repo.deploys).toEqual([]);
+    expect((await h.query(`SELECT status FROM approvals`))[0]!.status).toBe('expired');
+    expect(await h.query(`SELECT 1 FROM audit_log WHERE action = 'approval.expired'`)).toHaveLength(1);
+  });
+
   it('failing tests stop the deploy before any approval is asked', async () => {
     await setup();
     h.repo.failTests(true);

@@ -18,7 +18,7 @@ describe('embedded Postgres (PGlite) storage', () => {
 
   it('applies migrations once; running them again changes nothing', async () => {
     const first = await migrate(db.pool);
-    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql']);
+    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql', '0006_approval_expiry.sql']);
     const second = await migrate(db.pool);
     expect(second.applied).toEqual([]);
     const tables = (await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);

@@ -20,6 +20,7 @@ export interface ApprovalRow {
   decided_at: Date | null;
   thread_id: string;
   messages: MessageRef[];
+  expires_at: Date | null;
 }
 
 export type DecisionOutcome = { won: true; approval: ApprovalRow } | { won: false; approval: ApprovalRow | null };
@@ -27,6 +28,7 @@ export type DecisionOutcome = { won: true; approval: ApprovalRow } | { won: fals
 /** "approved by Ada (telegram) at 2026-11-23 13:05 UTC" */
 export function decisionLine(a: Pick<ApprovalRow, 'status' | 'decided_by' | 'decided_via' | 'decided_at'>, name?: string): string {
   const when = a.decided_at ? `${a.decided_at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'unknown time';
+  if (a.status === 'expired') return `⌛ Expired before anyone decided (noticed at ${when}). Nothing changed.`;
   const icon = a.status === 'approved' ? '✅' : a.status === 'rejected' ? '❌' : '⌛';
   return `${icon} ${a.status[0]!.toUpperCase()}${a.status.slice(1)} by ${name ?? a.decided_by ?? 'unknown'}${a.decided_via ? ` on ${a.decided_via}` : ''} at ${when}`;
 }
@@ -46,12 +48,14 @@ export class ApprovalService {
    * Creates the approval for a paused graph thread and shows it, once: calling it again for the same
    * thread (a node re-run on resume) returns the existing approval and sends nothing.
    * @param title the question ("Deploy billing?"); `text` the facts the founder decides on
+   * @param expiresInMs after this long a tap expires the request instead of deciding it
    */
-  async request(input: { kind: string; threadId: string; requestedBy: Actor; title: string; text: string; payload?: Record<string, unknown> }): Promise<ApprovalRow> {
+  async request(input: { kind: string; threadId: string; requestedBy: Actor; title: string; text: string; expiresInMs?: number; payload?: Record<string, unknown> }): Promise<ApprovalRow> {
     const inserted = await this.db.query<ApprovalRow>(
-      `INSERT INTO approvals (kind, payload, requested_by, thread_id) VALUES ($1, $2, $3, $4)
+      `INSERT INTO approvals (kind, payload, requested_by, thread_id, expires_at)
+       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::double precision / 1000))
        ON CONFLICT (thread_id) DO NOTHING RETURNING *`,
-      [input.kind, JSON.stringify({ ...input.payload, title: input.title, text: input.text }), actorKey(input.requestedBy), input.threadId],
+      [input.kind, JSON.stringify({ ...input.payload, title: input.title, text: input.text }), actorKey(input.requestedBy), input.threadId, input.expiresInMs ?? null],
     );
     const created = inserted.rows[0];
     if (!created) {
@@ -80,19 +84,21 @@ export class ApprovalService {
 
   /**
    * Decides a pending approval: `UPDATE … WHERE status = 'pending' RETURNING`. Only the winner of
-   * that compare-and-set may resume the graph. The winner's decision is audited; {@link showDecision}
-   * then edits the request's messages.
+   * that compare-and-set may resume the graph. Past `expires_at` the tap expires the request
+   * instead (status `expired`, to be resumed as a refusal). The outcome is audited;
+   * {@link showDecision} then edits the request's messages.
    * @returns won=true with the decided row, or won=false with the row as it stands (null if unknown id)
    */
   async decide(id: string, approve: boolean, actor: Actor): Promise<DecisionOutcome> {
     const res = await this.db.query<ApprovalRow>(
-      `UPDATE approvals SET status = $2, decided_by = $3, decided_via = $4, decided_at = now()
+      `UPDATE approvals SET status = CASE WHEN expires_at < now() THEN 'expired' ELSE $2 END,
+         decided_by = $3, decided_via = $4, decided_at = now()
        WHERE id = $1 AND status = 'pending' RETURNING *`,
       [id, approve ? 'approved' : 'rejected', actor.name, actor.platform],
     );
     const won = res.rows[0];
     if (!won) return { won: false, approval: await this.get(id) };
-    await audit(this.db, actor, approve ? 'approval.approved' : 'approval.rejected', `approval:${id}`, { kind: won.kind, thread: won.thread_id });
+    await audit(this.db, actor, `approval.${won.status}`, `approval:${id}`, { kind: won.kind, thread: won.thread_id });
     return { won: true, approval: won };
   }
 

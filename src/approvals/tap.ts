@@ -32,5 +32,6 @@ export async function handleApprovalTap(deps: TapDeps, data: string, actor: Acto
   const resumer = deps.resumers.get(approval.kind);
   if (resumer) deps.tasks.run(`resume ${approval.kind} ${approval.thread_id}`, () => resumer(approval));
   deps.tasks.run(`show decision ${approval.id}`, () => deps.approvals.showDecision(approval));
+  if (approval.status === 'expired') return 'This request expired before a decision; nothing will change. Ask again if it is still wanted.';
   return parsed.approve ? 'Approved. Working on it…' : 'Rejected. Nothing will change.';
 }

@@ -68,6 +68,8 @@ export interface HarnessOptions {
   rateLimits?: RateLimits;
   approval?: 'required' | 'auto';
   verifyTimeout?: string;
+  /** deploy.approvalTimeout (default: the config default, 24h). */
+  approvalTimeout?: string;
   /** Founders' Telegram ids (default: the fixtures' FOUNDER). */
   founders?: number[];
   /** Also run the Slack app (HTTP mode) against a fake Slack Web API. */
@@ -119,7 +121,7 @@ agents:
 deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
-${options.yaml ?? ''}`,
+${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
     );
     h.config = loadConfig(h.env(), join(dir, 'aurea.config.yaml'));
     return h;

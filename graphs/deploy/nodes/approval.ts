@@ -21,6 +21,7 @@ export function approvalNode(deps: DeployDeps) {
       kind: 'deploy',
       threadId,
       requestedBy: state.requestedBy,
+      expiresInMs: deps.config.deploy.approvalTimeoutMs,
       payload: { service: state.service },
       title: `Deploy ${state.service}?`,
       text:
