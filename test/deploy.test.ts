@@ -130,6 +130,16 @@ describe('deploy behind an approval', () => {
     expect(h.telegram.callsOf('sendMessage', FOUNDER.id).filter((c) => c.payload.reply_markup?.inline_keyboard?.length)).toHaveLength(1);
   });
 
+  it('a second /deploy of a service whose deploy waits for approval is refused', async () => {
+    await setup();
+    await requestDeploy(h);
+    const before = h.telegram.messagesTo(FOUNDER.id).length;
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
+    expect(await h.telegram.nthMessage(FOUNDER.id, before + 1)).toMatch(/^A deploy of billing is already waiting for approval \(request #\d+\); approve or reject it first\.$/);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await h.query(`SELECT id FROM approvals`)).toHaveLength(1);
+  });
+
   it('two Approve taps at once deploy once; the second tap is told who decided', async () => {
     await setup();
     const { approval } = await requestDeploy(h);
