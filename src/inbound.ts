@@ -7,7 +7,7 @@ import { REFUSAL_TEXT, auditRefusal, isFounder } from './access.js';
 import type { Actor } from './actor.js';
 import { handleApprovalTap } from './approvals/tap.js';
 import type { ChannelName, MessageRef, OutboundMessage } from './channels/port.js';
-import { commandPrefix, parseCommandText } from './commands/registry.js';
+import { parseCommandText } from './commands/registry.js';
 import type { Core } from './core.js';
 import { confirmProposal } from './commands/proposals.js';
 
@@ -33,7 +33,7 @@ export async function admit(core: Pick<Core, 'config' | 'db' | 'log' | 'metrics'
 
 /**
  * Handles a text from a chat: refusal for non-founders; `/name args` (or `name args` when `name` is
- * a registered command) goes to the registry; anything else gets a pointer to /help.
+ * a registered command) goes to the registry; anything else to the conversation agent.
  */
 export async function handleText(core: Core, input: InboundText): Promise<void> {
   if (!(await admit(core, input.actor, input.text.slice(0, 200)))) {
@@ -43,15 +43,11 @@ export async function handleText(core: Core, input: InboundText): Promise<void> 
   const text = input.text.trim();
   const firstWord = text.split(/\s+/)[0]?.toLowerCase() ?? '';
   const parsed = parseCommandText(text.startsWith('/') ? text : core.commands.has(firstWord) ? `/${text}` : '');
-  const context = {
-    actor: input.actor,
-    chat: input.chat,
-    reply: async (message: OutboundMessage) => (await input.reply(message)) ?? { channel: input.chat.channel, chatId: input.chat.chatId, messageId: '' },
-  };
+  const context = { actor: input.actor, chat: input.chat, reply: input.reply };
   if (!parsed) {
-    await core.conversation.answer(core, input, async (command, reply) => {
+    await core.conversation.answer(core, input, async (command) => {
       const intent = parseCommandText(`/${command}`);
-      if (intent) await core.commands.dispatch({ ...context, reply: async (m) => (await reply(m)) ?? context.reply(m) }, intent.name, intent.args);
+      if (intent) await core.commands.dispatch(context, intent.name, intent.args);
     });
     return;
   }
@@ -65,6 +61,6 @@ export async function handleText(core: Core, input: InboundText): Promise<void> 
  */
 export async function handleTap(core: Core, actor: Actor, data: string): Promise<string> {
   if (!(await admit(core, actor, `button ${data}`))) return REFUSAL_TEXT;
-  if (data.startsWith('cmd:')) return confirmProposal(core, actor, data, (chat, command, reply) => handleText(core, { actor, chat, text: `/${command}`, reply }));
+  if (data.startsWith('cmd:')) return confirmProposal(core, data, (chat, command, reply) => handleText(core, { actor, chat, text: `/${command}`, reply }));
   return handleApprovalTap(core, data, actor);
 }

@@ -70,13 +70,23 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     expect(visibleBlocks(answer.payload.blocks)).toMatch(/🟢 billing: up \(\d+ ms\)/);
   });
 
+  it("/aurea in plain words (no model configured) is answered once through response_url", async () => {
+    const slack = await setup();
+    await postSigned(h.slackEventsUrl, slashCommandBody(SLACK_FOUNDER, "what's the status?", slack.responseUrl('w1')), FORM, SLACK_SIGNING_SECRET);
+    const answer = await slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'w1');
+    expect(visibleBlocks(answer.payload.blocks)).toMatch(/🟢 billing: up/);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(slack.callsOf('response_url').filter((c) => c.responseId === 'w1')).toHaveLength(1);
+    expect(slack.callsOf('chat.postMessage')).toEqual([]);
+  });
+
   it('/aurea from a non-founder is refused and audited', async () => {
     const slack = await setup();
     await postSigned(h.slackEventsUrl, slashCommandBody(SLACK_STRANGER, 'deploy billing', slack.responseUrl('x1')), FORM, SLACK_SIGNING_SECRET);
     const answer = await slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'x1');
     expect(answer.payload.text).toBe('Sorry, this is a private bot.');
     const rows = await h.query(`SELECT actor, details FROM audit_log WHERE action = 'access.refused'`);
-    expect(rows).toEqual([{ actor: `slack:${SLACK_STRANGER.id}`, details: { name: 'eve', attempted: '/deploy billing' } }]);
+    expect(rows).toEqual([{ actor: `slack:${SLACK_STRANGER.id}`, details: { name: 'eve', attempted: 'deploy billing' } }]);
     expect(h.repo.deploys).toEqual([]);
   });
 

@@ -77,7 +77,8 @@ export function createSlackApp(core: Core): SlackAdapter {
     await handleText(core, {
       actor: slackActor(command.user_id, command.user_name),
       chat: { channel: 'slack', chatId: command.channel_id },
-      text: `/${command.text.trim() || 'help'}`,
+      // Words after /aurea are read like a DM: a command when the first word names one, else free text.
+      text: command.text.trim() || 'help',
       reply: async (message) => {
         await respond({ response_type: 'ephemeral', text: fallbackText(message), blocks: renderBlocks(message) });
       },

@@ -26,11 +26,11 @@ export interface ApprovalRow {
 export type DecisionOutcome = { won: true; approval: ApprovalRow } | { won: false; approval: ApprovalRow | null };
 
 /** "approved by Ada (telegram) at 2026-11-23 13:05 UTC" */
-export function decisionLine(a: Pick<ApprovalRow, 'status' | 'decided_by' | 'decided_via' | 'decided_at'>, name?: string): string {
+export function decisionLine(a: Pick<ApprovalRow, 'status' | 'decided_by' | 'decided_via' | 'decided_at'>): string {
   const when = a.decided_at ? `${a.decided_at.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'unknown time';
   if (a.status === 'expired') return `⌛ Expired before anyone decided (noticed at ${when}). Nothing changed.`;
   const icon = a.status === 'approved' ? '✅' : a.status === 'rejected' ? '❌' : '⌛';
-  return `${icon} ${a.status[0]!.toUpperCase()}${a.status.slice(1)} by ${name ?? a.decided_by ?? 'unknown'}${a.decided_via ? ` on ${a.decided_via}` : ''} at ${when}`;
+  return `${icon} ${a.status[0]!.toUpperCase()}${a.status.slice(1)} by ${a.decided_by ?? 'unknown'}${a.decided_via ? ` on ${a.decided_via}` : ''} at ${when}`;
 }
 
 /**

@@ -33,13 +33,12 @@ export async function propose(
 
 /**
  * A tap on Run/Cancel (`cmd:<id>:run|cancel`). Compare-and-set, so a double tap runs it once; the
- * command then runs as the tapper's own, in the chat where it was proposed.
- * @param run how to run command text in a chat (the inbound text path)
+ * command then runs in the chat where it was proposed.
+ * @param run how to run command text in a chat as the tapper's own (the inbound text path)
  * @returns the answer for the tapper
  */
 export async function confirmProposal(
   core: Pick<Core, 'db' | 'tasks' | 'broadcaster'>,
-  actor: Actor,
   data: string,
   run: (chat: { channel: ChannelName; chatId: string }, command: string, reply: (m: OutboundMessage) => Promise<MessageRef>) => Promise<void>,
 ): Promise<string> {

@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics.js';
 export interface CommandContext {
   actor: Actor;
   chat: { channel: ChannelName; chatId: string };
-  reply(message: OutboundMessage): Promise<MessageRef>;
+  reply(message: OutboundMessage): Promise<MessageRef | void>;
 }
 
 /**

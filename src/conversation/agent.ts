@@ -36,10 +36,11 @@ export class ConversationAgent {
     private readonly turns: ChatTurns,
   ) {}
 
-  async answer(core: Core, input: ConversationInput, runCommand: (text: string, reply: ConversationInput['reply']) => Promise<void>): Promise<void> {
+  /** @param runCommand runs command text (`status`, `deploy billing`) as if the founder typed it */
+  async answer(core: Core, input: ConversationInput, runCommand: (command: string) => Promise<void>): Promise<void> {
     if (!this.router.configured) {
       const intent = parseIntent(input.text);
-      if (intent) return runCommand(intent, input.reply);
+      if (intent) return runCommand(intent);
       await input.reply({ text: NO_MODEL });
       return;
     }
@@ -89,7 +90,8 @@ export class ConversationAgent {
       return `Proposed "${text}" to the founder with a confirmation button; it has NOT run.`;
     }
     const said: string[] = [];
-    await core.commands.dispatch({ actor: input.actor, chat: input.chat, reply: async (m) => (said.push([m.title, m.text, m.status].filter(Boolean).join('\n')), { channel: input.chat.channel, chatId: input.chat.chatId, messageId: '' }) }, name, args ? args.split(/\s+/) : []);
+    const capture = async (m: OutboundMessage) => void said.push([m.title, m.text, m.status].filter(Boolean).join('\n'));
+    await core.commands.dispatch({ actor: input.actor, chat: input.chat, reply: capture }, name, args ? args.split(/\s+/) : []);
     return said.join('\n\n') || '(no output)';
   }
 }
