@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { AureaError, describeError } from './errors.js';
+import { withTimeout } from './runtime/timed.js';
 import { redactUrl } from './secrets.js';
 
 
@@ -22,22 +23,19 @@ export function createRedis(url: string, purpose: 'app' | 'bullmq'): Redis {
  * @throws AureaError REDIS_UNAVAILABLE naming the (password-redacted) URL
  */
 export async function ensureRedis(redis: Redis, url: string, timeoutMs = 3_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
+    await withTimeout(
       (async () => {
         if (redis.status === 'wait') await redis.connect();
         await redis.ping();
       })(),
-      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs}ms`)), timeoutMs))),
-    ]);
+      timeoutMs,
+    );
   } catch (err) {
     throw new AureaError(
       'REDIS_UNAVAILABLE',
       `Cannot reach Redis at ${redactUrl(url)}: ${describeError(err)}. Start redis-server, or set REDIS_URL.`,
       { cause: err },
     );
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,21 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import { describeError } from '../errors.js';
 import { checkHealth } from '../health/check.js';
+import { timed } from '../runtime/timed.js';
 import type { QueueInspector } from './ports.js';
 
 const ms = (n: number) => `${Math.round(n)} ms`;
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T; latencyMs: number } | { ok: false; error: string; latencyMs: number }> {
-  const started = performance.now();
-  try {
-    const value = await fn();
-    return { ok: true, value, latencyMs: performance.now() - started };
-  } catch (err) {
-    return { ok: false, error: describeError(err), latencyMs: performance.now() - started };
-  }
-}
+/** How long /status waits for the database, Redis and the queues. */
+const CHECK_MS = 2_000;
 
 export interface StatusDeps {
   config: Config;
@@ -33,9 +25,9 @@ export async function statusReport(deps: StatusDeps): Promise<string> {
   const services = Object.entries(deps.config.services);
   const [serviceResults, db, redis, queues] = await Promise.all([
     Promise.all(services.map(([, s]) => (s.health ? checkHealth(s.health, s.healthTimeout) : Promise.resolve(null)))),
-    timed(() => deps.db.pool.query('SELECT 1')),
-    timed(() => deps.redis.ping()),
-    timed(() => deps.queues.depths()),
+    timed(() => deps.db.pool.query('SELECT 1'), CHECK_MS),
+    timed(() => deps.redis.ping(), CHECK_MS),
+    timed(() => deps.queues.depths(), CHECK_MS),
   ]);
   const lines = ['AUREA status', '', 'Services'];
   if (services.length === 0) lines.push('(none configured; add them under services: in aurea.config.yaml)');
