@@ -1,14 +1,12 @@
 /**
- * Memory search on embedded Postgres (PGlite + pgvector) at 10k and 100k memories of real text
- * (bench/corpus.ts), offline hashing embedder:
+ * Memory search at 10k and 100k memories of real text (bench/corpus.ts), offline hashing embedder,
+ * on the backend AUREA_TEST_BACKEND names (embedded PGlite by default; `postgres` = a real server,
+ * see test/helpers/backend.ts); `MEMORY_SIZES=10000` limits the sizes:
  * - hybrid recall() latency p50/p95 (the production path: HNSW + full-text + fusion);
  * - recall@10 of the HNSW index (ef_search 200, set per session in src/db/database.ts) against exact nearest neighbours.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../src/config.js';
-import { openDatabase } from '../src/db/database.js';
+import pgvector from 'pgvector/pg';
+import { BACKEND, openTestDatabase } from '../test/helpers/backend.js';
 import { migrate } from '../src/db/migrate.js';
 import { HashingEmbedder } from '../src/memory/hashing-embedder.js';
 import { MemoryService } from '../src/memory/service.js';
@@ -18,8 +16,7 @@ import { percentile, round, type BenchResult } from './stats.js';
 const QUERIES = 200;
 
 async function atSize(corpus: string[], n: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'aurea-bench-memory-'));
-  const db = await openDatabase(loadConfig({ AUREA_DATA_DIR: dir }));
+  const { db, close } = await openTestDatabase();
   try {
     await migrate(db.pool);
     const embedder = new HashingEmbedder();
@@ -34,7 +31,7 @@ async function atSize(corpus: string[], n: number) {
         `INSERT INTO ai_persistent_memory (content, embedding, embedding_model, memory_type, importance, source, created_at)
          SELECT c, e::vector, $3, t, 0.5, 'bench', now() - (random() * interval '90 days')
          FROM unnest($1::text[], $2::text[], $4::text[]) AS x(c, e, t)`,
-        [batch, vectors.map((v) => `[${v.join(',')}]`), embedder.model, batch.map((_, k) => types[(i + k) % types.length])],
+        [batch, vectors.map((v) => pgvector.toSql(v)), embedder.model, batch.map((_, k) => types[(i + k) % types.length])],
       );
     }
     const loadedMs = performance.now() - loadStart;
@@ -55,7 +52,7 @@ async function atSize(corpus: string[], n: number) {
 
     let overlap = 0;
     for (const q of queries) {
-      const vec = `[${(await embedder.embed([q]))[0]!.join(',')}]`;
+      const vec = pgvector.toSql((await embedder.embed([q]))[0]!);
       const client = await db.pool.connect();
       try {
         await client.query('BEGIN');
@@ -73,19 +70,18 @@ async function atSize(corpus: string[], n: number) {
     }
     return { n, loadedMs, indexMs, p50: percentile(latencies, 50), p95: percentile(latencies, 95), recall10: overlap / queries.length };
   } finally {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 
-export async function memoryBench(sizes = [10_000, 100_000]): Promise<BenchResult> {
+export async function memoryBench(sizes = (process.env.MEMORY_SIZES ?? '10000,100000').split(',').map(Number)): Promise<BenchResult> {
   const corpus = sentences(Math.max(...sizes) + QUERIES);
   const usable = sizes.filter((n) => n + QUERIES <= corpus.length);
   const results = [];
   for (const n of usable) results.push(await atSize(corpus, n));
   const targetP95: Record<number, number> = { 10_000: 15, 100_000: 50 };
   return {
-    name: `memory search on embedded Postgres, real text (${corpus.length} sentences available)`,
+    name: `memory search (${BACKEND}), real text (${corpus.length} sentences available)`,
     rows: results.flatMap((r) => [
       { metric: `${r.n / 1000}k: hybrid recall() p50`, value: round(r.p50), unit: 'ms' },
       { metric: `${r.n / 1000}k: hybrid recall() p95`, value: round(r.p95), unit: 'ms', target: targetP95[r.n] ? `< ${targetP95[r.n]} ms` : '', met: targetP95[r.n] ? r.p95 < targetP95[r.n]! : undefined },

@@ -5,6 +5,7 @@
  */
 import { approvalLatency } from './approval-latency.js';
 import { burst } from './burst.js';
+import { flood } from './flood.js';
 import { startup } from './startup.js';
 import { statusLatency } from './status-latency.js';
 import { memoryBench } from './memory.js';
@@ -14,13 +15,16 @@ import { voice } from './voice.js';
 import { printResult, type BenchResult } from './stats.js';
 
 const BENCHES: Record<string, () => Promise<BenchResult>> = {
-  'status-latency': () => statusLatency(),
+  'status-latency': () => statusLatency('spread'),
+  'status-together': () => statusLatency('together'),
   burst: () => burst(),
   startup: () => startup(),
-  'approval-latency': () => approvalLatency(),
+  'approval-latency': () => approvalLatency('in-process'),
+  'graph-pickup': () => approvalLatency('two workers'),
   voice: () => voice(),
   'slack-ack': () => slackAck(),
   memory: () => memoryBench(),
+  flood: () => flood(),
   router: () => routerBench(),
 };
 

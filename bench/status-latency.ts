@@ -1,12 +1,15 @@
 /**
- * /status latency under steady load: 20 founder chats each send /status once a second.
+ * /status latency under load: 20 founder chats each send /status once a second, spread over the
+ * second (`spread`) or all in the same instant (`together`).
  * Latency = the fake Bot API handing the update out in getUpdates → the fake receiving the reply.
+ * The backend is AUREA_TEST_BACKEND's (embedded PGlite by default; `postgres` for a real server).
  */
 import { FOUNDER, textUpdate } from '../test/fixtures/telegram-updates.js';
+import { BACKEND } from '../test/helpers/backend.js';
 import { Harness } from '../test/helpers/harness.js';
 import { percentile, round, sleep, type BenchResult } from './stats.js';
 
-export async function statusLatency(chats = 20, seconds = 15): Promise<BenchResult> {
+export async function statusLatency(mode: 'spread' | 'together' = 'spread', chats = 20, seconds = 15): Promise<BenchResult> {
   const founders = Array.from({ length: chats }, (_, i) => 30_000_000 + i);
   const h = await Harness.create({ founders });
   try {
@@ -20,9 +23,9 @@ export async function statusLatency(chats = 20, seconds = 15): Promise<BenchResu
     const started = performance.now();
     const timers = founders.map((id, i) =>
       (async () => {
-        await sleep((1_000 / chats) * i); // spread the chats over each second
+        const offset = mode === 'spread' ? (1_000 / chats) * i : 0; // spread the chats over each second, or not
         for (let t = 0; t < seconds; t++) {
-          const due = started + (1_000 / chats) * i + t * 1_000;
+          const due = started + offset + t * 1_000;
           await sleep(Math.max(0, due - performance.now()));
           sent.push({ chat: id, updateId: h.telegram.pushUpdate(textUpdate({ ...FOUNDER, id }, '/status')) });
         }
@@ -40,7 +43,7 @@ export async function statusLatency(chats = 20, seconds = 15): Promise<BenchResu
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     return {
-      name: `/status latency, ${chats} chats × 1 update/s for ${seconds}s`,
+      name: `/status latency (${BACKEND}), ${chats} chats × 1 update/s for ${seconds}s, ${mode === 'spread' ? 'spread over each second' : 'all in the same instant'}`,
       rows: [
         { metric: 'updates answered', value: `${latencies.length}/${chats * seconds}`, unit: '' },
         { metric: 'p50', value: round(p50), unit: 'ms' },

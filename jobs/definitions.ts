@@ -24,3 +24,12 @@ export const AGENTS: readonly AgentDefinition[] = [
     payload: z.strictObject({}),
   },
 ];
+
+/** The BullMQ queue that graph runs (deploys) execute on, from their Postgres checkpoints. */
+export const GRAPHS_QUEUE = 'graphs';
+
+/** A graph job's payload (src/runs/port.ts GraphJob), checked before a worker runs it. */
+export const graphJobSchema = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('start'), graph: z.enum(['deploy']), threadId: z.string().min(1), input: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ action: z.literal('resume'), graph: z.enum(['deploy']), threadId: z.string().min(1), approvalId: z.string().regex(/^\d+$/) }),
+]);

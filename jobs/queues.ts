@@ -8,12 +8,16 @@ export function createAgentsQueue(connection: Redis, prefix: string): Queue {
   return new Queue(AGENTS_QUEUE, { connection, prefix });
 }
 
-/** QueueInspector over BullMQ: job counts and job schedulers' next run. */
-export function queueInspector(queue: Queue): QueueInspector {
+/** QueueInspector over BullMQ: job counts of every queue and the agents' job schedulers' next run. */
+export function queueInspector(queue: Queue, ...others: Queue[]): QueueInspector {
   return {
     async depths() {
-      const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      return [{ queue: queue.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 }];
+      return Promise.all(
+        [queue, ...others].map(async (q) => {
+          const c = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+          return { queue: q.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
+        }),
+      );
     },
     agents: () => AGENTS.map((a) => a.name),
     async runNow(agent) {

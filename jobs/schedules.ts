@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type pg from 'pg';
+import type { AgentStore } from '../src/agents/store.js';
 import type { AgentConfig, Config } from '../src/config.js';
 import { formatDuration } from '../src/duration.js';
 import { ConfigError } from '../src/errors.js';
@@ -16,7 +16,7 @@ function scheduleText(cfg: AgentConfig | undefined, defaultEveryMs: number): str
  * disabled ones, and a row per agent in ai_agent_registry.
  * @throws ConfigError when aurea.config.yaml names an agent that does not exist
  */
-export async function syncSchedules(config: Config, queue: Queue, db: pg.Pool): Promise<void> {
+export async function syncSchedules(config: Config, queue: Queue, agents: AgentStore): Promise<void> {
   const known = new Set(AGENTS.map((a) => a.name));
   for (const name of Object.keys(config.agents)) {
     if (!known.has(name)) throw new ConfigError(`agents.${name}`, `Invalid aurea.config.yaml: agents.${name}: unknown agent; known agents: ${[...known].join(', ')}`);
@@ -34,11 +34,6 @@ export async function syncSchedules(config: Config, queue: Queue, db: pg.Pool): 
     } else {
       await queue.removeJobScheduler(agent.name);
     }
-    await db.query(
-      `INSERT INTO ai_agent_registry (name, description, schedule, enabled, updated_at) VALUES ($1, $2, $3, $4, now())
-       ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, schedule = EXCLUDED.schedule,
-         enabled = EXCLUDED.enabled, updated_at = now()`,
-      [agent.name, agent.description, scheduleText(cfg, agent.defaultEveryMs), enabled],
-    );
+    await agents.register({ name: agent.name, description: agent.description, schedule: scheduleText(cfg, agent.defaultEveryMs), enabled });
   }
 }

@@ -2,8 +2,11 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Core } from '../src/core.js';
 import { describeError } from '../src/errors.js';
+import type { Config } from '../src/config.js';
+import type { Logger } from '../src/log.js';
+import type { GraphName, GraphRunner } from '../src/runs/port.js';
 import { AGENT_RUNNERS } from './agents/index.js';
-import { AGENTS, AGENTS_QUEUE } from './definitions.js';
+import { AGENTS, AGENTS_QUEUE, GRAPHS_QUEUE, graphJobSchema } from './definitions.js';
 
 /**
  * Runs one scheduled-agent job: validates its payload, records the run in ai_agent_executions
@@ -17,29 +20,23 @@ export async function runAgentJob(core: Core, job: Pick<Job, 'name' | 'id' | 'da
   const payload = def.payload.safeParse(job.data ?? {});
   if (!payload.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${payload.error.issues[0]?.message}`);
 
-  const { rows } = await core.db.pool.query<{ id: string }>(
-    `INSERT INTO ai_agent_executions (agent_name, job_id, status) VALUES ($1, $2, 'running') RETURNING id`,
-    [job.name, job.id ?? null],
-  );
-  const execId = rows[0]!.id;
+  const execId = await core.agents.started(job.name, job.id ?? null);
   try {
     const result = await runner(core, payload.data);
-    await core.db.pool.query(
-      `UPDATE ai_agent_executions SET status = 'succeeded', completed_at = now(), output = $2 WHERE id = $1`,
-      [execId, JSON.stringify({ summary: result.summary, ...result.output })],
-    );
+    await core.agents.succeeded(execId, { summary: result.summary, ...result.output });
     core.metrics.jobRuns.inc({ agent: job.name, outcome: 'succeeded' });
     return result.summary;
   } catch (err) {
-    await core.db.pool
-      .query(`UPDATE ai_agent_executions SET status = 'failed', completed_at = now(), error_message = $2 WHERE id = $1`, [
-        execId,
-        describeError(err).slice(0, 2_000),
-      ])
-      .catch(() => undefined);
+    await core.agents.failed(execId, describeError(err)).catch(() => undefined);
     core.metrics.jobRuns.inc({ agent: job.name, outcome: 'failed' });
     throw err;
   }
+}
+
+/** Lock and stalled-check settings shared by AUREA's workers (config `jobs.*`). */
+function lockOptions(config: Config) {
+  // A job is retried after a crash by stalled-job recovery: up to 3 crashed attempts, then failed.
+  return { lockDuration: config.jobs.lockDurationMs, stalledInterval: config.jobs.stalledIntervalMs, maxStalledCount: 3 };
 }
 
 /** The BullMQ Worker for the agents queue. Closing it lets running jobs finish. */
@@ -48,8 +45,31 @@ export function startWorker(core: Core, connection: Redis): Worker {
     connection,
     prefix: core.config.redis.prefix,
     concurrency: 4,
+    ...lockOptions(core.config),
   });
   worker.on('failed', (job, err) => core.log.warn({ agent: job?.name, err }, 'agent run failed'));
   worker.on('error', (err) => core.log.error({ err }, 'worker error'));
+  return worker;
+}
+
+/**
+ * The BullMQ Worker for the graphs queue: validates each job and hands it to its graph's runner.
+ * A worker killed mid-run loses its lock; another worker (or this one restarted) continues the
+ * run from its last checkpoint. An invalid job is an UnrecoverableError.
+ */
+export function startGraphWorker(deps: { config: Config; log: Logger }, connection: Redis, runners: Readonly<Record<GraphName, GraphRunner>>): Worker {
+  const worker = new Worker(
+    GRAPHS_QUEUE,
+    async (job) => {
+      const parsed = graphJobSchema.safeParse(job.data);
+      if (!parsed.success) throw new UnrecoverableError(`invalid graph job ${job.id}: ${parsed.error.issues[0]?.message}`);
+      const recovering = job.stalledCounter > 0;
+      deps.log.info({ job: job.id, thread: parsed.data.threadId, attempt: job.attemptsStarted, recovering }, 'graph job started');
+      await runners[parsed.data.graph].run(parsed.data, recovering);
+    },
+    { connection, prefix: deps.config.redis.prefix, concurrency: 8, ...lockOptions(deps.config) },
+  );
+  worker.on('failed', (job, err) => deps.log.error({ job: job?.id, err }, 'graph run failed'));
+  worker.on('error', (err) => deps.log.error({ err }, 'graph worker error'));
   return worker;
 }

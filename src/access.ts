@@ -1,7 +1,5 @@
-import type pg from 'pg';
 import type { Config } from './config.js';
 import type { Actor } from './actor.js';
-import { audit } from './audit/log.js';
 
 /** What a non-founder is told: short, and revealing nothing about the system. */
 export const REFUSAL_TEXT = 'Sorry, this is a private bot.';
@@ -17,9 +15,4 @@ export function isFounder(config: Config, actor: Actor): boolean {
     case 'system':
       return true;
   }
-}
-
-/** Writes the refusal of a non-founder to the audit log. `what` says what they tried ("/status", "button"). */
-export async function auditRefusal(db: pg.Pool, actor: Actor, what: string): Promise<void> {
-  await audit(db, actor, 'access.refused', null, { attempted: what.slice(0, 200) });
 }

@@ -1,3 +1,5 @@
+import { cleanText } from './text/clean.js';
+
 /** Who did something: a person on a chat platform, or AUREA itself. */
 export interface Actor {
   platform: 'telegram' | 'slack' | 'console' | 'system';
@@ -13,3 +15,8 @@ export function actorKey(actor: Actor): string {
 }
 
 export const SYSTEM: Actor = { platform: 'system', id: 'aurea', name: 'AUREA' };
+
+/** The actor with an id and name that can be stored (platform names may hold NUL or half an emoji). */
+export function cleanActor(actor: Actor): Actor {
+  return { ...actor, id: cleanText(actor.id), name: cleanText(actor.name) };
+}

@@ -109,6 +109,8 @@ const agentSchema = z
     cron: z.string().min(1).optional(),
     tz: z.string().min(1).optional(),
     enabled: z.boolean().default(true),
+    /** system-monitor: consecutive failed checks before a service is declared down (default 2). */
+    failuresBeforeAlert: z.number().int().min(1).max(100).optional(),
   })
   .refine((a) => !(a.every !== undefined && a.cron !== undefined), { error: 'give either every or cron, not both' });
 
@@ -118,7 +120,7 @@ const fileSchema = z.strictObject({
       telegram: z.array(z.number().int().positive({ error: 'expected numeric Telegram user ids' })).default([]),
       slack: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { error: 'expected Slack user ids like U012AB3CD' })).default([]),
     })
-    .default({ telegram: [], slack: [] }),
+    .prefault({}),
   services: z
     .record(z.string().regex(SERVICE_NAME, { error: 'service names are lowercase letters, digits, - and _' }), serviceSchema)
     .default({}),
@@ -129,25 +131,19 @@ const fileSchema = z.strictObject({
         .array(z.string().regex(/^(anthropic|openai|google|ollama):\S+$/, { error: 'expected provider:model with provider one of anthropic, openai, google, ollama' }))
         .default(['anthropic:claude-sonnet-5-5', 'openai:gpt-5.4-mini', 'google:gemini-2.5-flash', 'ollama:llama3.2']),
       timeout: durationSchema.default(30_000),
-      breaker: z.strictObject({ failures: z.number().int().min(1).default(3), coolDown: durationSchema.default(30_000) }).default({ failures: 3, coolDown: 30_000 }),
+      breaker: z.strictObject({ failures: z.number().int().min(1).default(3), coolDown: durationSchema.default(30_000) }).prefault({}),
       budget: z
         .strictObject({ dailyUsd: z.number().positive().optional(), monthlyUsd: z.number().positive().optional() })
         .default({}),
       prices: z.record(z.string(), z.strictObject({ input: z.number().min(0), output: z.number().min(0) })).default({}),
     })
-    .default({
-      chain: ['anthropic:claude-sonnet-5-5', 'openai:gpt-5.4-mini', 'google:gemini-2.5-flash', 'ollama:llama3.2'],
-      timeout: 30_000,
-      breaker: { failures: 3, coolDown: 30_000 },
-      budget: {},
-      prices: {},
-    }),
+    .prefault({}),
   voice: z
     .strictObject({
       maxDuration: durationSchema.default(120_000),
       maxMegabytes: z.number().positive().max(20, { error: 'at most 20 (the Bot API download limit)' }).default(20),
     })
-    .default({ maxDuration: 120_000, maxMegabytes: 20 }),
+    .prefault({}),
   deploy: z
     .strictObject({
       commandTimeout: durationSchema.default(600_000),
@@ -155,7 +151,21 @@ const fileSchema = z.strictObject({
       verifyTimeout: durationSchema.default(60_000),
       verifyInterval: durationSchema.default(2_000),
     })
-    .default({ commandTimeout: 600_000, approvalTimeout: 86_400_000, verifyTimeout: 60_000, verifyInterval: 2_000 }),
+    .prefault({}),
+  alerts: z
+    .strictObject({
+      // How often the workers retry alerts that no chat accepted yet (a chat platform down).
+      retryInterval: durationSchema.default(15_000),
+    })
+    .prefault({}),
+  // BullMQ workers: a job whose worker stops renewing its lock (a crashed process) is stalled after
+  // lockDuration and handed to another worker by the next stalled check (every stalledInterval).
+  jobs: z
+    .strictObject({
+      lockDuration: durationSchema.default(30_000),
+      stalledInterval: durationSchema.default(30_000),
+    })
+    .prefault({}),
 });
 
 export type ServiceConfig = z.output<typeof serviceSchema>;
@@ -194,6 +204,8 @@ export interface Config {
   services: Record<string, ServiceConfig>;
   agents: Record<string, AgentConfig>;
   deploy: { commandTimeoutMs: number; approvalTimeoutMs: number; verifyTimeoutMs: number; verifyIntervalMs: number };
+  jobs: { lockDurationMs: number; stalledIntervalMs: number };
+  alerts: { retryIntervalMs: number };
   voice: {
     maxDurationMs: number;
     maxBytes: number;
@@ -325,6 +337,8 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
     },
+    jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval },
+    alerts: { retryIntervalMs: f.alerts.retryInterval },
     voice: {
       maxDurationMs: f.voice.maxDuration,
       maxBytes: Math.round(f.voice.maxMegabytes * 1024 * 1024),

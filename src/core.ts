@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AgentStore } from './agents/store.js';
 import type { AlertService } from './alerts/service.js';
 import type { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
@@ -16,6 +17,7 @@ import type { MemoryService } from './memory/service.js';
 import type { ConversationAgent } from './conversation/agent.js';
 import type { LlmLedger } from './llm/ledger.js';
 import type { LlmRouter } from './llm/router.js';
+import type { RefusalGate } from './refusals.js';
 
 /**
  * The services every adapter, graph and job is given: built once by the composition root
@@ -41,4 +43,7 @@ export interface Core {
   llm: LlmRouter;
   ledger: LlmLedger;
   conversation: ConversationAgent;
+  refusals: RefusalGate;
+  /** The scheduled agents' registry and runs. */
+  agents: AgentStore;
 }

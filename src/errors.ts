@@ -18,7 +18,8 @@ export type AureaErrorCode =
   | 'TRANSCRIPTION_FAILED'
   | 'NOTHING_TO_RETRY'
   | 'LLM_UNAVAILABLE'
-  | 'LLM_BUDGET_REACHED';
+  | 'LLM_BUDGET_REACHED'
+  | 'GRAPH_BUSY';
 
 export class AureaError extends Error {
   override readonly name: string = 'AureaError';

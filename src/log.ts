@@ -35,3 +35,17 @@ export function createLogger(level: string, secrets: readonly string[], destinat
     destination,
   );
 }
+
+/**
+ * An error listener that logs at most once per `intervalMs` (a connection that keeps failing while
+ * a server is away would otherwise log on every retry).
+ * @returns a function to pass to `emitter.on('error', …)`
+ */
+export function logEvery(log: Logger, intervalMs: number, message: string): (err: unknown) => void {
+  let last = 0;
+  return (err) => {
+    if (Date.now() - last < intervalMs) return;
+    last = Date.now();
+    log.warn({ err }, message);
+  };
+}

@@ -8,10 +8,14 @@ import type { Queue, Worker } from 'bullmq';
 import type { Readable, Writable } from 'node:stream';
 import type { ConsoleAdapter } from '../bots/console/index.js';
 import { createChatAdapters } from '../bots/index.js';
-import { createDeployWorkflow } from '../graphs/deploy/workflow.js';
+import { createDeployRunner, createDeployWorkflow } from '../graphs/deploy/workflow.js';
+import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { syncSchedules } from '../jobs/schedules.js';
-import { startWorker } from '../jobs/worker.js';
+import { startGraphWorker, startWorker } from '../jobs/worker.js';
+import { StepJournal } from './runs/journal.js';
+import { RefusalGate } from './refusals.js';
+import { AgentStore } from './agents/store.js';
 import { isFounder } from './access.js';
 import { AlertService } from './alerts/service.js';
 import { ApprovalService } from './approvals/service.js';
@@ -26,11 +30,12 @@ import { migrate } from './db/migrate.js';
 import { AureaError } from './errors.js';
 import { selfHealth } from './http/health.js';
 import { createHttpServer, listen } from './http/server.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, logEvery, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { createRedis, ensureRedis } from './redis.js';
 import { startLocalRedis } from './redis-local.js';
 import { TaskTracker } from './runtime/tasks.js';
+import { coalesce } from './runtime/coalesce.js';
 import { ConversationAgent } from './conversation/agent.js';
 import { ChatTurns } from './conversation/turns.js';
 import { Budget } from './llm/budget.js';
@@ -128,6 +133,10 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const broadcaster = new Broadcaster(log);
     const queue: Queue = createAgentsQueue(bullRedis, config.redis.prefix);
     cleanups.push(() => queue.close());
+    const graphsQueue: Queue = createGraphsQueue(bullRedis, config.redis.prefix);
+    cleanups.push(() => graphsQueue.close());
+    // Without a listener BullMQ prints connection errors to stderr (the `aurea chat` terminal).
+    for (const q of [queue, graphsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));
     const resumers = new Map<string, ApprovalResumer>();
     const base = {
       config,
@@ -140,15 +149,18 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       alerts: new AlertService(db.pool, broadcaster, metrics, log),
       approvals: new ApprovalService(db.pool, broadcaster, log),
       resumers,
-      queues: queueInspector(queue),
+      queues: queueInspector(queue, graphsQueue),
+      refusals: new RefusalGate({ db: db.pool, redis, prefix: config.redis.prefix, log }),
+      agents: new AgentStore(db.pool),
     };
+    cleanups.push(() => base.refusals.stop());
     const commands = new CommandRegistry(metrics, log, (actor) => isFounder(config, actor));
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
     const voice = new VoiceService({ config, db, log, transcriber });
     const embedder = config.embedder === 'openai' && config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
     const memory = new MemoryService(db.pool, embedder);
     const ledger = new LlmLedger(db.pool);
-    const llm = new LlmRouter(providersFromConfig(config), {
+    const llm = new LlmRouter(await providersFromConfig(config), {
       ledger,
       budget: new Budget(config.llm.budget, ledger, base.alerts),
       log,
@@ -157,29 +169,37 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       prices: config.llm.prices,
     });
     const conversation = new ConversationAgent(llm, new ChatTurns(db.pool));
-    const deploy = createDeployWorkflow({ ...base, memory });
+    const deploy = createDeployWorkflow(bullGraphJobs(graphsQueue), log);
     resumers.set('deploy', deploy.resume);
     const core: Core = { ...base, deploys: deploy.workflow, commands, voice, memory, llm, ledger, conversation };
     registerCommands(commands, core);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);
-      if (left) log.warn({ left }, 'stopped with graph runs still in flight; they resume from their last checkpoint');
+      if (left) log.warn({ left }, 'stopped with background tasks still in flight (graph runs are jobs: a worker resumes them from their checkpoint)');
     });
 
-    const chats = createChatAdapters(core, roles.bot, options.console);
+    const chats = await createChatAdapters(core, roles.bot, options.console);
     if (!chats.any && (roles.bot || roles.worker)) log.warn(NO_CHANNEL_HINT);
 
     if (roles.worker) {
-      await syncSchedules(config, queue, db.pool);
-      const worker: Worker = startWorker(core, bullRedis);
-      cleanups.push(() =>
-        Promise.race([worker.close(), new Promise((r) => setTimeout(r, DRAIN_MS))]).then(() => worker.close(true)),
-      );
+      cleanups.push(base.alerts.startOutbox(config.alerts.retryIntervalMs));
+      await syncSchedules(config, queue, base.agents);
+      // A Redis that comes back empty (no persistence) has lost the job schedulers: upsert them again.
+      redis.on('ready', () => void syncSchedules(config, queue, base.agents).catch((err: unknown) => log.warn({ err }, 'could not restore the schedules')));
+      const workers: Worker[] = [
+        startWorker(core, bullRedis),
+        startGraphWorker(core, bullRedis, { deploy: createDeployRunner({ ...base, memory, journal: new StepJournal(db.pool) }) }),
+      ];
+      for (const worker of workers) {
+        cleanups.push(() =>
+          Promise.race([worker.close(), new Promise((r) => setTimeout(r, DRAIN_MS))]).then(() => worker.close(true)),
+        );
+      }
     }
 
     let httpPort: number | undefined;
     if (roles.http) {
-      const server: Server = createHttpServer({ log, metrics, routes: chats.routes, health: () => selfHealth(db, redis) });
+      const server: Server = createHttpServer({ log, metrics, routes: chats.routes, health: coalesce(() => selfHealth(db, redis)) });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(
         () =>
@@ -193,6 +213,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
 
     await chats.start();
     cleanups.push(() => chats.stop());
+    log.info({ roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r) }, 'aurea: started');
 
     let stopped: Promise<void> | undefined;
     return { core, httpPort, console: chats.console, stop: () => (stopped ??= closeAll()) };

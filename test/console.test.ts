@@ -67,5 +67,7 @@ describe('console channel (aurea chat)', () => {
     session.type('exit');
     expect(await session.exited).toBe(0);
     expect(session.output).toMatch(/Stopping AUREA…/);
+    // The terminal is the founder's: logs go to the data dir, and nothing else (no warnings) is printed.
+    expect(session.output).not.toMatch(/warning|deprecat|error/i);
   });
 });

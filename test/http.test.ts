@@ -6,6 +6,7 @@ import { createHttpServer, listen } from '../src/http/server.js';
 import { createLogger } from '../src/log.js';
 import { createRedis } from '../src/redis.js';
 import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
+import { BACKEND } from './helpers/backend.js';
 import { Harness } from './helpers/harness.js';
 
 describe('HTTP, webhook mode and doctor', () => {
@@ -79,7 +80,7 @@ describe('HTTP, webhook mode and doctor', () => {
     const lines: string[] = [];
     expect(await runDoctor(h.config, (l) => lines.push(l))).toBe(0);
     const out = lines.join('\n');
-    expect(out).toMatch(/✓ database +embedded PGlite in .*, pgvector available/);
+    expect(out).toMatch(BACKEND === 'embedded' ? /✓ database +embedded PGlite in .*, pgvector available/ : /✓ database +postgres postgres:\/\/postgres@127\.0\.0\.1:5432\/aurea_test_\w+, pgvector available/);
     expect(out).toMatch(/✓ redis +redis:\/\/127\.0\.0\.1:6379/);
     expect(out).toMatch(/✓ telegram +@aurea_test_bot via http:\/\/127\.0\.0\.1:\d+, long polling/);
     expect(out).toMatch(/✓ service billing +up \(\d+ ms\)/);

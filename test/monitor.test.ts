@@ -27,6 +27,17 @@ describe('system-monitor on a BullMQ job scheduler', () => {
     expect(last!.output).toMatchObject({ summary: '1/1 up', checks: [{ name: 'billing', ok: true, status: 200 }] });
   });
 
+  it('one failed check between good ones is not an outage: no alert (failuresBeforeAlert, default 2)', async () => {
+    await waitRuns(1);
+    h.service.failNext(1);
+    await h.until(() => h.service.failedRequests >= 1, 10_000, 'one failed health check');
+    await waitRuns(3);
+    expect(founderTexts()).toEqual([]);
+    expect(await h.query(`SELECT * FROM ai_system_alerts`)).toEqual([]);
+    const outputs = await h.query<{ output: { changes: string[] } }>(`SELECT output FROM ai_agent_executions WHERE status = 'succeeded' ORDER BY id`);
+    expect(outputs.flatMap((o) => o.output.changes)).toEqual(['billing failed 1/2']);
+  });
+
   it('down → one alert; still down over several runs → no more; back up → one recovery with the downtime', async () => {
     h.service.healthy = false;
     const down = await h.telegram.waitFor((c) => c.method === 'sendMessage' && /DOWN/.test(c.text!), 20_000);

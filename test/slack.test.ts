@@ -152,6 +152,27 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     expect(visibleBlocks(status.payload.blocks)).toMatch(/🟢 billing: up/);
   });
 
+  it('"deploy billing" spoken in a DM is proposed with ▶ Run it; the click runs it once (then the deploy asks for approval)', async () => {
+    const slack = await setup();
+    slack.addFile('F0VOICE002', speak('deploy billing').ogg);
+    await postSigned(h.slackEventsUrl, audioFileShareEventBody(SLACK_FOUNDER, 'F0VOICE002', 'Ev0VOICE02'), 'application/json', SLACK_SIGNING_SECRET);
+    const proposal = await slack.waitFor((c) => c.method === 'chat.postMessage' && /Run this voice command\?/.test(visibleBlocks(c.payload.blocks ?? [])), 30_000);
+    const actions = proposal.payload.blocks.find((b: any) => b.type === 'actions');
+    expect(actions.elements.map((e: any) => [e.text.text, e.style])).toEqual([
+      ['▶ Run it', 'primary'],
+      ['✖ Cancel', undefined],
+    ]);
+    const run = actions.elements[0].value;
+    const message = { channel: `D${SLACK_FOUNDER.id.slice(1)}`, ts: '1700000000.000200' };
+    const clicks = await Promise.all(['r1', 'r2'].map((id) => postSigned(h.slackEventsUrl, blockActionsBody(SLACK_FOUNDER, run, message, slack.responseUrl(id)), FORM, SLACK_SIGNING_SECRET)));
+    expect(clicks.map((c) => c.status)).toEqual([200, 200]);
+    const answers = await Promise.all(['r1', 'r2'].map((id) => slack.waitFor((c) => c.method === 'response_url' && c.responseId === id)));
+    expect(answers.map((a) => a.payload.text).sort()).toEqual(['Already answered.', 'Running /aurea deploy billing']);
+    await slack.waitFor((c) => c.method === 'chat.postMessage' && /Deploy billing\?/.test(visibleBlocks(c.payload.blocks ?? [])), 30_000);
+    expect(slack.callsOf('chat.postMessage').filter((c) => /Deploy billing\?/.test(visibleBlocks(c.payload.blocks ?? [])))).toHaveLength(1);
+    expect(h.repo.deploys).toEqual([]);
+  });
+
   it('one approval shown on Telegram and Slack, approved on Slack: the Telegram message is edited too', async () => {
     const slack = await setup();
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));

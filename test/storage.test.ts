@@ -1,24 +1,26 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../src/config.js';
+import type { Config } from '../src/config.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { ROLES, startAurea } from '../src/main.js';
+import { BACKEND, openTestDatabase } from './helpers/backend.js';
 
-describe('embedded Postgres (PGlite) storage', () => {
+describe(`storage (${BACKEND})`, () => {
   let config: Config;
   let db: Database;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    config = loadConfig({ AUREA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aurea-db-')) });
-    db = await openDatabase(config);
+    ({ db, config, close } = await openTestDatabase());
   });
-  afterAll(() => db?.close());
+  afterAll(() => close?.());
+
+  it('opens the backend the configuration names', () => {
+    expect(db.kind).toBe(BACKEND);
+  });
 
   it('applies migrations once; running them again changes nothing', async () => {
     const first = await migrate(db.pool);
-    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql', '0006_approval_expiry.sql']);
+    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql', '0006_approval_expiry.sql', '0007_graph_runs.sql', '0008_alert_outbox.sql']);
     const second = await migrate(db.pool);
     expect(second.applied).toEqual([]);
     const tables = (await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);
@@ -27,9 +29,14 @@ describe('embedded Postgres (PGlite) storage', () => {
     );
   });
 
-  it('has pgvector', async () => {
+  it('has pgvector, searched with ef_search 200 on every connection', async () => {
     const { rows } = await db.pool.query(`SELECT '[1,2,3]'::vector <=> '[1,2,3]'::vector AS d`);
     expect(rows[0].d).toBe(0);
+    const clients = await Promise.all(Array.from({ length: BACKEND === 'embedded' ? 1 : 3 }, () => db.pool.connect()));
+    for (const c of clients) {
+      expect((await c.query('SHOW hnsw.ef_search')).rows[0]['hnsw.ef_search']).toBe('200');
+      c.release();
+    }
   });
 
   it('keeps audit_log append-only', async () => {
@@ -38,6 +45,8 @@ describe('embedded Postgres (PGlite) storage', () => {
     await expect(db.pool.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
   });
 
+  // The lockfile and the one-process rule belong to the embedded database only.
+  if (BACKEND === 'embedded') {
   it('refuses a second opener of the same data dir with a clear message', async () => {
     await expect(openDatabase(config)).rejects.toMatchObject({
       code: 'DATABASE_LOCKED',
@@ -49,4 +58,5 @@ describe('embedded Postgres (PGlite) storage', () => {
     await expect(startAurea(config, ROLES.worker)).rejects.toMatchObject({ code: 'EMBEDDED_DB_SPLIT' });
     await expect(startAurea(config, ROLES.bot)).rejects.toMatchObject({ code: 'EMBEDDED_DB_SPLIT' });
   });
+  }
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFUSAL_TEXT } from '../src/access.js';
 import { FOUNDER, STRANGER, textUpdate } from './fixtures/telegram-updates.js';
+import { BACKEND } from './helpers/backend.js';
 import { Harness } from './helpers/harness.js';
 
 describe('Telegram: founders talk to AUREA', () => {
@@ -21,7 +22,7 @@ describe('Telegram: founders talk to AUREA', () => {
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/status'));
     const text = await h.telegram.nthMessage(FOUNDER.id, before + 1);
     expect(text).toMatch(/🟢 billing: up \(\d+ ms\)/);
-    expect(text).toMatch(/🟢 database: embedded/);
+    expect(text).toMatch(BACKEND === 'embedded' ? /🟢 database: embedded/ : /🟢 database: postgres/);
     expect(text).toMatch(/🟢 redis: up/);
     expect(text).toMatch(/queue agents: \d+ waiting/);
 

@@ -111,7 +111,8 @@ export function createSlackApp(core: Core): SlackAdapter {
     });
   });
 
-  app.action<BlockButtonAction>(/^apv:/, async ({ ack, body, action, respond }) => {
+  // Every button click goes to the one tap path in src/inbound.ts, whatever the button is.
+  app.action<BlockButtonAction>({ type: 'block_actions' }, async ({ ack, body, action, respond }) => {
     await ack();
     const answer = await handleTap(core, slackActor(body.user.id, body.user.name ?? body.user.username), action.value ?? action.action_id);
     await respond({ response_type: 'ephemeral', replace_original: false, text: answer });

@@ -34,7 +34,7 @@ export function renderBlocks(message: OutboundMessage): KnownBlock[] {
         text: { type: 'plain_text' as const, text: b.label, emoji: true },
         action_id: b.data,
         value: b.data,
-        ...(/:approve$/.test(b.data) ? { style: 'primary' as const } : /:reject$/.test(b.data) ? { style: 'danger' as const } : {}),
+        ...(b.style ? { style: b.style } : {}),
       })),
     });
   });

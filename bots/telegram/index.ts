@@ -4,6 +4,7 @@ import { Bot, webhookCallback } from 'grammy';
 import type { Core } from '../../src/core.js';
 import { clientOptions, configureApi } from './api.js';
 import { TelegramChannel } from './channel.js';
+import type { TelegramThrottle } from './throttle.js';
 import { approvalsFeature } from './features/approvals.js';
 import { commandsFeature } from './features/commands.js';
 import { onceFeature } from './features/once.js';
@@ -26,11 +27,12 @@ export interface TelegramBot {
  * The Telegram adapter (grammY). Middleware order: handle each update_id once → per-chat ordering →
  * button taps → voice → text. Who is served is decided in src/inbound.ts, as for every channel.
  * @param core the shared services (config.telegram.token must be set)
+ * @param throttle the process's Telegram rate limiter (./throttle.ts)
  */
-export function createTelegramBot(core: Core): TelegramBot {
+export function createTelegramBot(core: Core, throttle: TelegramThrottle): TelegramBot {
   const { config, log } = core;
   const bot = new Bot(config.telegram.token!, { client: clientOptions(config) });
-  configureApi(bot.api);
+  configureApi(bot.api, throttle);
   const channel = new TelegramChannel(bot.api, config.telegram.founders);
 
   bot.use(onceFeature(core));

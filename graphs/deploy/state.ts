@@ -11,6 +11,17 @@ export interface StepResult {
   tail: string;
   /** True when the service has no command for this step. */
   skipped?: boolean;
+  /** Set when an earlier attempt started this step and died before recording its end (ISO time). */
+  interruptedAt?: string;
+}
+
+/** After an interrupted deploy: how the service looked and what the founder chose. */
+export interface Recovery {
+  interruptedAt: string;
+  /** Health when the run resumed; null when the service has no health URL. */
+  healthy: boolean | null;
+  detail: string;
+  decision: Decision;
 }
 
 export interface Decision {
@@ -21,7 +32,7 @@ export interface Decision {
   at: string;
 }
 
-export type DeployOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'tests_failed' | 'rollback_failed';
+export type DeployOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'tests_failed' | 'rollback_failed' | 'kept_after_interruption';
 
 /** State of one deploy run (one LangGraph thread). Every field is last-value-wins. */
 export const DeployState = Annotation.Root({
@@ -31,6 +42,7 @@ export const DeployState = Annotation.Root({
   decision: Annotation<Decision | undefined>,
   deployRun: Annotation<StepResult | undefined>,
   healthCheck: Annotation<{ ok: boolean; detail: string; waitedMs: number } | undefined>,
+  recovery: Annotation<Recovery | undefined>,
   rollbackRun: Annotation<StepResult | undefined>,
   outcome: Annotation<DeployOutcome | undefined>,
 });

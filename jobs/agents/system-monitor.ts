@@ -5,13 +5,20 @@ import type { AgentResult } from './types.js';
 
 const SOURCE = 'agent:system-monitor';
 
+/** Consecutive failed checks before a service is declared down, unless configured. */
+export const DEFAULT_FAILURES_BEFORE_ALERT = 2;
+
 /**
  * GETs each service's health URL (with its `healthTimeout`) and alerts on changes of state only:
- * down → one critical alert (deduplicated by `service-down:<name>` while it stays down);
- * up again → the open alert is resolved and one recovery message gives the downtime.
- * Alerts that no chat accepted earlier are retried first.
+ * down after `agents.system-monitor.failuresBeforeAlert` consecutive failed checks (default 2, so
+ * one lost request does not page anyone) → one critical alert (deduplicated by
+ * `service-down:<name>` while it stays down); up again after one good check → the open alert is
+ * resolved and one recovery message gives the downtime. The failure streak of each service is a
+ * Redis counter, shared by all workers. Alerts that no chat accepted earlier are retried first.
  */
-export async function systemMonitor(core: Pick<Core, 'config' | 'alerts'>): Promise<AgentResult> {
+export async function systemMonitor(core: Pick<Core, 'config' | 'alerts' | 'redis'>): Promise<AgentResult> {
+  const needed = core.config.agents['system-monitor']?.failuresBeforeAlert ?? DEFAULT_FAILURES_BEFORE_ALERT;
+  const streakKey = (service: string) => `${core.config.redis.prefix}:monitor:failures:${service}`;
   await core.alerts.deliverPending();
   const services = Object.entries(core.config.services).filter(([, s]) => s.health);
   const checks = await Promise.all(services.map(async ([name, s]) => ({ name, ...(await checkHealth(s.health!, s.healthTimeout)) })));
@@ -19,6 +26,12 @@ export async function systemMonitor(core: Pick<Core, 'config' | 'alerts'>): Prom
   for (const c of checks) {
     const key = `service-down:${c.name}`;
     if (!c.ok) {
+      const streak = await core.redis.incr(streakKey(c.name));
+      await core.redis.pexpire(streakKey(c.name), 24 * 3600_000);
+      if (streak < needed) {
+        changes.push(`${c.name} failed ${streak}/${needed}`);
+        continue;
+      }
       const raised = await core.alerts.raise({
         severity: 'critical',
         source: SOURCE,
@@ -28,6 +41,7 @@ export async function systemMonitor(core: Pick<Core, 'config' | 'alerts'>): Prom
       });
       if (raised) changes.push(`${c.name} down`);
     } else {
+      await core.redis.del(streakKey(c.name));
       const open = await core.alerts.resolve(key);
       if (open) {
         const downtime = formatDuration(Date.now() - open.created_at.getTime());

@@ -34,10 +34,16 @@ export function alertText(a: Pick<AlertRow, 'severity' | 'message'>): string {
   return `${ICON[a.severity]} ${a.message}`;
 }
 
+/** A claim on an alert's delivery that is older than this was left by a dead process: take it over. */
+const CLAIM_EXPIRES = "interval '5 minutes'";
+
 /**
- * Alerts: written to `ai_system_alerts` first, then sent to every founder chat, then marked
- * delivered. Deduplicated by `dedupe_key` with a unique partial index, so two workers racing on
- * the same condition still produce one alert.
+ * Alerts: written to `ai_system_alerts` first (the outbox), then sent to every founder chat, then
+ * marked delivered. Deduplicated by `dedupe_key` with a unique partial index, so two workers racing
+ * on the same condition still produce one alert. Delivery goes in the order alerts were raised, one
+ * alert at a time under a claim (`delivery_claimed_at`): when the chat platforms are unreachable the
+ * alerts wait in the outbox, and {@link deliverPending} (after every new alert, and every
+ * `alerts.retryInterval` on the workers) delivers them afterwards, once each, in order.
  */
 export class AlertService {
   constructor(
@@ -61,7 +67,7 @@ export class AlertService {
     );
     const row = res.rows[0];
     if (!row) return null;
-    await this.deliver(row);
+    await this.deliverPending();
     return row;
   }
 
@@ -77,15 +83,44 @@ export class AlertService {
     return res.rows[0] ?? null;
   }
 
-  /** Retries alerts that no founder chat accepted yet (older than a minute, younger than a day). @returns how many were delivered now */
+  /**
+   * Delivers the outbox: undelivered alerts of the last day, oldest first. Stops at the first alert
+   * that no chat accepted (or that another process is delivering), so a later alert never overtakes it.
+   * @returns how many were delivered now
+   */
   async deliverPending(): Promise<number> {
-    const res = await this.db.query<AlertRow>(
-      `SELECT * FROM ai_system_alerts WHERE delivered_at IS NULL
-       AND created_at < now() - interval '1 minute' AND created_at > now() - interval '1 day' ORDER BY id LIMIT 50`,
-    );
     let delivered = 0;
-    for (const row of res.rows) if (await this.deliver(row)) delivered++;
-    return delivered;
+    for (;;) {
+      const claimed = await this.db.query<AlertRow>(
+        `UPDATE ai_system_alerts SET delivery_claimed_at = now()
+         WHERE id = (SELECT min(id) FROM ai_system_alerts WHERE delivered_at IS NULL AND created_at > now() - interval '1 day')
+           AND (delivery_claimed_at IS NULL OR delivery_claimed_at < now() - ${CLAIM_EXPIRES})
+         RETURNING *`,
+      );
+      const row = claimed.rows[0];
+      if (!row) return delivered;
+      if (!(await this.deliver(row))) {
+        await this.db.query('UPDATE ai_system_alerts SET delivery_claimed_at = NULL WHERE id = $1', [row.id]);
+        return delivered;
+      }
+      delivered++;
+    }
+  }
+
+  /**
+   * Retries the outbox every `intervalMs` until the returned function is called (the worker role).
+   * @returns stop
+   */
+  startOutbox(intervalMs: number): () => Promise<void> {
+    let running: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      running = running.then(() => this.deliverPending()).catch((err: unknown) => this.log.warn({ err }, 'alert outbox: delivery failed; will retry'));
+    }, intervalMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
   }
 
   private async deliver(row: AlertRow): Promise<boolean> {
@@ -95,7 +130,7 @@ export class AlertService {
     }
     const { refs, failed } = await this.broadcaster.broadcast({ text: alertText(row) });
     if (refs.length === 0 || failed > 0) return false;
-    await this.db.query('UPDATE ai_system_alerts SET delivered_at = now() WHERE id = $1', [row.id]);
+    await this.db.query('UPDATE ai_system_alerts SET delivered_at = now(), delivery_claimed_at = NULL WHERE id = $1', [row.id]);
     this.metrics.alertsSent.inc({ severity: row.severity });
     return true;
   }

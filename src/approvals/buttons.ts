@@ -6,11 +6,17 @@ import type { Button } from '../channels/port.js';
  */
 const DATA = /^apv:(\d{1,20}):(approve|reject)$/;
 
-export function approvalButtons(approvalId: string): Button[][] {
+/** What the two buttons say (default ✅ Approve / ❌ Reject). */
+export interface ApprovalLabels {
+  approve: string;
+  reject: string;
+}
+
+export function approvalButtons(approvalId: string, labels: ApprovalLabels = { approve: '✅ Approve', reject: '❌ Reject' }): Button[][] {
   return [
     [
-      { label: '✅ Approve', data: `apv:${approvalId}:approve` },
-      { label: '❌ Reject', data: `apv:${approvalId}:reject` },
+      { label: labels.approve, data: `apv:${approvalId}:approve`, style: 'primary' },
+      { label: labels.reject, data: `apv:${approvalId}:reject`, style: 'danger' },
     ],
   ];
 }

@@ -4,7 +4,7 @@ import { audit } from '../audit/log.js';
 import type { Broadcaster } from '../channels/broadcast.js';
 import type { MessageRef } from '../channels/port.js';
 import type { Logger } from '../log.js';
-import { approvalButtons } from './buttons.js';
+import { approvalButtons, type ApprovalLabels } from './buttons.js';
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
 
@@ -19,6 +19,8 @@ export interface ApprovalRow {
   decided_via: string | null;
   decided_at: Date | null;
   thread_id: string;
+  /** Which pause of the thread this is (`approval`; `recover` after an interrupted deploy). */
+  step: string;
   messages: MessageRef[];
   expires_at: Date | null;
 }
@@ -50,16 +52,29 @@ export class ApprovalService {
    * @param title the question ("Deploy billing?"); `text` the facts the founder decides on
    * @param expiresInMs after this long a tap expires the request instead of deciding it
    */
-  async request(input: { kind: string; threadId: string; requestedBy: Actor; title: string; text: string; expiresInMs?: number; payload?: Record<string, unknown> }): Promise<ApprovalRow> {
+  async request(input: {
+    kind: string;
+    threadId: string;
+    /** A second pause of the same thread needs its own step name (default `approval`). */
+    step?: string;
+    requestedBy: Actor;
+    title: string;
+    text: string;
+    expiresInMs?: number;
+    payload?: Record<string, unknown>;
+    /** Button labels, when Approve/Reject would not say what the choice does. */
+    labels?: ApprovalLabels;
+  }): Promise<ApprovalRow> {
+    const step = input.step ?? 'approval';
     const inserted = await this.db.query<ApprovalRow>(
-      `INSERT INTO approvals (kind, payload, requested_by, thread_id, expires_at)
-       VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5::double precision / 1000))
-       ON CONFLICT (thread_id) DO NOTHING RETURNING *`,
-      [input.kind, JSON.stringify({ ...input.payload, title: input.title, text: input.text }), actorKey(input.requestedBy), input.threadId, input.expiresInMs ?? null],
+      `INSERT INTO approvals (kind, payload, requested_by, thread_id, step, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::double precision / 1000))
+       ON CONFLICT (thread_id, step) DO NOTHING RETURNING *`,
+      [input.kind, JSON.stringify({ ...input.payload, title: input.title, text: input.text }), actorKey(input.requestedBy), input.threadId, step, input.expiresInMs ?? null],
     );
     const created = inserted.rows[0];
     if (!created) {
-      const existing = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE thread_id = $1', [input.threadId]);
+      const existing = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE thread_id = $1 AND step = $2', [input.threadId, step]);
       return existing.rows[0]!;
     }
     await audit(this.db, input.requestedBy, 'approval.requested', `approval:${created.id}`, { kind: input.kind, thread: input.threadId });
@@ -67,7 +82,7 @@ export class ApprovalService {
       title: input.title,
       text: input.text,
       status: '⏳ Waiting for a founder to decide',
-      buttons: approvalButtons(created.id),
+      buttons: approvalButtons(created.id, input.labels),
     });
     if (refs.length === 0) this.log.warn({ approval: created.id }, 'approval requested but no founder chat received it');
     const stored = await this.db.query<ApprovalRow>('UPDATE approvals SET messages = $2 WHERE id = $1 RETURNING *', [created.id, JSON.stringify(refs)]);
@@ -75,6 +90,19 @@ export class ApprovalService {
     // A tap can win before the message refs are stored; the decision is then shown from here.
     if (row.status !== 'pending') await this.showDecision(row);
     return row;
+  }
+
+  /**
+   * The oldest request of `kind` about `service` (payload.service) still waiting for a decision
+   * and not expired, if any ("is a deploy of billing already waiting?").
+   */
+  async waitingFor(kind: string, service: string): Promise<ApprovalRow | null> {
+    const res = await this.db.query<ApprovalRow>(
+      `SELECT * FROM approvals WHERE kind = $1 AND status = 'pending' AND payload->>'service' = $2
+       AND (expires_at IS NULL OR expires_at > now()) ORDER BY id LIMIT 1`,
+      [kind, service],
+    );
+    return res.rows[0] ?? null;
   }
 
   async get(id: string): Promise<ApprovalRow | null> {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { actorKey, type Actor } from '../actor.js';
+import { cleanJsonStrings, cleanText } from '../text/clean.js';
 
 /**
  * Appends one row to `audit_log` (append-only; a trigger refuses UPDATE and DELETE).
@@ -7,7 +8,7 @@ import { actorKey, type Actor } from '../actor.js';
  * @param actor who acted (or was refused)
  * @param action dotted verb: `command.status`, `access.refused`, `deploy.succeeded`, `approval.approved` …
  * @param target what it was done to (`service:billing`, `approval:12`), if anything
- * @param details extra JSON; never secrets
+ * @param details extra JSON; never secrets. Strings are cleaned of NUL and lone surrogates (jsonb refuses them).
  */
 export async function audit(
   db: pg.Pool | pg.PoolClient,
@@ -17,9 +18,9 @@ export async function audit(
   details: Record<string, unknown> = {},
 ): Promise<void> {
   await db.query('INSERT INTO audit_log (actor, action, target, details) VALUES ($1, $2, $3, $4)', [
-    actorKey(actor),
+    cleanText(actorKey(actor)),
     action,
-    target,
-    JSON.stringify({ name: actor.name, ...details }),
+    target === null ? null : cleanText(target),
+    JSON.stringify({ name: actor.name, ...details }, cleanJsonStrings),
   ]);
 }

@@ -8,6 +8,8 @@ export type ChannelName = 'telegram' | 'slack' | 'console';
 export interface Button {
   label: string;
   data: string;
+  /** How platforms that style buttons show it (Slack Block Kit's `primary` / `danger`). */
+  style?: 'primary' | 'danger';
 }
 
 /**

@@ -5,7 +5,7 @@ import type { CommandSpec } from './registry.js';
 
 const args = z.tuple([z.string()], { error: 'name the service to deploy, e.g. /deploy billing' });
 
-export function deployCommand(core: Pick<Core, 'config' | 'deploys' | 'db'>): CommandSpec<[string]> {
+export function deployCommand(core: Pick<Core, 'config' | 'deploys' | 'approvals'>): CommandSpec<[string]> {
   return {
     name: 'deploy',
     description: 'Test, ask for approval, deploy, verify health, roll back on failure',
@@ -24,13 +24,9 @@ export function deployCommand(core: Pick<Core, 'config' | 'deploys' | 'db'>): Co
         );
       }
       if (!svc.deploy) throw new AureaError('INVALID_ARGUMENTS', `Service "${service}" has no deploy command in aurea.config.yaml.`);
-      const waiting = await core.db.pool.query<{ id: string; created_at: Date }>(
-        `SELECT id, created_at FROM approvals WHERE kind = 'deploy' AND status = 'pending' AND payload->>'service' = $1
-         AND (expires_at IS NULL OR expires_at > now()) ORDER BY id LIMIT 1`,
-        [service],
-      );
-      if (waiting.rows[0]) {
-        throw new AureaError('INVALID_ARGUMENTS', `A deploy of ${service} is already waiting for approval (request #${waiting.rows[0].id}); approve or reject it first.`);
+      const waiting = await core.approvals.waitingFor('deploy', service);
+      if (waiting) {
+        throw new AureaError('INVALID_ARGUMENTS', `A deploy of ${service} is already waiting for approval (request #${waiting.id}); approve or reject it first.`);
       }
       await core.deploys.start({ service, requestedBy: ctx.actor });
       await ctx.reply({

@@ -27,7 +27,7 @@ export async function propose(
     title: input.title,
     text: `${commandPrefix(input.chat.channel)}${input.command}`,
     status: input.status,
-    buttons: [[{ label: '▶ Run it', data: `cmd:${id}:run` }, { label: '✖ Cancel', data: `cmd:${id}:cancel` }]],
+    buttons: [[{ label: '▶ Run it', data: `cmd:${id}:run`, style: 'primary' }, { label: '✖ Cancel', data: `cmd:${id}:cancel` }]],
   });
 }
 

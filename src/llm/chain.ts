@@ -1,28 +1,28 @@
 import type { Config } from '../config.js';
-import { AnthropicProvider } from './providers/anthropic.js';
-import { GoogleProvider } from './providers/google.js';
-import { OpenAIProvider } from './providers/openai.js';
 import type { Provider } from './types.js';
 
 /**
  * The providers of `llm.chain` that can take part: those with credentials (or, for Ollama, a base
- * URL), in the configured order.
+ * URL), in the configured order. Each provider's SDK is loaded only when it takes part.
  */
-export function providersFromConfig(config: Config): Provider[] {
-  return config.llm.chain.flatMap((entry): Provider[] => {
+export async function providersFromConfig(config: Config): Promise<Provider[]> {
+  const providers: Provider[] = [];
+  for (const entry of config.llm.chain) {
     const [name, ...rest] = entry.split(':');
     const model = rest.join(':');
-    switch (name) {
-      case 'anthropic':
-        return config.llm.anthropic.apiKey ? [new AnthropicProvider(model, { apiKey: config.llm.anthropic.apiKey, baseUrl: config.llm.anthropic.baseUrl })] : [];
-      case 'openai':
-        return config.openai.apiKey ? [new OpenAIProvider('openai', model, { apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })] : [];
-      case 'google':
-        return config.llm.google.apiKey ? [new GoogleProvider(model, { apiKey: config.llm.google.apiKey, baseUrl: config.llm.google.baseUrl })] : [];
-      case 'ollama':
-        return config.llm.ollama.baseUrl ? [new OpenAIProvider('ollama', model, { apiKey: 'ollama', baseUrl: `${config.llm.ollama.baseUrl.replace(/\/+$/, '')}/v1` })] : [];
-      default:
-        return [];
+    if (name === 'anthropic' && config.llm.anthropic.apiKey) {
+      const { AnthropicProvider } = await import('./providers/anthropic.js');
+      providers.push(new AnthropicProvider(model, { apiKey: config.llm.anthropic.apiKey, baseUrl: config.llm.anthropic.baseUrl }));
+    } else if (name === 'openai' && config.openai.apiKey) {
+      const { OpenAIProvider } = await import('./providers/openai.js');
+      providers.push(new OpenAIProvider('openai', model, { apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }));
+    } else if (name === 'google' && config.llm.google.apiKey) {
+      const { GoogleProvider } = await import('./providers/google.js');
+      providers.push(new GoogleProvider(model, { apiKey: config.llm.google.apiKey, baseUrl: config.llm.google.baseUrl }));
+    } else if (name === 'ollama' && config.llm.ollama.baseUrl) {
+      const { OpenAIProvider } = await import('./providers/openai.js');
+      providers.push(new OpenAIProvider('ollama', model, { apiKey: 'ollama', baseUrl: `${config.llm.ollama.baseUrl.replace(/\/+$/, '')}/v1` }));
     }
-  });
+  }
+  return providers;
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import pgvector from 'pgvector/pg';
 import { AureaError } from '../errors.js';
 import { contentWords } from './hashing-embedder.js';
 import type { Embedder } from './port.js';
@@ -45,7 +46,8 @@ export interface Recalled extends Memory {
   score: number;
 }
 
-const toVector = (v: number[]) => `[${v.join(',')}]`;
+/** A vector parameter in pgvector's text form, by the pgvector package (pgvector/pg). */
+const toVector = (v: number[]): string => pgvector.toSql(v)!;
 
 /** What callers get back: never the embedding or the tsvector (large, and slow to ship). */
 const COLUMNS = 'm.id, m.content, m.memory_type, m.importance, m.source, m.metadata, m.created_at, m.updated_at';

@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REFUSAL_TEXT } from '../access.js';
-import { actorKey, type Actor } from '../actor.js';
+import { actorKey, cleanActor, type Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
 import { propose } from '../commands/proposals.js';
 import { commandPrefix, type CommandContext } from '../commands/registry.js';
@@ -11,6 +10,7 @@ import type { Database } from '../db/database.js';
 import { formatDuration } from '../duration.js';
 import { AureaError, asAureaError, describeError } from '../errors.js';
 import { admit, handleText } from '../inbound.js';
+import { cleanText } from '../text/clean.js';
 import type { Logger } from '../log.js';
 import { toPcm16k } from './audio.js';
 import { buildCommandGrammar, loadDictionary, type CommandGrammar } from './grammar.js';
@@ -48,11 +48,9 @@ export class VoiceService {
   constructor(private readonly deps: { config: Config; db: Database; log: Logger; transcriber: Transcriber }) {}
 
   /** Handles a voice note end to end. Never throws: failures are told to the founder. */
-  async handle(core: Core, voice: IncomingVoice): Promise<void> {
-    if (!(await admit(core, voice.actor, 'voice note'))) {
-      await voice.reply({ text: REFUSAL_TEXT });
-      return;
-    }
+  async handle(core: Core, incoming: IncomingVoice): Promise<void> {
+    const voice = { ...incoming, actor: cleanActor(incoming.actor) };
+    if (!(await admit(core, voice.actor, 'voice note', voice))) return;
     const { voice: limits } = this.deps.config;
     const { rows } = await this.deps.db.pool.query<{ id: string }>(
       `INSERT INTO voice_notes (platform, chat_id, actor, actor_name, mime_type, bytes, duration_s) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -110,7 +108,8 @@ export class VoiceService {
       if (note.enforceDuration && note.declaredSec !== undefined && note.declaredSec * 1000 > maxDurationMs) throw tooLong(note.declaredSec, maxDurationMs);
       const audio = await toPcm16k(note.path);
       if (note.enforceDuration && audio.durationSec * 1000 > maxDurationMs) throw tooLong(audio.durationSec, maxDurationMs);
-      const transcript = await this.deps.transcriber.transcribe(audio, await this.commandGrammar(core));
+      const heard = await this.deps.transcriber.transcribe(audio, await this.commandGrammar(core));
+      const transcript = { ...heard, text: cleanText(heard.text) };
       await this.deps.db.pool.query(`UPDATE voice_notes SET status = 'transcribed', transcript = $2, engine = $3, duration_s = $4, error = NULL WHERE id = $1`, [
         note.id,
         transcript.text,

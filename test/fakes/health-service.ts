@@ -5,16 +5,22 @@ import type { AddressInfo } from 'node:net';
 export class FakeService {
   healthy = true;
   hits = 0;
+  /** 503 answers given so far. */
+  failedRequests = 0;
+  private failures = 0;
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<FakeService> {
     let svc!: FakeService;
     const server = createServer((req, res) => {
       svc.hits++;
-      if (req.url === '/health' && svc.healthy) {
+      const failOnce = svc.failures > 0;
+      if (failOnce) svc.failures--;
+      if (req.url === '/health' && svc.healthy && !failOnce) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"status":"ok"}');
       } else {
+        svc.failedRequests++;
         res.writeHead(503, { 'content-type': 'application/json' });
         res.end('{"status":"down"}');
       }
@@ -22,6 +28,11 @@ export class FakeService {
     svc = new FakeService(server);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return svc;
+  }
+
+  /** The next `n` requests answer 503 whatever `healthy` says (a blip). */
+  failNext(n: number): void {
+    this.failures = n;
   }
 
   get healthUrl(): string {

@@ -110,7 +110,7 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
   }
 
   get apiRoot(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return `http://127.0.0.1:${this.server.listening ? (this.server.address() as AddressInfo).port : this.port}`;
   }
 
   enforceLimits(config: RateLimits): void {
@@ -167,8 +167,26 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
   async close(): Promise<void> {
     for (const wake of this.waitingPolls) wake();
     this.server.closeAllConnections();
+    if (this.server.listening) await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  /** While true, every Bot API call is answered 502 Bad Gateway (as a proxy in front of a dead API does). */
+  badGateway = false;
+
+  /** Stops listening: calls get "connection refused" until {@link comeBack}. */
+  async goAway(): Promise<void> {
+    this.port = (this.server.address() as AddressInfo).port;
+    for (const wake of this.waitingPolls) wake();
+    this.server.closeAllConnections();
     await new Promise<void>((r) => this.server.close(() => r()));
   }
+
+  /** Listens again on the same port. */
+  async comeBack(): Promise<void> {
+    await new Promise<void>((r) => this.server.listen(this.port, '127.0.0.1', r));
+  }
+
+  private port = 0;
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = performance.now();
@@ -192,6 +210,10 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
         res.end(JSON.stringify(body));
       }
     };
+    if (this.badGateway) {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      return void res.end('<html><body>502 Bad Gateway</body></html>');
+    }
     if (!m) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
     if (m[1] !== this.token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2]!;

@@ -1,22 +1,25 @@
 /**
- * One AUREA under test on real infrastructure: embedded PGlite in a temp dir, the real Redis
+ * One AUREA under test on real infrastructure: embedded PGlite in a temp dir (or a fresh database on
+ * a real Postgres, on the postgres test backend: helpers/backend.ts), the real Redis
  * (REDIS_URL or 127.0.0.1:6379) under a unique key prefix, a fake Telegram Bot API, a real HTTP
  * service whose health can be flipped, and a real git repository with real test/deploy/rollback scripts.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { ROLES, startAurea, type RunningAurea } from '../../src/main.js';
+import { ROLES, startAurea, type Roles, type RunningAurea } from '../../src/main.js';
 import { FakeService } from '../fakes/health-service.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { FakeTelegramApi, type RateLimits } from '../fakes/telegram-api.js';
 import { SLACK_FOUNDER } from '../fixtures/slack-requests.js';
 import { FOUNDER } from '../fixtures/telegram-updates.js';
+import { testDatabaseEnv } from './backend.js';
+import { readLines } from './files.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SLACK_SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -40,8 +43,7 @@ export class ServiceRepo {
   }
 
   private lines(file: string): string[] {
-    const path = join(this.dir, file);
-    return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n').filter(Boolean) : [];
+    return readLines(join(this.dir, file));
   }
 
   get deploys(): string[] {
@@ -89,6 +91,7 @@ export class Harness {
     readonly repo: ServiceRepo,
     readonly prefix: string,
     private readonly extraEnv: Record<string, string>,
+    private readonly dropDatabase: () => Promise<void>,
     readonly slack?: FakeSlackApi,
   ) {}
 
@@ -101,7 +104,8 @@ export class Harness {
     const slackEnv: Record<string, string> = slack
       ? { SLACK_BOT_TOKEN: slack.token, SLACK_SIGNING_SECRET: SLACK_SIGNING_SECRET, SLACK_API_URL: slack.apiUrl, FOUNDER_SLACK_IDS: SLACK_FOUNDER.id }
       : {};
-    const h = new Harness(dir, telegram, service, repo, `aurea-test-${randomUUID()}`, { ...slackEnv, ...options.env }, slack);
+    const database = await testDatabaseEnv();
+    const h = new Harness(dir, telegram, service, repo, `aurea-test-${randomUUID()}`, { ...database.env, ...slackEnv, ...options.env }, database.drop, slack);
     writeFileSync(
       join(dir, 'aurea.config.yaml'),
       `founders:
@@ -142,10 +146,15 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
     };
   }
 
-  /** Starts AUREA (all roles) on this harness's data dir; call again after stop() to restart. */
-  async start(): Promise<RunningAurea> {
-    this.app = await startAurea(this.config, ROLES.start, { log: createLogger(this.config.logLevel, this.config.secrets) });
+  /** Starts AUREA (all roles, or those given) in this process on this harness's data; call again after stop() to restart. */
+  async start(roles: Roles = ROLES.start): Promise<RunningAurea> {
+    this.app = await startAurea(this.config, roles, { log: createLogger(this.config.logLevel, this.config.secrets) });
     return this.app;
+  }
+
+  /** The environment of a separate AUREA process on this harness (test/helpers/process.ts). */
+  processEnv(): Record<string, string> {
+    return { ...this.env(), AUREA_CONFIG: join(this.dir, 'aurea.config.yaml') };
   }
 
   async stop(): Promise<void> {
@@ -183,6 +192,7 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
     const keys = await redis.keys(`${this.prefix}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
+    await this.dropDatabase();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

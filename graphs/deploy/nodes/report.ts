@@ -7,6 +7,7 @@ function outcomeOf(state: DeployStateType): DeployOutcome {
   if (state.outcome) return state.outcome;
   if (state.testRun && !state.testRun.ok) return 'tests_failed';
   if (state.decision && !state.decision.approved) return 'rejected';
+  if (state.recovery && !state.recovery.decision.approved) return 'kept_after_interruption';
   return 'deployed';
 }
 
@@ -20,6 +21,7 @@ async function rememberOutcome(deps: DeployDeps, state: DeployStateType, outcome
     tests_failed: `A deploy of ${state.service} on ${day} stopped because its tests failed (exit ${state.testRun?.exitCode}).`,
     rolled_back: `A deploy of ${state.service} on ${day} failed (${state.healthCheck?.detail ?? 'deploy command failed'}) and was rolled back.`,
     rollback_failed: `A deploy of ${state.service} on ${day} failed and its rollback failed too.`,
+    kept_after_interruption: `A deploy of ${state.service} on ${day} was interrupted; ${state.recovery?.decision.by} kept it as it was (${state.recovery?.detail}).`,
   }[outcome];
   const type = outcome === 'deployed' || outcome === 'rejected' ? 'decision' : 'error';
   await deps.memory.remember({ content, type, source: `deploy:${state.service}`, metadata: { outcome } }).catch((err: unknown) => deps.log.warn({ err }, 'could not remember the deploy outcome'));
@@ -30,7 +32,7 @@ export function reportNode(deps: DeployDeps) {
   return async (state: DeployStateType): Promise<DeployUpdate> => {
     const outcome = outcomeOf(state);
     deps.metrics.deploys.inc({ service: state.service, outcome });
-    if (outcome === 'tests_failed' || outcome === 'deployed' || outcome === 'rejected') {
+    if (outcome === 'tests_failed' || outcome === 'deployed' || outcome === 'rejected' || outcome === 'kept_after_interruption') {
       await audit(deps.db.pool, state.requestedBy, `deploy.${outcome}`, `service:${state.service}`, {
         decidedBy: state.decision?.by,
       });
@@ -38,6 +40,8 @@ export function reportNode(deps: DeployDeps) {
     let text: string | null = null;
     if (outcome === 'tests_failed') {
       text = `❌ Deploy of ${state.service} stopped: tests ${describeStep(state.testRun!)}. Nothing was deployed.${tailBlock(state.testRun!)}`;
+    } else if (outcome === 'kept_after_interruption') {
+      text = `✋ ${state.service} kept as it is after the interrupted deploy (${state.recovery!.decision.by}'s choice; ${state.recovery!.detail}).`;
     } else if (outcome === 'deployed') {
       text = `✅ ${state.service} deployed (deploy ${describeStep(state.deployRun!)}), ${state.healthCheck?.detail ?? 'not verified'}.`;
     }

@@ -1,0 +1,100 @@
+/**
+ * The layout rules of DESIGN.md §2, checked on the sources: arrows point inward (nothing in src/
+ * imports bots/, graphs/ or jobs/, except the composition root src/main.ts; graphs/ and jobs/ never
+ * import bots/), no module takes part in a cycle of run-time imports (`import type` is erased
+ * at compile time and does not count here), and each table is read and written by one module.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BACKEND } from './helpers/backend.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** Every .ts file under the source folders, with the relative modules it imports at run time. */
+function importGraph(): Map<string, string[]> {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (path.endsWith('.ts')) files.push(path);
+    }
+  };
+  for (const dir of ['src', 'bots', 'graphs', 'jobs']) walk(join(ROOT, dir));
+  const graph = new Map<string, string[]>();
+  for (const file of files) {
+    const source = readFileSync(file, 'utf8');
+    const specifiers = [
+      ...[...source.matchAll(/^(?:import|export)\s+(?!type\s)[^'"]*?from\s+'(\.[^']+)'/gm)].map((m) => m[1]!),
+      ...[...source.matchAll(/^import\s+'(\.[^']+)'/gm)].map((m) => m[1]!),
+      ...[...source.matchAll(/import\('(\.[^']+)'\)/g)].map((m) => m[1]!),
+    ];
+    const targets = specifiers.map((s) => resolve(dirname(file), s.replace(/\.js$/, '.ts'))).filter((t) => existsSync(t));
+    graph.set(relative(ROOT, file), targets.map((t) => relative(ROOT, t)));
+  }
+  return graph;
+}
+
+/** Each table and the one module whose SQL touches it. */
+const TABLE_OWNERS: Record<string, string> = {
+  approvals: 'src/approvals/service.ts',
+  ai_agent_registry: 'src/agents/store.ts',
+  ai_agent_executions: 'src/agents/store.ts',
+  graph_steps: 'src/runs/journal.ts',
+  processed_updates: 'src/updates/once.ts',
+  audit_log: 'src/audit/log.ts',
+  ai_system_alerts: 'src/alerts/service.ts',
+  ai_persistent_memory: 'src/memory/service.ts',
+  llm_calls: 'src/llm/ledger.ts',
+  chat_turns: 'src/conversation/turns.ts',
+  pending_commands: 'src/commands/proposals.ts',
+  voice_notes: 'src/voice/service.ts',
+};
+
+describe(`architecture (${BACKEND})`, () => {
+  const graph = importGraph();
+
+  it('sees the whole tree', () => {
+    expect(graph.size).toBeGreaterThan(100);
+    expect(graph.get('src/main.ts')).toContain('bots/index.ts');
+  });
+
+  it('arrows point inward: src/ imports no adapter, graph or job (except src/main.ts); graphs/ and jobs/ import no bot', () => {
+    const wrong = [...graph].flatMap(([file, targets]) =>
+      targets
+        .filter((t) => (file.startsWith('src/') && file !== 'src/main.ts' && /^(bots|graphs|jobs)\//.test(t)) || (/^(graphs|jobs)\//.test(file) && t.startsWith('bots/')))
+        .map((t) => `${file} → ${t}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it('each table is read and written by its one owning module', () => {
+    const users: Record<string, string[]> = {};
+    for (const file of graph.keys()) {
+      const source = readFileSync(join(ROOT, file), 'utf8');
+      for (const table of Object.keys(TABLE_OWNERS)) {
+        if (new RegExp(`\\b(FROM|INTO|UPDATE|JOIN)\\s+${table}\\b`).test(source)) (users[table] ??= []).push(file);
+      }
+    }
+    expect(users).toEqual(Object.fromEntries(Object.entries(TABLE_OWNERS).map(([table, owner]) => [table, [owner]])));
+  });
+
+  it('has no cycle of run-time imports', () => {
+    const cycles: string[] = [];
+    const done = new Set<string>();
+    const path: string[] = [];
+    const visit = (file: string) => {
+      path.push(file);
+      for (const next of graph.get(file) ?? []) {
+        const at = path.indexOf(next);
+        if (at >= 0) cycles.push([...path.slice(at), next].join(' → '));
+        else if (!done.has(next)) visit(next);
+      }
+      path.pop();
+      done.add(file);
+    };
+    for (const file of graph.keys()) if (!done.has(file)) visit(file);
+    expect(cycles).toEqual([]);
+  });
+});
