@@ -1,16 +1,21 @@
 /**
- * What every channel does with what a person sends: the one place that decides who is served and
- * routes text to the command registry and taps to the approval path. Adapters (Telegram, Slack,
- * console) only translate platform events into these calls.
+ * What every channel does with what a person sends: the one place that decides who is served, then
+ * hands text and voice transcripts to the router (src/router.ts) and taps to the tap path.
+ * Adapters (Telegram, Slack, console) only translate platform events into these calls.
  */
 import { REFUSAL_TEXT, isFounder } from './access.js';
 import { actorKey, cleanActor, type Actor } from './actor.js';
+import { APPROVAL_ACTION } from './approvals/buttons.js';
 import { handleApprovalTap } from './approvals/tap.js';
+import { parseAction } from './channels/action.js';
 import type { ChannelName, MessageRef, OutboundMessage } from './channels/port.js';
-import { parseCommandText } from './commands/registry.js';
 import type { Core } from './core.js';
-import { confirmProposal } from './commands/proposals.js';
+import { route, type RouterDeps } from './router.js';
 import { cleanText } from './text/clean.js';
+import type { IncomingVoice } from './voice/service.js';
+
+/** What the inbound handlers use. */
+export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'tasks' | 'resumers'>;
 
 export interface InboundText {
   actor: Actor;
@@ -44,36 +49,39 @@ export async function admit(core: Pick<Core, 'config' | 'log' | 'metrics' | 'ref
 }
 
 /**
- * Handles a text from a chat: refusal for non-founders; `/name args` (or `name args` when `name` is
- * a registered command) goes to the registry; anything else to the conversation agent. The text and
- * the actor's name are cleaned first (src/text/clean.ts), so no platform input can fail in SQL.
+ * Handles a text from a chat (a message, a Slack slash command or mention, a console line): cleans
+ * it (src/text/clean.ts, so no platform input can fail in SQL), refuses non-founders, then routes
+ * it as the founder's own typing (src/router.ts).
  */
-export async function handleText(core: Core, raw: InboundText): Promise<void> {
+export async function handleText(core: InboundDeps, raw: InboundText): Promise<void> {
   const input = { ...raw, actor: cleanActor(raw.actor), text: cleanText(raw.text) };
   if (!(await admit(core, input.actor, input.text, input))) return;
-  const text = input.text.trim();
-  const firstWord = text.split(/\s+/)[0]?.toLowerCase() ?? '';
-  const parsed = parseCommandText(text.startsWith('/') ? text : core.commands.has(firstWord) ? `/${text}` : '');
-  const context = { actor: input.actor, chat: input.chat, reply: input.reply };
-  if (!parsed) {
-    await core.conversation.answer(core, input, async (command) => {
-      const intent = parseCommandText(`/${command}`);
-      if (intent) await core.commands.dispatch(context, intent.name, intent.args);
-    });
-    return;
-  }
-  await core.commands.dispatch(context, parsed.name, parsed.args);
+  await route(core, { ...input, origin: 'typed' });
 }
 
+/**
+ * Handles a voice note (Telegram voice/audio/video note, Slack audio file): refuses non-founders,
+ * has it turned into text (src/voice/service.ts), then routes the transcript as a voice command.
+ */
+export async function handleVoice(core: InboundDeps, incoming: IncomingVoice): Promise<void> {
+  const voice = { ...incoming, actor: cleanActor(incoming.actor) };
+  if (!(await admit(core, voice.actor, 'voice note', voice))) return;
+  const text = await core.voice.transcribe(voice);
+  if (text) await route(core, { actor: voice.actor, chat: voice.chat, text, origin: 'voice', reply: voice.reply });
+}
 
 /**
- * Handles a tap on a button (Telegram callback query, Slack block action, console number).
+ * Handles a tap on any button (Telegram callback query, Slack block action, console number): the
+ * one tap path. Refuses non-founders, reads the typed action the button carries
+ * (src/channels/action.ts) and hands it to the handler of its kind.
+ * @param rawData the button's encoded action (`apv:12:approve`)
  * @returns the short answer for the tapper (refusal for non-founders)
  */
-export async function handleTap(core: Core, rawActor: Actor, rawData: string): Promise<string> {
+export async function handleTap(core: InboundDeps, rawActor: Actor, rawData: string): Promise<string> {
   const actor = cleanActor(rawActor);
   const data = cleanText(rawData);
   if (!(await admit(core, actor, `button ${data}`, 'tap'))) return REFUSAL_TEXT;
-  if (data.startsWith('cmd:')) return confirmProposal(core, data, (chat, command, reply) => handleText(core, { actor, chat, text: `/${command}`, reply }));
-  return handleApprovalTap(core, data, actor);
+  const action = parseAction(data);
+  if (action?.kind === APPROVAL_ACTION) return handleApprovalTap(core, action, actor);
+  return 'This button is no longer valid.';
 }

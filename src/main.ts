@@ -22,6 +22,7 @@ import { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
 import { Broadcaster } from './channels/broadcast.js';
 import { registerCommands } from './commands/index.js';
+import { COMMAND_APPROVAL, proposalResumer } from './commands/proposals.js';
 import { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { Core } from './core.js';
@@ -42,6 +43,7 @@ import { Budget } from './llm/budget.js';
 import { providersFromConfig } from './llm/chain.js';
 import { LlmLedger } from './llm/ledger.js';
 import { LlmRouter } from './llm/router.js';
+import { route } from './router.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { OpenAIEmbedder } from './memory/openai-embedder.js';
 import { MemoryService } from './memory/service.js';
@@ -156,7 +158,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     cleanups.push(() => base.refusals.stop());
     const commands = new CommandRegistry(metrics, log, (actor) => isFounder(config, actor));
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
-    const voice = new VoiceService({ config, db, log, transcriber });
+    const voice = new VoiceService({ config, db, log, transcriber, commands, queues: base.queues });
     const embedder = config.embedder === 'openai' && config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
     const memory = new MemoryService(db.pool, embedder);
     const ledger = new LlmLedger(db.pool);
@@ -171,6 +173,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const conversation = new ConversationAgent(llm, new ChatTurns(db.pool));
     const deploy = createDeployWorkflow(bullGraphJobs(graphsQueue), log);
     resumers.set('deploy', deploy.resume);
+    resumers.set(COMMAND_APPROVAL, proposalResumer({ send: (channel, chatId, m) => base.broadcaster.sendTo(channel, chatId, m), run: (said) => route(core, { ...said, origin: 'typed' }) }));
     const core: Core = { ...base, deploys: deploy.workflow, commands, voice, memory, llm, ledger, conversation };
     registerCommands(commands, core);
     cleanups.push(async () => {

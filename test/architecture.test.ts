@@ -48,7 +48,6 @@ const TABLE_OWNERS: Record<string, string> = {
   ai_persistent_memory: 'src/memory/service.ts',
   llm_calls: 'src/llm/ledger.ts',
   chat_turns: 'src/conversation/turns.ts',
-  pending_commands: 'src/commands/proposals.ts',
   voice_notes: 'src/voice/service.ts',
 };
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { REFUSAL_TEXT } from '../src/access.js';
-import { handleApprovalTap } from '../src/approvals/tap.js';
+import { handleTap } from '../src/inbound.js';
 import { FOUNDER, STRANGER, callbackUpdate, textUpdate } from './fixtures/telegram-updates.js';
 import { Harness, type HarnessOptions } from './helpers/harness.js';
 
@@ -160,7 +160,7 @@ describe('deploy behind an approval', () => {
     const data = approval.buttons.find((b) => /Approve/.test(b.text))!.callback_data;
     const core = h.app!.core;
     const actor = { platform: 'telegram' as const, id: String(FOUNDER.id), name: 'Ada Founder' };
-    const answers = await Promise.all([handleApprovalTap(core, data, actor), handleApprovalTap(core, data, actor), handleApprovalTap(core, data, actor)]);
+    const answers = await Promise.all([handleTap(core, actor, data), handleTap(core, actor, data), handleTap(core, actor, data)]);
     expect(answers.filter((a) => a === 'Approved. Working on it…')).toHaveLength(1);
     await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.text!), 20_000);
     await new Promise((r) => setTimeout(r, 1_000));

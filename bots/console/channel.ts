@@ -1,3 +1,4 @@
+import { encodeAction } from '../../src/channels/action.js';
 import type { Channel, MessageRef, OutboundMessage } from '../../src/channels/port.js';
 import { renderConsole } from './render.js';
 
@@ -31,18 +32,18 @@ export class ConsoleChannel implements Channel {
   }
 
   async edit(ref: MessageRef, message: OutboundMessage): Promise<void> {
-    const live = new Set((message.buttons ?? []).flat().map((b) => b.data));
+    const live = new Set((message.buttons ?? []).flat().map((b) => encodeAction(b.action)));
     for (const [n, data] of this.buttons) if (!live.has(data)) this.buttons.delete(n);
     this.print(`(message #${ref.messageId} updated)\n${renderConsole(message, this.number(message), this.color)}`);
   }
 
   private number(message: OutboundMessage): Map<string, number> {
     const numbers = new Map<string, number>();
-    for (const b of (message.buttons ?? []).flat()) {
-      const existing = [...this.buttons].find(([, data]) => data === b.data)?.[0];
+    for (const data of (message.buttons ?? []).flat().map((b) => encodeAction(b.action))) {
+      const existing = [...this.buttons].find(([, d]) => d === data)?.[0];
       const n = existing ?? this.nextButton++;
-      this.buttons.set(n, b.data);
-      numbers.set(b.data, n);
+      this.buttons.set(n, data);
+      numbers.set(data, n);
     }
     return numbers;
   }

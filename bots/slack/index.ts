@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type BlockButtonAction, type webApi } from '@slack/bolt';
 import type { Actor } from '../../src/actor.js';
 import type { Core } from '../../src/core.js';
-import { handleTap, handleText } from '../../src/inbound.js';
+import { handleTap, handleText, handleVoice } from '../../src/inbound.js';
 import { claimUpdate } from '../../src/updates/once.js';
 import { SlackChannel } from './channel.js';
 import { slackLogger } from './logger.js';
@@ -37,7 +37,7 @@ async function handleAudioFile(core: Core, client: webApi.WebClient, channel: Sl
   const { file } = await client.files.info({ file: fileId });
   if (!file?.url_private_download) return;
   const url = file.url_private_download;
-  await core.voice.handle(core, {
+  await handleVoice(core, {
     actor,
     chat: { channel: 'slack', chatId },
     mimeType: file.mimetype,

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 
 type KnownBlock = types.KnownBlock;
+import { encodeAction } from '../../src/channels/action.js';
 import type { OutboundMessage } from '../../src/channels/port.js';
 
 /** Block Kit: a section's mrkdwn text is at most 3,000 characters. */
@@ -18,8 +19,8 @@ export function fallbackText(message: OutboundMessage): string {
 
 /**
  * Renders the neutral message as Block Kit: a section with `*title*` and the body, a context block
- * with the status line, and an actions block whose buttons carry the button data as action_id and
- * value (Approve is styled primary, Reject danger).
+ * with the status line, and an actions block whose buttons carry the encoded action as action_id and
+ * value, styled as the button says (primary / danger).
  */
 export function renderBlocks(message: OutboundMessage): KnownBlock[] {
   const body = `${message.title ? `*${escapeMrkdwn(message.title)}*\n` : ''}${escapeMrkdwn(message.text)}`;
@@ -32,8 +33,8 @@ export function renderBlocks(message: OutboundMessage): KnownBlock[] {
       elements: row.map((b) => ({
         type: 'button' as const,
         text: { type: 'plain_text' as const, text: b.label, emoji: true },
-        action_id: b.data,
-        value: b.data,
+        action_id: encodeAction(b.action),
+        value: encodeAction(b.action),
         ...(b.style ? { style: b.style } : {}),
       })),
     });

@@ -1,4 +1,5 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
+import { encodeAction } from '../../src/channels/action.js';
 import type { OutboundMessage } from '../../src/channels/port.js';
 
 /** Bot API sendMessage: 1-4096 characters of text after entity parsing. */
@@ -20,6 +21,6 @@ export function renderTelegram(message: OutboundMessage): { text: string; reply_
   const body = message.text.length > room ? `${message.text.slice(0, room - 1)}…` : message.text;
   return {
     text: `${head}${escapeHtml(body)}${tail}`,
-    reply_markup: { inline_keyboard: (message.buttons ?? []).map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) },
+    reply_markup: { inline_keyboard: (message.buttons ?? []).map((row) => row.map((b) => ({ text: b.label, callback_data: encodeAction(b.action) }))) },
   };
 }

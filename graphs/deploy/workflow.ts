@@ -35,8 +35,10 @@ export function createDeployWorkflow(jobs: GraphJobs, log: DeployDeps['log']): {
         return { threadId };
       },
     },
-    async resume(approval) {
-      await jobs.enqueue({ action: 'resume', graph: 'deploy', threadId: approval.thread_id, approvalId: approval.id });
+    resume: {
+      async resume(approval) {
+        await jobs.enqueue({ action: 'resume', graph: 'deploy', threadId: approval.thread_id, approvalId: approval.id });
+      },
     },
   };
 }

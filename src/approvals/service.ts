@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { actorKey, type Actor } from '../actor.js';
 import { audit } from '../audit/log.js';
 import type { Broadcaster } from '../channels/broadcast.js';
-import type { MessageRef } from '../channels/port.js';
+import type { MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Logger } from '../log.js';
 import { approvalButtons, type ApprovalLabels } from './buttons.js';
 
@@ -36,8 +36,8 @@ export function decisionLine(a: Pick<ApprovalRow, 'status' | 'decided_by' | 'dec
 }
 
 /**
- * Approval requests: stored in `approvals`, shown to every founder chat with Approve/Reject
- * buttons, decided by compare-and-set so that two taps or two processes yield one decision.
+ * Approval requests of every kind (a deploy, a proposed command, …): stored in `approvals`, shown
+ * to every founder chat (or the one chat given) with Approve/Reject buttons, decided by compare-and-set so that two taps or two processes yield one decision.
  */
 export class ApprovalService {
   constructor(
@@ -64,6 +64,13 @@ export class ApprovalService {
     payload?: Record<string, unknown>;
     /** Button labels, when Approve/Reject would not say what the choice does. */
     labels?: ApprovalLabels;
+    /** The status line while it waits (default "⏳ Waiting for a founder to decide"). */
+    waitingStatus?: string;
+    /**
+     * Shows it in one chat instead of every founder chat (a proposal, where it was made); the
+     * message can be edited later only if this returns its ref.
+     */
+    show?: (message: OutboundMessage) => Promise<MessageRef | void>;
   }): Promise<ApprovalRow> {
     const step = input.step ?? 'approval';
     const inserted = await this.db.query<ApprovalRow>(
@@ -78,12 +85,13 @@ export class ApprovalService {
       return existing.rows[0]!;
     }
     await audit(this.db, input.requestedBy, 'approval.requested', `approval:${created.id}`, { kind: input.kind, thread: input.threadId });
-    const { refs } = await this.broadcaster.broadcast({
+    const message = {
       title: input.title,
       text: input.text,
-      status: '⏳ Waiting for a founder to decide',
+      status: input.waitingStatus ?? '⏳ Waiting for a founder to decide',
       buttons: approvalButtons(created.id, input.labels),
-    });
+    };
+    const refs = input.show ? [await input.show(message)].filter((r): r is MessageRef => Boolean(r)) : (await this.broadcaster.broadcast(message)).refs;
     if (refs.length === 0) this.log.warn({ approval: created.id }, 'approval requested but no founder chat received it');
     const stored = await this.db.query<ApprovalRow>('UPDATE approvals SET messages = $2 WHERE id = $1 RETURNING *', [created.id, JSON.stringify(refs)]);
     const row = stored.rows[0]!;

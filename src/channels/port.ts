@@ -2,12 +2,14 @@
  * The Channel port: how the core talks to a founder on any chat platform.
  * Adapters in bots/ implement it; the core never imports a chat SDK.
  */
+import type { TapAction } from './action.js';
+
 export type ChannelName = 'telegram' | 'slack' | 'console';
 
-/** An inline button. `data` travels back in the tap (Telegram callback_data: 1-64 bytes). */
+/** An inline button. Its action travels back in the tap, encoded by `encodeAction` (src/channels/action.ts). */
 export interface Button {
   label: string;
-  data: string;
+  action: TapAction;
   /** How platforms that style buttons show it (Slack Block Kit's `primary` / `danger`). */
   style?: 'primary' | 'danger';
 }

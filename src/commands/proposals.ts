@@ -1,58 +1,69 @@
 /**
  * Proposed commands: a world-changing command that did not come from the founder's own typing
- * (a voice note, the assistant's tool call) waits in `pending_commands` for a Run/Cancel tap.
+ * (a voice note, the assistant's tool call) is an approval of kind `command`: one table, one
+ * compare-and-set, the same expiry, audit and edit as a deploy approval. ▶ Run it approves it,
+ * ✖ Cancel rejects it; its resumer runs the command in the chat where it was proposed.
  */
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../actor.js';
-import { actorKey } from '../actor.js';
+import type { ApprovalRow, ApprovalService } from '../approvals/service.js';
+import type { ApprovalResumer } from '../approvals/tap.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
-import type { Core } from '../core.js';
+import type { Config } from '../config.js';
 import { commandPrefix } from './registry.js';
 
-export const PROPOSAL_TAP = /^cmd:(\d{1,20}):(run|cancel)$/;
+export const COMMAND_APPROVAL = 'command';
+
+type Chat = { channel: ChannelName; chatId: string };
+
+interface ProposalPayload {
+  channel: ChannelName;
+  chatId: string;
+  /** The command text without slash (`deploy billing`). */
+  command: string;
+}
 
 /**
- * Stores the proposal and shows it with ▶ Run it / ✖ Cancel.
- * @param command the command text without slash (`deploy billing`)
+ * Stores the proposal as a `command` approval and shows it, in `input.reply`'s chat only, with
+ * ▶ Run it / ✖ Cancel. It expires after `deploy.approvalTimeout` like any approval.
+ * @param input.command the command text without slash (`deploy billing`)
  */
 export async function propose(
-  core: Pick<Core, 'db'>,
-  input: { actor: Actor; chat: { channel: ChannelName; chatId: string }; command: string; title: string; status: string; reply(m: OutboundMessage): Promise<MessageRef | void> },
-): Promise<void> {
-  const { rows } = await core.db.pool.query<{ id: string }>(
-    'INSERT INTO pending_commands (channel, chat_id, actor, command) VALUES ($1, $2, $3, $4) RETURNING id',
-    [input.chat.channel, input.chat.chatId, actorKey(input.actor), input.command],
-  );
-  const id = rows[0]!.id;
-  await input.reply({
+  deps: { approvals: ApprovalService; config: Pick<Config, 'deploy'> },
+  input: { actor: Actor; chat: Chat; command: string; title: string; status: string; reply(m: OutboundMessage): Promise<MessageRef | void> },
+): Promise<ApprovalRow> {
+  const payload: ProposalPayload = { channel: input.chat.channel, chatId: input.chat.chatId, command: input.command };
+  return deps.approvals.request({
+    kind: COMMAND_APPROVAL,
+    threadId: `command:${randomUUID()}`,
+    requestedBy: input.actor,
     title: input.title,
     text: `${commandPrefix(input.chat.channel)}${input.command}`,
-    status: input.status,
-    buttons: [[{ label: '▶ Run it', data: `cmd:${id}:run`, style: 'primary' }, { label: '✖ Cancel', data: `cmd:${id}:cancel` }]],
+    waitingStatus: input.status,
+    labels: { approve: '▶ Run it', reject: '✖ Cancel', plainReject: true },
+    expiresInMs: deps.config.deploy.approvalTimeoutMs,
+    payload: { ...payload },
+    show: input.reply,
   });
 }
 
 /**
- * A tap on Run/Cancel (`cmd:<id>:run|cancel`). Compare-and-set, so a double tap runs it once; the
- * command then runs in the chat where it was proposed.
- * @param run how to run command text in a chat as the tapper's own (the inbound text path)
- * @returns the answer for the tapper
+ * The resumer of `command` approvals: once ▶ Run it wins, runs the command as the founder who
+ * tapped, in the chat where it was proposed (answers go there through `send`).
+ * @param run runs command text in a chat as `actor`'s own typing (the router)
  */
-export async function confirmProposal(
-  core: Pick<Core, 'db' | 'tasks' | 'broadcaster'>,
-  data: string,
-  run: (chat: { channel: ChannelName; chatId: string }, command: string, reply: (m: OutboundMessage) => Promise<MessageRef>) => Promise<void>,
-): Promise<string> {
-  const m = PROPOSAL_TAP.exec(data);
-  if (!m) return 'This button is no longer valid.';
-  const accept = m[2] === 'run';
-  const { rows } = await core.db.pool.query<{ channel: ChannelName; chat_id: string; command: string }>(
-    `UPDATE pending_commands SET status = $2 WHERE id = $1 AND status = 'pending' RETURNING channel, chat_id, command`,
-    [m[1], accept ? 'run' : 'cancelled'],
-  );
-  const pending = rows[0];
-  if (!pending) return 'Already answered.';
-  if (!accept) return 'Cancelled. Nothing was run.';
-  const chat = { channel: pending.channel, chatId: pending.chat_id };
-  core.tasks.run(`proposed command ${m[1]}`, () => run(chat, pending.command, (message) => core.broadcaster.sendTo(chat.channel, chat.chatId, message)));
-  return `Running ${commandPrefix(chat.channel)}${pending.command}`;
+export function proposalResumer(deps: {
+  send(channel: ChannelName, chatId: string, message: OutboundMessage): Promise<MessageRef>;
+  run(input: { actor: Actor; chat: Chat; text: string; reply(m: OutboundMessage): Promise<MessageRef | void> }): Promise<unknown>;
+}): ApprovalResumer {
+  const proposal = (a: ApprovalRow) => a.payload as unknown as ProposalPayload & { text: string };
+  return {
+    async resume(approval, decider) {
+      if (approval.status !== 'approved') return;
+      const { channel, chatId, command } = proposal(approval);
+      await deps.run({ actor: decider, chat: { channel, chatId }, text: `/${command}`, reply: (m) => deps.send(channel, chatId, m) });
+    },
+    answer: (a) => (a.status === 'approved' ? `Running ${proposal(a).text}` : 'Cancelled. Nothing was run.'),
+    alreadyDecided: () => 'Already answered.',
+  };
 }

@@ -1,6 +1,5 @@
 import type { Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
-import { propose } from '../commands/proposals.js';
 import type { Core } from '../core.js';
 import { asAureaError, describeError } from '../errors.js';
 import type { LlmRouter } from '../llm/router.js';
@@ -25,6 +24,16 @@ export interface ConversationInput {
   reply(message: OutboundMessage): Promise<MessageRef | void>;
 }
 
+/** How the assistant acts, through the router (src/router.ts) so that it decides in one place. */
+export interface AssistantActions {
+  /** A tool call, as command text (`status`, `deploy billing`); answers go to `capture`. */
+  tool(text: string, capture: (m: OutboundMessage) => Promise<void>): Promise<'ran' | 'proposed' | 'conversed'>;
+  /** A command read from the words without a model (`/status`), run as the words' origin allows. */
+  intent(text: string): Promise<unknown>;
+}
+
+export type ConversationDeps = Pick<Core, 'config' | 'commands' | 'memory' | 'broadcaster'>;
+
 /**
  * Free text → AUREA's agent: system prompt + recent turns + memories retrieved for the message,
  * with tools mapped to the command registry. Without a model, a deterministic intent parser covers
@@ -36,11 +45,17 @@ export class ConversationAgent {
     private readonly turns: ChatTurns,
   ) {}
 
-  /** @param runCommand runs command text (`status`, `deploy billing`) as if the founder typed it */
-  async answer(core: Core, input: ConversationInput, runCommand: (command: string) => Promise<void>): Promise<void> {
+  /**
+   * Answers free text in its chat (through `input.reply`); never throws for a model's failure.
+   * @param act how tool calls and model-free intents are carried out (the router)
+   */
+  async answer(core: ConversationDeps, input: ConversationInput, act: AssistantActions): Promise<void> {
     if (!this.router.configured) {
       const intent = parseIntent(input.text);
-      if (intent) return runCommand(intent);
+      if (intent) {
+        await act.intent(`/${intent}`);
+        return;
+      }
       await input.reply({ text: NO_MODEL });
       return;
     }
@@ -71,7 +86,7 @@ export class ConversationAgent {
         }
         messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
         for (const call of res.toolCalls) {
-          const result = await this.runTool(core, input, call.name, String(call.arguments.arguments ?? '').trim());
+          const result = await this.runTool(core, act, call.name, String(call.arguments.arguments ?? '').trim());
           messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: scrub(result, secrets).slice(0, 6_000) });
         }
       }
@@ -81,17 +96,13 @@ export class ConversationAgent {
     }
   }
 
-  /** Runs a read-only command and returns what it would have said; proposes a world-changing one. */
-  private async runTool(core: Core, input: ConversationInput, name: string, args: string): Promise<string> {
+  /** Runs a tool call through the router: a read-only command's output, or word that it was proposed. */
+  private async runTool(core: ConversationDeps, act: AssistantActions, name: string, args: string): Promise<string> {
     if (!TOOL_COMMANDS.includes(name) || !core.commands.has(name)) return `There is no tool "${name}".`;
     const text = `${name}${args ? ` ${args}` : ''}`;
-    if (core.commands.changesWorld(text)) {
-      await propose(core, { ...input, command: text, title: 'Run this?', status: 'Proposed by the assistant; nothing runs without your tap.' });
-      return `Proposed "${text}" to the founder with a confirmation button; it has NOT run.`;
-    }
     const said: string[] = [];
-    const capture = async (m: OutboundMessage) => void said.push([m.title, m.text, m.status].filter(Boolean).join('\n'));
-    await core.commands.dispatch({ actor: input.actor, chat: input.chat, reply: capture }, name, args ? args.split(/\s+/) : []);
+    const routed = await act.tool(text, async (m) => void said.push([m.title, m.text, m.status].filter(Boolean).join('\n')));
+    if (routed === 'proposed') return `Proposed "${text}" to the founder with a confirmation button; it has NOT run.`;
     return said.join('\n\n') || '(no output)';
   }
 }

@@ -1,15 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { actorKey, cleanActor, type Actor } from '../actor.js';
+import { actorKey, type Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
-import { propose } from '../commands/proposals.js';
-import { commandPrefix, type CommandContext } from '../commands/registry.js';
+import { commandPrefix, type CommandContext, type CommandRegistry } from '../commands/registry.js';
 import type { Config } from '../config.js';
-import type { Core } from '../core.js';
 import type { Database } from '../db/database.js';
 import { formatDuration } from '../duration.js';
 import { AureaError, asAureaError, describeError } from '../errors.js';
-import { admit, handleText } from '../inbound.js';
+import type { QueueInspector } from '../status/ports.js';
 import { cleanText } from '../text/clean.js';
 import type { Logger } from '../log.js';
 import { toPcm16k } from './audio.js';
@@ -38,19 +36,31 @@ interface NoteRow {
 }
 
 /**
- * Voice notes: limits, storage for retries, transcription (OpenAI or offline pocketsphinx with a
- * command grammar built from the registry), the "heard: …" echo, then the transcript is handled
- * exactly like typed text. A command that changes the world asks for a confirmation tap first.
+ * Voice notes into text, and nothing more: limits, storage for retries, transcription (OpenAI or
+ * offline pocketsphinx with a command grammar built from the registry), the "heard: …" echo. What
+ * the words then do is the router's decision (src/inbound.ts `handleVoice`, src/router.ts).
  */
 export class VoiceService {
   private grammar?: Promise<CommandGrammar>;
 
-  constructor(private readonly deps: { config: Config; db: Database; log: Logger; transcriber: Transcriber }) {}
+  constructor(
+    private readonly deps: {
+      config: Config;
+      db: Database;
+      log: Logger;
+      transcriber: Transcriber;
+      /** The spoken-command grammar's words: command names and usages, agent names. */
+      commands: Pick<CommandRegistry, 'list'>;
+      queues: Pick<QueueInspector, 'agents'>;
+    },
+  ) {}
 
-  /** Handles a voice note end to end. Never throws: failures are told to the founder. */
-  async handle(core: Core, incoming: IncomingVoice): Promise<void> {
-    const voice = { ...incoming, actor: cleanActor(incoming.actor) };
-    if (!(await admit(core, voice.actor, 'voice note', voice))) return;
+  /**
+   * Stores a voice note, checks its limits and transcribes it; tells the founder what it heard or
+   * why it could not. Never throws: failures are told in the chat and recorded in `voice_notes`.
+   * @returns the transcript (cleaned), or null when there is nothing to act on
+   */
+  async transcribe(voice: IncomingVoice): Promise<string | null> {
     const { voice: limits } = this.deps.config;
     const { rows } = await this.deps.db.pool.query<{ id: string }>(
       `INSERT INTO voice_notes (platform, chat_id, actor, actor_name, mime_type, bytes, duration_s) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -60,7 +70,7 @@ export class VoiceService {
     if (voice.bytes !== undefined && voice.bytes > limits.maxBytes) {
       await this.fail(id, `too large: ${voice.bytes} bytes`);
       await voice.reply({ text: `That voice note is ${mb(voice.bytes)}; I take up to ${mb(limits.maxBytes)}. Send a shorter one.` });
-      return;
+      return null;
     }
     let path: string;
     try {
@@ -74,13 +84,17 @@ export class VoiceService {
     } catch (err) {
       await this.fail(id, describeError(err));
       await voice.reply({ text: asAureaError(err)?.message ?? `I could not download that voice note (${describeError(err)}). Send it again.` });
-      return;
+      return null;
     }
-    await this.transcribeAndRun(core, { id, path, chat: voice.chat, actor: voice.actor, reply: voice.reply, enforceDuration: true, declaredSec: voice.durationSec });
+    return this.transcribeStored({ id, path, chat: voice.chat, actor: voice.actor, reply: voice.reply, enforceDuration: true, declaredSec: voice.durationSec });
   }
 
-  /** `/retry`: transcribes again the last voice note of this chat that failed, ignoring the duration limit. */
-  async retry(core: Core, ctx: CommandContext): Promise<void> {
+  /**
+   * `/retry`: transcribes again the last voice note of this chat that failed, ignoring the duration limit.
+   * @returns the transcript, or null when there is nothing to act on
+   * @throws AureaError NOTHING_TO_RETRY when this chat has no failed voice note
+   */
+  async retry(ctx: CommandContext): Promise<string | null> {
     const { rows } = await this.deps.db.pool.query<NoteRow>(
       `SELECT * FROM voice_notes WHERE platform = $1 AND chat_id = $2 AND status = 'failed' AND file_path IS NOT NULL ORDER BY id DESC LIMIT 1`,
       [ctx.chat.channel, ctx.chat.chatId],
@@ -88,12 +102,10 @@ export class VoiceService {
     const note = rows[0];
     if (!note) throw new AureaError('NOTHING_TO_RETRY', 'There is no failed voice note in this chat to retry.');
     await ctx.reply({ text: `Retrying your voice note from ${note.actor_name}…` });
-    await this.transcribeAndRun(core, { id: note.id, path: note.file_path!, chat: ctx.chat, actor: ctx.actor, reply: ctx.reply, enforceDuration: false });
+    return this.transcribeStored({ id: note.id, path: note.file_path!, chat: ctx.chat, actor: ctx.actor, reply: ctx.reply, enforceDuration: false });
   }
 
-  private async transcribeAndRun(
-    core: Core,
-    note: {
+  private async transcribeStored(note: {
       id: string;
       path: string;
       chat: { channel: ChannelName; chatId: string };
@@ -101,14 +113,13 @@ export class VoiceService {
       reply: (m: OutboundMessage) => Promise<MessageRef | void>;
       enforceDuration: boolean;
       declaredSec?: number;
-    },
-  ): Promise<void> {
+  }): Promise<string | null> {
     const { maxDurationMs } = this.deps.config.voice;
     try {
       if (note.enforceDuration && note.declaredSec !== undefined && note.declaredSec * 1000 > maxDurationMs) throw tooLong(note.declaredSec, maxDurationMs);
       const audio = await toPcm16k(note.path);
       if (note.enforceDuration && audio.durationSec * 1000 > maxDurationMs) throw tooLong(audio.durationSec, maxDurationMs);
-      const heard = await this.deps.transcriber.transcribe(audio, await this.commandGrammar(core));
+      const heard = await this.deps.transcriber.transcribe(audio, await this.commandGrammar());
       const transcript = { ...heard, text: cleanText(heard.text) };
       await this.deps.db.pool.query(`UPDATE voice_notes SET status = 'transcribed', transcript = $2, engine = $3, duration_s = $4, error = NULL WHERE id = $1`, [
         note.id,
@@ -119,19 +130,16 @@ export class VoiceService {
       this.deps.log.info({ note: note.id, engine: transcript.engine, audioSec: audio.durationSec, ms: Math.round(transcript.elapsedMs) }, 'voice note transcribed');
       if (!transcript.text) {
         await note.reply({ text: "🎙 I couldn't make out any words in that voice note." });
-        return;
+        return null;
       }
       await note.reply({ text: `🎙 heard: “${transcript.text}”` });
-      if (core.commands.changesWorld(transcript.text)) {
-        await propose(core, { actor: note.actor, chat: note.chat, command: transcript.text, title: 'Run this voice command?', status: 'Voice commands that change things need a tap.', reply: note.reply });
-        return;
-      }
-      await handleText(core, { actor: note.actor, chat: note.chat, text: transcript.text, reply: note.reply });
+      return transcript.text;
     } catch (err) {
       await this.fail(note.id, describeError(err));
       const known = asAureaError(err);
       this.deps.log.warn({ err, note: note.id }, 'voice note failed');
       await note.reply({ text: `${known ? known.message : `Transcription failed (${describeError(err)}).`} The audio is kept: send ${commandPrefix(note.chat.channel)}retry to try again.` });
+      return null;
     }
   }
 
@@ -140,13 +148,13 @@ export class VoiceService {
   }
 
   /** The spoken-command grammar, built once from the registry and the configured names. */
-  private commandGrammar(core: Core): Promise<CommandGrammar> {
+  private commandGrammar(): Promise<CommandGrammar> {
     this.grammar ??= loadDictionary(EN_US_DICT).then((dict) =>
       buildCommandGrammar(
         {
-          commands: core.commands.list().map((c) => ({ name: c.name, usage: c.usage })),
+          commands: this.deps.commands.list().map((c) => ({ name: c.name, usage: c.usage })),
           services: Object.keys(this.deps.config.services),
-          agents: core.queues.agents(),
+          agents: this.deps.queues.agents(),
         },
         dict,
       ),

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { ROLES, startAurea, type Roles, type RunningAurea } from '../../src/main.js';
+import { ROLES, startAurea, type Roles, type RunningAurea, type StartOptions } from '../../src/main.js';
 import { FakeService } from '../fakes/health-service.js';
 import { FakeSlackApi } from '../fakes/slack-api.js';
 import { FakeTelegramApi, type RateLimits } from '../fakes/telegram-api.js';
@@ -147,8 +147,8 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
   }
 
   /** Starts AUREA (all roles, or those given) in this process on this harness's data; call again after stop() to restart. */
-  async start(roles: Roles = ROLES.start): Promise<RunningAurea> {
-    this.app = await startAurea(this.config, roles, { log: createLogger(this.config.logLevel, this.config.secrets) });
+  async start(roles: Roles = ROLES.start, console?: StartOptions['console']): Promise<RunningAurea> {
+    this.app = await startAurea(this.config, roles, { log: createLogger(this.config.logLevel, this.config.secrets), console });
     return this.app;
   }
 

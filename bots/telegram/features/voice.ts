@@ -1,5 +1,6 @@
 import { Composer } from 'grammy';
 import type { Core } from '../../../src/core.js';
+import { handleVoice } from '../../../src/inbound.js';
 import { telegramActor } from '../actor.js';
 import type { TelegramChannel } from '../channel.js';
 
@@ -19,7 +20,7 @@ export function voiceFeature(core: Core, channel: TelegramChannel) {
     const extension = m.voice ? 'ogg' : m.video_note ? 'mp4' : (EXTENSIONS[mimeType ?? ''] ?? 'audio');
     const chatId = String(ctx.chat.id);
     await ctx.replyWithChatAction('typing').catch(() => undefined);
-    await core.voice.handle(core, {
+    await handleVoice(core, {
       actor: telegramActor(ctx.from),
       chat: { channel: 'telegram', chatId },
       mimeType,
