@@ -171,64 +171,8 @@ const fileSchema = z.strictObject({
 export type ServiceConfig = z.output<typeof serviceSchema>;
 export type AgentConfig = z.output<typeof agentSchema>;
 
-export interface Config {
-  telegram: {
-    /** Bot token from @BotFather; undefined = no Telegram channel. Secret. */
-    token?: string;
-    apiRoot: string;
-    /** Set = webhook mode on POST /telegram/webhook; unset = long polling. */
-    webhookUrl?: string;
-    webhookSecret?: string;
-    /** Founders' Telegram user ids (file ∪ FOUNDER_TELEGRAM_IDS). */
-    founders: number[];
-  };
-  slack: {
-    /** Bot token (xoxb-); undefined = no Slack channel. Secret. */
-    botToken?: string;
-    /** Verifies HTTP requests on POST /slack/events. Secret. */
-    signingSecret?: string;
-    /** App-level token (xapp-): set = Socket Mode instead of HTTP. Secret. */
-    appToken?: string;
-    /** Web API root, ending in /. */
-    apiUrl: string;
-    /** Founders' Slack user ids (file ∪ FOUNDER_SLACK_IDS). */
-    founders: string[];
-  };
-  database: { url?: string; dataDir: string };
-  /** `managed`: REDIS_URL was not set, so AUREA may start a local redis-server itself when none answers. */
-  redis: { url: string; prefix: string; managed: boolean };
-  http: { port: number; host: string };
-  logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
-  /** Absolute path of the config file that was read, or null when none exists and defaults apply. */
-  configFile: string | null;
-  services: Record<string, ServiceConfig>;
-  agents: Record<string, AgentConfig>;
-  deploy: { commandTimeoutMs: number; approvalTimeoutMs: number; verifyTimeoutMs: number; verifyIntervalMs: number };
-  jobs: { lockDurationMs: number; stalledIntervalMs: number };
-  alerts: { retryIntervalMs: number };
-  voice: {
-    maxDurationMs: number;
-    maxBytes: number;
-    /** `openai` when OPENAI_API_KEY is set (or forced by TRANSCRIBE_PROVIDER), else `offline` (pocketsphinx). */
-    provider: 'openai' | 'offline';
-  };
-  openai: { apiKey?: string; baseUrl?: string };
-  /** Memory embeddings: `openai` (text-embedding-3-small) when OPENAI_API_KEY is set, unless AUREA_EMBEDDER says otherwise. */
-  embedder: 'openai' | 'offline';
-  llm: {
-    /** `provider:model`, first choice first. */
-    chain: string[];
-    timeoutMs: number;
-    breaker: { failures: number; coolDownMs: number };
-    budget: { dailyUsd?: number; monthlyUsd?: number };
-    prices: Record<string, { input: number; output: number }>;
-    anthropic: { apiKey?: string; baseUrl?: string };
-    google: { apiKey?: string; baseUrl?: string };
-    ollama: { baseUrl?: string };
-  };
-  /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-  secrets: string[];
-}
+/** The validated configuration that every part of AUREA reads: the output of {@link toConfig}. */
+export type Config = ReturnType<typeof toConfig>;
 
 export type Env = Record<string, string | undefined>;
 
@@ -305,29 +249,51 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
   if (e.TRANSCRIBE_PROVIDER === 'openai' && !e.OPENAI_API_KEY) {
     throw new ConfigError('TRANSCRIBE_PROVIDER', 'Invalid environment: TRANSCRIBE_PROVIDER=openai needs OPENAI_API_KEY');
   }
+  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined });
+}
+
+/** A literal-typed value (keeps `'openai' | 'offline'` from widening to string in the result). */
+const literal = <T extends string>(value: T): T => value;
+
+/**
+ * Environment and file, both already validated by their zod schemas (where every default is
+ * written), → the configuration's shape. The {@link Config} type is derived from this.
+ */
+function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>, where: { configFile: string | null; redisUrlSet: boolean }) {
+  const { configFile } = where;
   const base = configFile ? dirname(configFile) : process.cwd();
-  const services = Object.fromEntries(
+  const services: Record<string, ServiceConfig> = Object.fromEntries(
     Object.entries(f.services).map(([name, s]) => [name, { ...s, repo: resolve(base, s.repo) }]),
   );
   return {
     telegram: {
+      /** Bot token from @BotFather; undefined = no Telegram channel. Secret. */
       token: e.TELEGRAM_BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      /** Set = webhook mode on POST /telegram/webhook; unset = long polling. */
       webhookUrl: e.TELEGRAM_WEBHOOK_URL,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      /** Founders' Telegram user ids (file ∪ FOUNDER_TELEGRAM_IDS). */
       founders: [...new Set([...f.founders.telegram, ...e.FOUNDER_TELEGRAM_IDS])],
     },
     slack: {
+      /** Bot token (xoxb-); undefined = no Slack channel. Secret. */
       botToken: e.SLACK_BOT_TOKEN,
+      /** Verifies HTTP requests on POST /slack/events. Secret. */
       signingSecret: e.SLACK_SIGNING_SECRET,
+      /** App-level token (xapp-): set = Socket Mode instead of HTTP. Secret. */
       appToken: e.SLACK_APP_TOKEN,
+      /** Web API root, ending in /. */
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+      /** Founders' Slack user ids (file ∪ FOUNDER_SLACK_IDS). */
       founders: [...new Set([...f.founders.slack, ...e.FOUNDER_SLACK_IDS])],
     },
     database: { url: e.DATABASE_URL, dataDir: resolve(e.AUREA_DATA_DIR) },
-    redis: { url: e.REDIS_URL, prefix: e.AUREA_REDIS_PREFIX, managed: env.REDIS_URL === undefined },
+    /** `managed`: REDIS_URL was not set, so AUREA may start a local redis-server itself when none answers. */
+    redis: { url: e.REDIS_URL, prefix: e.AUREA_REDIS_PREFIX, managed: !where.redisUrlSet },
     http: { port: e.PORT, host: e.HOST },
     logLevel: e.LOG_LEVEL,
+    /** Absolute path of the config file that was read, or null when none exists and defaults apply. */
     configFile,
     services,
     agents: f.agents,
@@ -342,11 +308,14 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
     voice: {
       maxDurationMs: f.voice.maxDuration,
       maxBytes: Math.round(f.voice.maxMegabytes * 1024 * 1024),
-      provider: e.TRANSCRIBE_PROVIDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.TRANSCRIBE_PROVIDER,
+      /** `openai` when OPENAI_API_KEY is set (or forced by TRANSCRIBE_PROVIDER), else `offline` (pocketsphinx). */
+      provider: literal(e.TRANSCRIBE_PROVIDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.TRANSCRIBE_PROVIDER),
     },
     openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
-    embedder: e.AUREA_EMBEDDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.AUREA_EMBEDDER,
+    /** Memory embeddings: `openai` (text-embedding-3-small) when OPENAI_API_KEY is set, unless AUREA_EMBEDDER says otherwise. */
+    embedder: literal(e.AUREA_EMBEDDER === 'auto' ? (e.OPENAI_API_KEY ? 'openai' : 'offline') : e.AUREA_EMBEDDER),
     llm: {
+      /** `provider:model`, first choice first. */
       chain: f.llm.chain,
       timeoutMs: f.llm.timeout,
       breaker: { failures: f.llm.breaker.failures, coolDownMs: f.llm.breaker.coolDown },
@@ -356,6 +325,7 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
       google: { apiKey: e.GOOGLE_API_KEY, baseUrl: e.GOOGLE_BASE_URL },
       ollama: { baseUrl: e.OLLAMA_BASE_URL },
     },
+    /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
     secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
