@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Core } from '../src/core.js';
+import type { AgentDeps } from './agents/types.js';
 import { describeError } from '../src/errors.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
@@ -13,7 +14,10 @@ import { AGENTS, AGENTS_QUEUE, GRAPHS_QUEUE, graphJobSchema } from './definition
  * (running → succeeded | failed) and counts it in metrics. An invalid payload or unknown agent is
  * an UnrecoverableError (never retried).
  */
-export async function runAgentJob(core: Core, job: Pick<Job, 'name' | 'id' | 'data'>): Promise<unknown> {
+/** What the agents' worker uses: the agents' deps, their registry and runs, and the metrics. */
+export type AgentWorkerDeps = AgentDeps & Pick<Core, 'agents' | 'metrics'>;
+
+export async function runAgentJob(core: AgentWorkerDeps, job: Pick<Job, 'name' | 'id' | 'data'>): Promise<unknown> {
   const def = AGENTS.find((a) => a.name === job.name);
   const runner = AGENT_RUNNERS[job.name];
   if (!def || !runner) throw new UnrecoverableError(`unknown agent "${job.name}"`);
@@ -40,7 +44,7 @@ function lockOptions(config: Config) {
 }
 
 /** The BullMQ Worker for the agents queue. Closing it lets running jobs finish. */
-export function startWorker(core: Core, connection: Redis): Worker {
+export function startWorker(core: AgentWorkerDeps, connection: Redis): Worker {
   const worker = new Worker(AGENTS_QUEUE, (job) => runAgentJob(core, job), {
     connection,
     prefix: core.config.redis.prefix,

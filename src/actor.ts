@@ -2,7 +2,8 @@ import { cleanText } from './text/clean.js';
 
 /** Who did something: a person on a chat platform, or AUREA itself. */
 export interface Actor {
-  platform: 'telegram' | 'slack' | 'console' | 'system';
+  /** A channel's name (`telegram`), or `system` for AUREA itself. */
+  platform: string;
   /** Platform user id (Telegram numeric id as text, Slack U…), or a system component name. */
   id: string;
   /** Display name for messages ("Ada Lovelace", "@ada"). */

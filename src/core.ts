@@ -4,6 +4,7 @@ import type { AlertService } from './alerts/service.js';
 import type { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
 import type { Broadcaster } from './channels/broadcast.js';
+import type { ChannelCatalog } from './channels/declaration.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
@@ -31,6 +32,8 @@ export interface Core {
   metrics: Metrics;
   tasks: TaskTracker;
   broadcaster: Broadcaster;
+  /** The declared channels: founders, command prefixes, settings (bots/channels.ts). */
+  channels: ChannelCatalog;
   alerts: AlertService;
   approvals: ApprovalService;
   /** Approval kind → what resumes its paused work. */

@@ -3,7 +3,7 @@
  * hands text and voice transcripts to the router (src/router.ts) and taps to the tap path.
  * Adapters (Telegram, Slack, console) only translate platform events into these calls.
  */
-import { REFUSAL_TEXT, isFounder } from './access.js';
+import { REFUSAL_TEXT } from './access.js';
 import { actorKey, cleanActor, type Actor } from './actor.js';
 import { APPROVAL_ACTION } from './approvals/buttons.js';
 import { handleApprovalTap } from './approvals/tap.js';
@@ -15,7 +15,10 @@ import { cleanText } from './text/clean.js';
 import type { IncomingVoice } from './voice/service.js';
 
 /** What the inbound handlers use. */
-export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'tasks' | 'resumers'>;
+export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'tasks' | 'resumers' | 'channels'>;
+
+/** What a chat adapter (bots/*) is given: the inbound handlers' deps, and the database for its update de-duplication. */
+export type AdapterDeps = InboundDeps & Pick<Core, 'db'>;
 
 export interface InboundText {
   actor: Actor;
@@ -34,8 +37,8 @@ export type RefusalTarget = { chat: { channel: ChannelName; chatId: string }; re
  * (src/refusals.ts); a tap's caller answers the tap with REFUSAL_TEXT itself.
  * @returns true when `actor` is served
  */
-export async function admit(core: Pick<Core, 'config' | 'log' | 'metrics' | 'refusals'>, actor: Actor, attempted: string, from: RefusalTarget): Promise<boolean> {
-  if (isFounder(core.config, actor)) {
+export async function admit(core: Pick<Core, 'config' | 'log' | 'metrics' | 'refusals' | 'channels'>, actor: Actor, attempted: string, from: RefusalTarget): Promise<boolean> {
+  if (core.channels.isFounder(core.config, actor)) {
     core.metrics.updatesHandled.inc({ platform: actor.platform, outcome: 'handled' });
     return true;
   }

@@ -6,8 +6,9 @@
 import type { Server } from 'node:http';
 import type { Queue, Worker } from 'bullmq';
 import type { Readable, Writable } from 'node:stream';
-import type { ConsoleAdapter } from '../bots/console/index.js';
+import { CHANNELS } from '../bots/channels.js';
 import { createChatAdapters } from '../bots/index.js';
+import { ChannelCatalog, type OpenChannel } from './channels/declaration.js';
 import { createDeployRunner, createDeployWorkflow } from '../graphs/deploy/workflow.js';
 import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
@@ -16,7 +17,6 @@ import { startGraphWorker, startWorker } from '../jobs/worker.js';
 import { StepJournal } from './runs/journal.js';
 import { RefusalGate } from './refusals.js';
 import { AgentStore } from './agents/store.js';
-import { isFounder } from './access.js';
 import { AlertService } from './alerts/service.js';
 import { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
@@ -68,8 +68,8 @@ export interface RunningAurea {
   core: Core;
   /** Bound HTTP port, when the http role runs. */
   httpPort?: number;
-  /** The console channel, when started with `options.console` (aurea chat). */
-  console?: ConsoleAdapter;
+  /** The console session, when started with `options.console` (aurea chat). */
+  console?: OpenChannel['session'];
   /** Graceful stop: stop taking updates, let running jobs and graph runs finish (bounded), close. */
   stop(): Promise<void>;
 }
@@ -77,10 +77,11 @@ export interface RunningAurea {
 /** How long shutdown waits for running jobs and graph runs. */
 const DRAIN_MS = 10_000;
 
-const NO_CHANNEL_HINT =
+/** What to say when no channel is open: each declared channel's settings. */
+const noChannelHint = (catalog: ChannelCatalog) =>
   'No chat channel is configured, so alerts and approvals have nowhere to go. Talk to AUREA in this terminal with ' +
-  '`npx aurea chat`, or add Telegram (TELEGRAM_BOT_TOKEN + FOUNDER_TELEGRAM_IDS) or Slack (SLACK_BOT_TOKEN + ' +
-  'SLACK_SIGNING_SECRET + FOUNDER_SLACK_IDS); README "Telegram" and "Slack" say how. The HTTP server and the monitor keep running meanwhile.';
+  `\`npx aurea chat\`, or configure a channel: ${catalog.declarations.filter((d) => d.configKeys.length).map((d) => `${d.name} (${d.configKeys.join(', ')})`).join('; ')}. ` +
+  'The README says how. The HTTP server and the monitor keep running meanwhile.';
 
 /**
  * Starts AUREA.
@@ -133,6 +134,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const metrics = createMetrics();
     const tasks = new TaskTracker(log);
     const broadcaster = new Broadcaster(log);
+    const channels = new ChannelCatalog(CHANNELS);
     const queue: Queue = createAgentsQueue(bullRedis, config.redis.prefix);
     cleanups.push(() => queue.close());
     const graphsQueue: Queue = createGraphsQueue(bullRedis, config.redis.prefix);
@@ -143,6 +145,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const base = {
       config,
       log,
+      channels,
       db,
       redis,
       metrics,
@@ -156,7 +159,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       agents: new AgentStore(db.pool),
     };
     cleanups.push(() => base.refusals.stop());
-    const commands = new CommandRegistry(metrics, log, (actor) => isFounder(config, actor));
+    const commands = new CommandRegistry(metrics, log, { isFounder: (actor) => channels.isFounder(config, actor), commandPrefix: (c) => channels.commandPrefix(c) });
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
     const voice = new VoiceService({ config, db, log, transcriber, commands, queues: base.queues });
     const embedder = config.embedder === 'openai' && config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
@@ -181,8 +184,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       if (left) log.warn({ left }, 'stopped with background tasks still in flight (graph runs are jobs: a worker resumes them from their checkpoint)');
     });
 
-    const chats = await createChatAdapters(core, roles.bot, options.console);
-    if (!chats.any && (roles.bot || roles.worker)) log.warn(NO_CHANNEL_HINT);
+    const chats = await createChatAdapters(core, CHANNELS, roles.bot, options.console);
+    if (!chats.any && (roles.bot || roles.worker)) log.warn(noChannelHint(channels));
 
     if (roles.worker) {
       cleanups.push(base.alerts.startOutbox(config.alerts.retryIntervalMs));
@@ -219,7 +222,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     log.info({ roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r) }, 'aurea: started');
 
     let stopped: Promise<void> | undefined;
-    return { core, httpPort, console: chats.console, stop: () => (stopped ??= closeAll()) };
+    return { core, httpPort, console: chats.session, stop: () => (stopped ??= closeAll()) };
   } catch (err) {
     await closeAll();
     throw err;

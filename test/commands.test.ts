@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../src/actor.js';
 import type { OutboundMessage } from '../src/channels/port.js';
+import { CHANNELS } from '../bots/channels.js';
+import { ChannelCatalog } from '../src/channels/declaration.js';
 import { CommandRegistry, parseCommandText } from '../src/commands/registry.js';
 import { createLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics.js';
@@ -11,7 +13,8 @@ const stranger: Actor = { platform: 'slack', id: 'U0STRANGE1', name: 'eve' };
 
 function registry() {
   const ran: string[] = [];
-  const r = new CommandRegistry(createMetrics(), createLogger('silent', []), (a) => a.id === founder.id);
+  const channels = new ChannelCatalog(CHANNELS);
+  const r = new CommandRegistry(createMetrics(), createLogger('silent', []), { isFounder: (a) => a.id === founder.id, commandPrefix: (c) => channels.commandPrefix(c) });
   r.add({ name: 'status', aliases: ['s'], description: 'Health', args: z.array(z.string()).max(0, { error: 'this command takes no arguments' }), run: async () => void ran.push('status') });
   r.add({
     name: 'deploy',

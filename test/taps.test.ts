@@ -9,7 +9,6 @@ import { userInfo } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REFUSAL_TEXT } from '../src/access.js';
 import type { Actor } from '../src/actor.js';
-import type { ChannelName } from '../src/channels/port.js';
 import { ROLES } from '../src/main.js';
 import { route } from '../src/router.js';
 import { visibleBlocks } from './fakes/slack-api.js';
@@ -18,10 +17,11 @@ import { FOUNDER, STRANGER, callbackUpdate, textUpdate } from './fixtures/telegr
 import { Harness, SLACK_SIGNING_SECRET, type HarnessOptions } from './helpers/harness.js';
 
 const FORM = 'application/x-www-form-urlencoded';
-const CHANNELS: ChannelName[] = ['telegram', 'slack', 'console'];
+const CHANNELS = ['telegram', 'slack', 'console'] as const;
+type Name = (typeof CHANNELS)[number];
 
 /** Each channel's founder and the chat where a proposal made there is shown. */
-const FOUNDERS: Record<ChannelName, { actor: Actor; chatId: string }> = {
+const FOUNDERS: Record<Name, { actor: Actor; chatId: string }> = {
   telegram: { actor: { platform: 'telegram', id: String(FOUNDER.id), name: 'Ada Founder' }, chatId: String(FOUNDER.id) },
   slack: { actor: { platform: 'slack', id: SLACK_FOUNDER.id, name: SLACK_FOUNDER.name }, chatId: SLACK_FOUNDER.id },
   console: { actor: { platform: 'console', id: userInfo().username, name: userInfo().username }, chatId: 'console' },
@@ -46,7 +46,7 @@ describe('one tap path for every button on every channel', () => {
   });
 
   /** Presses the button labelled `label` on the newest message that shows it; resolves with the tapper's answer. */
-  const press: Record<ChannelName, (label: string, expected: string) => Promise<string>> = {
+  const press: Record<Name, (label: string, expected: string) => Promise<string>> = {
     async telegram(label) {
       const message = h.telegram.messagesTo(FOUNDER.id).findLast((m) => m.buttons.some((b) => b.text === label))!;
       const before = h.telegram.callsOf('answerCallbackQuery').length;
@@ -84,14 +84,14 @@ describe('one tap path for every button on every channel', () => {
   };
 
   /** Proposes `deploy billing` in `channel`'s founder chat, as the router does for a voice transcript. */
-  const propose = async (channel: ChannelName) => {
+  const propose = async (channel: Name) => {
     const { actor, chatId } = FOUNDERS[channel];
     const core = h.app!.core;
     const routed = await route(core, { actor, chat: { channel, chatId }, text: 'deploy billing', origin: 'voice', reply: (m) => core.broadcaster.sendTo(channel, chatId, m) });
     expect(routed).toBe('proposed');
   };
 
-  const prefix = (channel: ChannelName) => (channel === 'slack' ? '/aurea ' : '/');
+  const prefix = (channel: Name) => (channel === 'slack' ? '/aurea ' : '/');
 
   const cases = CHANNELS.flatMap((channel) => [
     {

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Actor } from '../../src/actor.js';
-import type { Core } from '../../src/core.js';
+import type { AdapterDeps } from '../../src/inbound.js';
 import { handleTap, handleText } from '../../src/inbound.js';
 import { ConsoleChannel } from './channel.js';
 
@@ -20,7 +20,7 @@ const BANNER = 'AUREA: type /help for the commands, a number to press a button, 
  * a number presses the button shown with it; alerts and approval requests print as they arrive.
  * The person at the terminal is a founder (they own the process).
  */
-export function createConsole(core: Core, io: { input: Readable; output: Writable & { isTTY?: boolean } }): ConsoleAdapter {
+export function createConsole(core: AdapterDeps, io: { input: Readable; output: Writable & { isTTY?: boolean } }): ConsoleAdapter {
   const color = Boolean(io.output.isTTY) && !process.env.NO_COLOR;
   let rl: Interface | undefined;
   const print = (text: string) => {

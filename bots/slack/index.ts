@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type BlockButtonAction, type webApi } from '@slack/bolt';
 import type { Actor } from '../../src/actor.js';
-import type { Core } from '../../src/core.js';
+import type { AdapterDeps } from '../../src/inbound.js';
 import { handleTap, handleText, handleVoice } from '../../src/inbound.js';
 import { claimUpdate } from '../../src/updates/once.js';
 import { SlackChannel } from './channel.js';
@@ -33,7 +33,7 @@ const withoutMention = (text: string) => text.replace(/^(\s*<@[A-Z0-9]+(\|[^>]*)
  * An audio file shared in a DM: files.info for its metadata, then the authenticated download of
  * `url_private_download` (Bearer bot token), handed to the shared voice service.
  */
-async function handleAudioFile(core: Core, client: webApi.WebClient, channel: SlackChannel, chatId: string, actor: Actor, fileId: string): Promise<void> {
+async function handleAudioFile(core: AdapterDeps, client: webApi.WebClient, channel: SlackChannel, chatId: string, actor: Actor, fileId: string): Promise<void> {
   const { file } = await client.files.info({ file: fileId });
   if (!file?.url_private_download) return;
   const url = file.url_private_download;
@@ -53,7 +53,7 @@ async function handleAudioFile(core: Core, client: webApi.WebClient, channel: Sl
   });
 }
 
-export function createSlackApp(core: Core): SlackAdapter {
+export function createSlackApp(core: AdapterDeps): SlackAdapter {
   const { config, log } = core;
   const logger = slackLogger(log);
   const socketMode = Boolean(config.slack.appToken);

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, webhookCallback } from 'grammy';
-import type { Core } from '../../src/core.js';
+import type { AdapterDeps } from '../../src/inbound.js';
 import { clientOptions, configureApi } from './api.js';
 import { TelegramChannel } from './channel.js';
 import type { TelegramThrottle } from './throttle.js';
@@ -29,7 +29,7 @@ export interface TelegramBot {
  * @param core the shared services (config.telegram.token must be set)
  * @param throttle the process's Telegram rate limiter (./throttle.ts)
  */
-export function createTelegramBot(core: Core, throttle: TelegramThrottle): TelegramBot {
+export function createTelegramBot(core: AdapterDeps, throttle: TelegramThrottle): TelegramBot {
   const { config, log } = core;
   const bot = new Bot(config.telegram.token!, { client: clientOptions(config) });
   configureApi(bot.api, throttle);

@@ -1,8 +1,7 @@
-import type { Core } from '../../src/core.js';
 import { systemMonitor } from './system-monitor.js';
-import type { AgentResult } from './types.js';
+import type { AgentDeps, AgentResult } from './types.js';
 
 /** Agent name (as in jobs/definitions.ts) → its run function. */
-export const AGENT_RUNNERS: Readonly<Record<string, (core: Core, payload: Record<string, unknown>) => Promise<AgentResult>>> = {
+export const AGENT_RUNNERS: Readonly<Record<string, (deps: AgentDeps, payload: Record<string, unknown>) => Promise<AgentResult>>> = {
   'system-monitor': (core) => systemMonitor(core),
 };

@@ -4,7 +4,8 @@
  */
 import type { TapAction } from './action.js';
 
-export type ChannelName = 'telegram' | 'slack' | 'console';
+/** A declared channel's name (`telegram`, `slack`, `console`; src/channels/declaration.ts). */
+export type ChannelName = string;
 
 /** An inline button. Its action travels back in the tap, encoded by `encodeAction` (src/channels/action.ts). */
 export interface Button {

@@ -1,4 +1,3 @@
-import type { Core } from '../core.js';
 import { agentsCommand } from './agents.js';
 import { budgetCommand } from './budget.js';
 import { deployCommand } from './deploy.js';
@@ -10,8 +9,19 @@ import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 
+/** What the commands use, together: each command's factory declares its own part. */
+export type CommandDeps = Parameters<typeof statusCommand>[0] &
+  Parameters<typeof agentsCommand>[0] &
+  Parameters<typeof deployCommand>[0] &
+  Parameters<typeof runCommand>[0] &
+  Parameters<typeof retryCommand>[0] &
+  Parameters<typeof rememberCommand>[0] &
+  Parameters<typeof recallCommand>[0] &
+  Parameters<typeof forgetCommand>[0] &
+  Parameters<typeof budgetCommand>[0];
+
 /** Registers every command on the registry. The order is the order of /help and setMyCommands. */
-export function registerCommands(registry: CommandRegistry, core: Core): CommandRegistry {
+export function registerCommands(registry: CommandRegistry, core: CommandDeps): CommandRegistry {
   return registry
     .add(startCommand())
     .add(helpCommand(registry))

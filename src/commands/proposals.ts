@@ -10,7 +10,7 @@ import type { ApprovalRow, ApprovalService } from '../approvals/service.js';
 import type { ApprovalResumer } from '../approvals/tap.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Config } from '../config.js';
-import { commandPrefix } from './registry.js';
+import type { CommandRegistry } from './registry.js';
 
 export const COMMAND_APPROVAL = 'command';
 
@@ -29,7 +29,7 @@ interface ProposalPayload {
  * @param input.command the command text without slash (`deploy billing`)
  */
 export async function propose(
-  deps: { approvals: ApprovalService; config: Pick<Config, 'deploy'> },
+  deps: { approvals: ApprovalService; config: Pick<Config, 'deploy'>; commands: Pick<CommandRegistry, 'prefix'> },
   input: { actor: Actor; chat: Chat; command: string; title: string; status: string; reply(m: OutboundMessage): Promise<MessageRef | void> },
 ): Promise<ApprovalRow> {
   const payload: ProposalPayload = { channel: input.chat.channel, chatId: input.chat.chatId, command: input.command };
@@ -38,7 +38,7 @@ export async function propose(
     threadId: `command:${randomUUID()}`,
     requestedBy: input.actor,
     title: input.title,
-    text: `${commandPrefix(input.chat.channel)}${input.command}`,
+    text: `${deps.commands.prefix(input.chat.channel)}${input.command}`,
     waitingStatus: input.status,
     labels: { approve: '▶ Run it', reject: '✖ Cancel', plainReject: true },
     expiresInMs: deps.config.deploy.approvalTimeoutMs,

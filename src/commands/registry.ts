@@ -32,11 +32,6 @@ export interface CommandSpec<A = unknown> {
   run(ctx: CommandContext, args: A): Promise<void>;
 }
 
-/** How a command is typed on each channel: `/status` on Telegram and the console, `/aurea status` on Slack. */
-export function commandPrefix(channel: ChannelName): string {
-  return channel === 'slack' ? '/aurea ' : '/';
-}
-
 /** No arguments allowed. */
 export const noArgs = z.array(z.string()).max(0, { error: 'this command takes no arguments' });
 
@@ -52,14 +47,20 @@ export class CommandRegistry {
   private readonly aliases = new Map<string, string>();
 
   /**
-   * @param isFounder decides `access: 'founders'`; checked at dispatch whatever the caller, so a
-   *   command is guarded even when reached other than through a chat (e.g. a tool call)
+   * @param channels.isFounder decides `access: 'founders'`; checked at dispatch whatever the caller,
+   *   so a command is guarded even when reached other than through a chat (e.g. a tool call)
+   * @param channels.commandPrefix how commands are typed on a channel (`/`, `/aurea `), from its declaration
    */
   constructor(
     private readonly metrics: Metrics,
     private readonly log: Logger,
-    private readonly isFounder: (actor: Actor) => boolean,
+    private readonly channels: { isFounder(actor: Actor): boolean; commandPrefix(channel: ChannelName): string },
   ) {}
+
+  /** How a command is typed on `channel`: `/status` on Telegram and the console, `/aurea status` on Slack. */
+  prefix(channel: ChannelName): string {
+    return this.channels.commandPrefix(channel);
+  }
 
   add<A>(spec: CommandSpec<A>): this {
     this.commands.set(spec.name, spec);
@@ -90,7 +91,7 @@ export class CommandRegistry {
 
   /** `/deploy <service>` (Telegram, console) or `/aurea deploy <service>` (Slack). */
   synopsis(spec: CommandSpec<unknown>, channel: ChannelName): string {
-    return `${commandPrefix(channel)}${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`;
+    return `${this.prefix(channel)}${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`;
   }
 
   /** The Slack slash command's usage hint (slack-app-manifest.yaml `usage_hint`): `status | agents | deploy <service> | …`. */
@@ -109,11 +110,11 @@ export class CommandRegistry {
     const spec = this.commands.get(this.aliases.get(name) ?? name);
     if (!spec) {
       this.metrics.commands.inc({ command: 'unknown', outcome: 'unknown' });
-      const p = commandPrefix(ctx.chat.channel);
+      const p = this.prefix(ctx.chat.channel);
       await ctx.reply({ text: `I don't know ${p}${name}. Send ${p}help to see what I can do.` });
       return;
     }
-    if ((spec.access ?? 'founders') === 'founders' && !this.isFounder(ctx.actor)) {
+    if ((spec.access ?? 'founders') === 'founders' && !this.channels.isFounder(ctx.actor)) {
       this.metrics.commands.inc({ command: spec.name, outcome: 'refused' });
       await ctx.reply({ text: REFUSAL_TEXT });
       return;
@@ -132,7 +133,7 @@ export class CommandRegistry {
       const known = asAureaError(err);
       this.metrics.commands.inc({ command: spec.name, outcome: 'error' });
       this.log.error({ err, command: spec.name }, 'command failed');
-      await ctx.reply({ text: known ? known.message : `${commandPrefix(ctx.chat.channel)}${spec.name} failed unexpectedly; the details are in AUREA's log.` });
+      await ctx.reply({ text: known ? known.message : `${this.prefix(ctx.chat.channel)}${spec.name} failed unexpectedly; the details are in AUREA's log.` });
     }
   }
 }

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { actorKey, type Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
-import { commandPrefix, type CommandContext, type CommandRegistry } from '../commands/registry.js';
+import type { CommandContext, CommandRegistry } from '../commands/registry.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { formatDuration } from '../duration.js';
@@ -50,7 +50,7 @@ export class VoiceService {
       log: Logger;
       transcriber: Transcriber;
       /** The spoken-command grammar's words: command names and usages, agent names. */
-      commands: Pick<CommandRegistry, 'list'>;
+      commands: Pick<CommandRegistry, 'list' | 'prefix'>;
       queues: Pick<QueueInspector, 'agents'>;
     },
   ) {}
@@ -138,7 +138,7 @@ export class VoiceService {
       await this.fail(note.id, describeError(err));
       const known = asAureaError(err);
       this.deps.log.warn({ err, note: note.id }, 'voice note failed');
-      await note.reply({ text: `${known ? known.message : `Transcription failed (${describeError(err)}).`} The audio is kept: send ${commandPrefix(note.chat.channel)}retry to try again.` });
+      await note.reply({ text: `${known ? known.message : `Transcription failed (${describeError(err)}).`} The audio is kept: send ${this.deps.commands.prefix(note.chat.channel)}retry to try again.` });
       return null;
     }
   }

@@ -1,10 +1,10 @@
 import { Composer } from 'grammy';
-import type { Core } from '../../../src/core.js';
+import type { AdapterDeps } from '../../../src/inbound.js';
 import { handleTap } from '../../../src/inbound.js';
 import { telegramActor } from '../actor.js';
 
 /** Button taps (callback queries) go to the shared inbound path; the answer is shown with answerCallbackQuery. */
-export function approvalsFeature(core: Core) {
+export function approvalsFeature(core: AdapterDeps) {
   const composer = new Composer();
   composer.on('callback_query:data', async (ctx) => {
     await ctx.answerCallbackQuery({ text: await handleTap(core, telegramActor(ctx.from), ctx.callbackQuery.data) });

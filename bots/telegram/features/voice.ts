@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import type { Core } from '../../../src/core.js';
+import type { AdapterDeps } from '../../../src/inbound.js';
 import { handleVoice } from '../../../src/inbound.js';
 import { telegramActor } from '../actor.js';
 import type { TelegramChannel } from '../channel.js';
@@ -11,7 +11,7 @@ const EXTENSIONS: Record<string, string> = { 'audio/ogg': 'ogg', 'audio/mpeg': '
  * downloaded with getFile + `<apiRoot>/file/bot<token>/<file_path>` (Bot API "Downloading files"),
  * then handed to the shared voice service.
  */
-export function voiceFeature(core: Core, channel: TelegramChannel) {
+export function voiceFeature(core: AdapterDeps, channel: TelegramChannel) {
   const composer = new Composer();
   composer.on(['message:voice', 'message:audio', 'message:video_note'], async (ctx) => {
     const m = ctx.message;
