@@ -4,7 +4,7 @@ import type { AlertService } from './alerts/service.js';
 import type { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
 import type { Broadcaster } from './channels/broadcast.js';
-import type { ChannelCatalog } from './channels/declaration.js';
+import type { ChannelCatalog } from './channels/catalog.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Actor } from '../src/actor.js';
 import type { OutboundMessage } from '../src/channels/port.js';
 import { CHANNELS } from '../bots/channels.js';
-import { ChannelCatalog } from '../src/channels/declaration.js';
+import { ChannelCatalog } from '../src/channels/catalog.js';
 import { CommandRegistry, parseCommandText } from '../src/commands/registry.js';
 import { createLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics.js';

@@ -1,6 +1,9 @@
 import type { Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
-import type { Core } from '../core.js';
+import type { Broadcaster } from '../channels/broadcast.js';
+import type { CommandRegistry } from '../commands/registry.js';
+import type { Config } from '../config.js';
+import type { MemoryService } from '../memory/service.js';
 import { asAureaError, describeError } from '../errors.js';
 import type { LlmRouter } from '../llm/router.js';
 import type { ChatMessage, ToolSpec } from '../llm/types.js';
@@ -32,7 +35,12 @@ export interface AssistantActions {
   intent(text: string): Promise<unknown>;
 }
 
-export type ConversationDeps = Pick<Core, 'config' | 'commands' | 'memory' | 'broadcaster'>;
+export interface ConversationDeps {
+  config: Pick<Config, 'secrets' | 'services'>;
+  commands: Pick<CommandRegistry, 'list' | 'has'>;
+  memory: Pick<MemoryService, 'recall'>;
+  broadcaster: Pick<Broadcaster, 'typing'>;
+}
 
 /**
  * Free text → AUREA's agent: system prompt + recent turns + memories retrieved for the message,
