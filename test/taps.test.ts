@@ -117,18 +117,6 @@ describe('one tap path for every button on every channel', () => {
     },
     {
       channel,
-      button: '▶ Run it',
-      make: () => propose(channel),
-      answer: `Running ${prefix(channel)}deploy billing`,
-      async after() {
-        expect(await approvalsOf('command')).toEqual(['approved']);
-        // The command ran: the deploy now asks for its own approval, and nothing is deployed yet.
-        await h.until(async () => (await approvalsOf('deploy')).length === 1, 30_000, 'the deploy approval');
-        expect(h.repo.deploys).toEqual([]);
-      },
-    },
-    {
-      channel,
       button: '✖ Cancel',
       make: () => propose(channel),
       answer: 'Cancelled. Nothing was run.',
@@ -148,6 +136,52 @@ describe('one tap path for every button on every channel', () => {
     const audited = await h.query(`SELECT action FROM audit_log WHERE action LIKE 'approval.%' ORDER BY id`);
     expect(audited.map((a) => a.action)).toContain(`approval.${/Approve|Run/.test(button) ? 'approved' : 'rejected'}`);
   });
+
+  /** Presses `label` twice at once (two taps, two clicks, two numbers typed); resolves with both answers, sorted. */
+  const pressTwice: Record<Name, (label: string, expected: string[]) => Promise<string[]>> = {
+    async telegram(label) {
+      const message = h.telegram.messagesTo(FOUNDER.id).findLast((m) => m.buttons.some((b) => b.text === label))!;
+      const data = message.buttons.find((b) => b.text === label)!.callback_data;
+      const before = h.telegram.callsOf('answerCallbackQuery').length;
+      h.telegram.pushUpdate(callbackUpdate(FOUNDER, data, message));
+      h.telegram.pushUpdate(callbackUpdate(FOUNDER, data, message));
+      await h.until(() => h.telegram.callsOf('answerCallbackQuery').length >= before + 2, 10_000, 'two callback query answers');
+      return h.telegram.callsOf('answerCallbackQuery').slice(before).map((c) => c.payload.text).sort();
+    },
+    async slack(label) {
+      const slack = h.slack!;
+      const posted = slack.callsOf('chat.postMessage').findLast((c) => (c.payload.blocks ?? []).some((b: any) => b.type === 'actions' && b.elements.some((e: any) => e.text.text === label)))!;
+      const button = posted.payload.blocks.find((b: any) => b.type === 'actions').elements.find((e: any) => e.text.text === label);
+      const ids = [`a${Date.now()}`, `b${Date.now()}`];
+      await Promise.all(ids.map((id) => postSigned(h.slackEventsUrl, blockActionsBody(SLACK_FOUNDER, button.value, { channel: posted.payload.channel, ts: '1700000000.000300' }, slack.responseUrl(id)), FORM, SLACK_SIGNING_SECRET)));
+      return (await Promise.all(ids.map((id) => slack.waitFor((c) => c.method === 'response_url' && c.responseId === id)))).map((c) => c.payload.text).sort();
+    },
+    async console(label, expected) {
+      const numbers = [...consoleOut.matchAll(/\[(\d+)\] ([^\n[]+?)(?= {3}\[|\n|$)/g)].filter((m) => m[2] === label);
+      const mark = consoleOut.length;
+      consoleIn.write(`${numbers.at(-1)![1]}\n${numbers.at(-1)![1]}\n`);
+      await h.until(() => expected.every((e) => consoleOut.slice(mark).split('\n').includes(e)), 10_000, `${expected.join(' and ')} in the console`);
+      return consoleOut.slice(mark).split('\n').filter((line) => expected.includes(line)).sort();
+    },
+  };
+
+  it.each(CHANNELS.flatMap((channel) => (['voice', 'assistant'] as const).map((origin) => ({ channel, origin }))))(
+    'a command proposed from $origin on $channel, ▶ Run it pressed twice at once: it runs once, then the deploy asks for approval',
+    async ({ channel, origin }) => {
+      await setup();
+      const { actor, chatId } = FOUNDERS[channel];
+      const core = h.app!.core;
+      const routed = await route(core, { actor, chat: { channel, chatId }, text: 'deploy billing', origin, reply: (m) => core.broadcaster.sendTo(channel, chatId, m) });
+      expect(routed).toBe('proposed');
+      const expected = ['Already answered.', `Running ${prefix(channel)}deploy billing`];
+      expect(await pressTwice[channel]('▶ Run it', expected)).toEqual(expected);
+      expect(await approvalsOf('command')).toEqual(['approved']);
+      await h.until(async () => (await approvalsOf('deploy')).length === 1, 30_000, 'the deploy approval');
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await approvalsOf('deploy')).toEqual(['pending']);
+      expect(h.repo.deploys).toEqual([]);
+    },
+  );
 
   it("a stranger's tap on a proposal is refused and audited, and nothing runs", async () => {
     await setup();
