@@ -30,11 +30,12 @@ const FOUNDERS: Record<Name, { actor: Actor; chatId: string }> = {
 describe('one tap path for every button on every channel', () => {
   let h: Harness;
   let consoleOut = '';
-  const consoleIn = new PassThrough();
+  let consoleIn = new PassThrough();
 
   const setup = async (options: HarnessOptions = {}) => {
     h = await Harness.create({ slack: true, ...options });
     consoleOut = '';
+    consoleIn = new PassThrough();
     const output = new PassThrough();
     output.on('data', (d: Buffer) => (consoleOut += d.toString('utf8')));
     await h.start(ROLES.start, { input: consoleIn, output });
