@@ -5,7 +5,7 @@ import type { AdapterDeps } from '../../src/inbound.js';
 import { clientOptions, configureApi } from './api.js';
 import { TelegramChannel } from './channel.js';
 import type { TelegramThrottle } from './throttle.js';
-import { approvalsFeature } from './features/approvals.js';
+import { tapsFeature } from './features/taps.js';
 import { commandsFeature } from './features/commands.js';
 import { onceFeature } from './features/once.js';
 import { voiceFeature } from './features/voice.js';
@@ -37,7 +37,7 @@ export function createTelegramBot(core: AdapterDeps, throttle: TelegramThrottle)
 
   bot.use(onceFeature(core));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  bot.use(approvalsFeature(core));
+  bot.use(tapsFeature(core));
   bot.use(voiceFeature(core, channel));
   bot.use(commandsFeature(core, channel));
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
