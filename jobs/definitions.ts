@@ -30,6 +30,6 @@ export const GRAPHS_QUEUE = 'graphs';
 
 /** A graph job's payload (src/runs/port.ts GraphJob), checked before a worker runs it. */
 export const graphJobSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('start'), graph: z.enum(['deploy']), threadId: z.string().min(1), input: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ action: z.literal('resume'), graph: z.enum(['deploy']), threadId: z.string().min(1), approvalId: z.string().regex(/^\d+$/) }),
+  z.strictObject({ action: z.literal('start'), graph: z.enum(['deploy', 'task']), threadId: z.string().min(1), input: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ action: z.literal('resume'), graph: z.enum(['deploy', 'task']), threadId: z.string().min(1), approvalId: z.string().regex(/^\d+$/) }),
 ]);

@@ -101,6 +101,8 @@ const serviceSchema = z.strictObject({
   health: z.url({ error: 'expected an http(s) URL that answers 2xx when the service is healthy' }).optional(),
   healthTimeout: durationSchema.default(5_000),
   approval: z.enum(['required', 'auto'], { error: 'expected "required" or "auto"' }).default('required'),
+  /** Commands a task's developer may run in its worktree (`run_command`), besides the `test` command. */
+  commands: z.array(z.string().min(1)).default([]),
 });
 
 const agentSchema = z
@@ -150,6 +152,16 @@ const fileSchema = z.strictObject({
       approvalTimeout: durationSchema.default(86_400_000),
       verifyTimeout: durationSchema.default(60_000),
       verifyInterval: durationSchema.default(2_000),
+    })
+    .prefault({}),
+  // The workforce (/task): limits per task.
+  tasks: z
+    .strictObject({
+      maxRounds: z.number().int().min(1).max(10).default(3),
+      maxCostUsd: z.number().positive().default(2),
+      timeout: durationSchema.default(1_800_000),
+      /** Tool calls the developer may make in one round before it must finish. */
+      maxToolCalls: z.number().int().min(1).max(200).default(40),
     })
     .prefault({}),
   alerts: z
@@ -304,6 +316,7 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       verifyIntervalMs: f.deploy.verifyInterval,
     },
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval },
+    tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
     alerts: { retryIntervalMs: f.alerts.retryInterval },
     voice: {
       maxDurationMs: f.voice.maxDuration,

@@ -9,6 +9,8 @@ import type { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
 import type { DeployWorkflow } from './deploy/port.js';
+import type { TaskWorkflow } from './tasks/port.js';
+import type { TaskStore } from './tasks/store.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import type { TaskTracker } from './runtime/tasks.js';
@@ -41,6 +43,10 @@ export interface Core {
   commands: CommandRegistry;
   queues: QueueInspector;
   deploys: DeployWorkflow;
+  /** The workforce (/task). */
+  taskWork: TaskWorkflow;
+  /** The tasks' rows. */
+  taskStore: TaskStore;
   voice: VoiceService;
   memory: MemoryService;
   llm: LlmRouter;

@@ -19,7 +19,15 @@ export type AureaErrorCode =
   | 'NOTHING_TO_RETRY'
   | 'LLM_UNAVAILABLE'
   | 'LLM_BUDGET_REACHED'
-  | 'GRAPH_BUSY';
+  | 'GRAPH_BUSY'
+  /** A task's tool was given a path outside its worktree (or into .git, or through a symlink out). */
+  | 'PATH_REFUSED'
+  /** A task's edit_file did not find exactly one occurrence. */
+  | 'EDIT_NOT_UNIQUE'
+  /** A task's run_command was given a command off the service's allow-list. */
+  | 'COMMAND_REFUSED'
+  /** A git step of a task failed (worktree, commit, merge conflict). */
+  | 'GIT_FAILED';
 
 export class AureaError extends Error {
   override readonly name: string = 'AureaError';

@@ -11,10 +11,12 @@ import { createChatAdapters } from '../bots/index.js';
 import { ChannelCatalog } from './channels/catalog.js';
 import type { OpenChannel } from './channels/declaration.js';
 import { createDeployRunner, createDeployWorkflow } from '../graphs/deploy/workflow.js';
+import { createTaskRunner, createTaskWorkflow } from '../graphs/task/workflow.js';
 import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { syncSchedules } from '../jobs/schedules.js';
 import { startGraphWorker, startWorker } from '../jobs/worker.js';
+import { TaskStore } from './tasks/store.js';
 import { StepJournal } from './runs/journal.js';
 import { RefusalGate } from './refusals.js';
 import { AgentStore } from './agents/store.js';
@@ -176,9 +178,12 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     });
     const conversation = new ConversationAgent(llm, new ChatTurns(db.pool));
     const deploy = createDeployWorkflow(bullGraphJobs(graphsQueue), log);
+    const taskStore = new TaskStore(db.pool);
+    const taskWork = createTaskWorkflow({ jobs: bullGraphJobs(graphsQueue), taskStore, broadcaster, log });
+    resumers.set('task', taskWork.resume);
     resumers.set('deploy', deploy.resume);
     resumers.set(COMMAND_APPROVAL, proposalResumer({ send: (channel, chatId, m) => base.broadcaster.sendTo(channel, chatId, m), run: (said) => route(core, { ...said, origin: 'typed' }) }));
-    const core: Core = { ...base, deploys: deploy.workflow, commands, voice, memory, llm, ledger, conversation };
+    const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, commands, voice, memory, llm, ledger, conversation };
     registerCommands(commands, core);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);
@@ -195,7 +200,10 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       redis.on('ready', () => void syncSchedules(config, queue, base.agents).catch((err: unknown) => log.warn({ err }, 'could not restore the schedules')));
       const workers: Worker[] = [
         startWorker(core, bullRedis),
-        startGraphWorker(core, bullRedis, { deploy: createDeployRunner({ ...base, memory, journal: new StepJournal(db.pool) }) }),
+        startGraphWorker(core, bullRedis, {
+          deploy: createDeployRunner({ ...base, memory, journal: new StepJournal(db.pool) }),
+          task: createTaskRunner({ ...base, memory, llm, ledger, taskStore, journal: new StepJournal(db.pool) }),
+        }),
       ];
       for (const worker of workers) {
         cleanups.push(() =>

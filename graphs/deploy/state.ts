@@ -1,5 +1,6 @@
 import { Annotation } from '@langchain/langgraph';
 import type { Actor } from '../../src/actor.js';
+import type { Decision } from '../runner.js';
 
 /** Outcome of one shell step (tests, deploy, rollback). */
 export interface StepResult {
@@ -24,13 +25,7 @@ export interface Recovery {
   decision: Decision;
 }
 
-export interface Decision {
-  approved: boolean;
-  /** Display name of who decided, or `config (approval: auto)`. */
-  by: string;
-  via: string;
-  at: string;
-}
+export type { Decision } from '../runner.js';
 
 export type DeployOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'tests_failed' | 'rollback_failed' | 'kept_after_interruption';
 

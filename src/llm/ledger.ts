@@ -25,6 +25,12 @@ export class LlmLedger {
   }
 
   /** Spend in USD today and this month (UTC). */
+  /** What the calls made for `purpose` (e.g. `task:12`) cost so far, in USD. */
+  async costOf(purpose: string): Promise<number> {
+    const { rows } = await this.db.query<{ usd: string | null }>('SELECT sum(cost_usd) AS usd FROM llm_calls WHERE purpose = $1', [purpose]);
+    return Number(rows[0]?.usd ?? 0);
+  }
+
   async spend(): Promise<{ todayUsd: number; monthUsd: number }> {
     const { rows } = await this.db.query<{ today: string; month: string }>(
       `SELECT COALESCE(sum(cost_usd) FILTER (WHERE at >= date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'), 0) AS today,

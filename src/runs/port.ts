@@ -3,7 +3,7 @@
  * approval); a worker role executes it from its Postgres checkpoint. Implemented with BullMQ in
  * jobs/graph-jobs.ts; the graphs' runners live in graphs/<graph>/workflow.ts.
  */
-export type GraphName = 'deploy';
+export type GraphName = 'deploy' | 'task';
 
 export type GraphJob =
   /** Run a new thread from its input (or continue it, when an earlier attempt checkpointed). */

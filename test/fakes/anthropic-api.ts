@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CallRecorder } from './recorder.js';
-import { Script } from './llm-script.js';
+import { Script, type Step } from './llm-script.js';
 
 export interface AnthropicCall {
   method: string;
@@ -18,6 +18,8 @@ const ERROR_TYPES: Record<number, string> = { 400: 'invalid_request_error', 401:
 
 export class FakeAnthropicApi extends CallRecorder<AnthropicCall> {
   readonly script = new Script();
+  /** Chooses the answer from the request (tools offered, conversation so far); the script answers when it returns undefined. */
+  respond?: (body: any) => Step | undefined;
   /** Requests received, answered or not. */
   requests = 0;
 
@@ -42,14 +44,14 @@ export class FakeAnthropicApi extends CallRecorder<AnthropicCall> {
       if (req.headers['x-api-key'] !== fake.apiKey && req.headers.authorization !== `Bearer ${fake.apiKey}`) return json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
       if (req.method !== 'POST' || req.url !== '/v1/messages') return json(404, { type: 'error', error: { type: 'not_found_error', message: 'Not found' } });
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      const step = fake.script.next();
+      const step = fake.respond?.(body) ?? fake.script.next();
       if (step.kind === 'hang') return; // never answers
       if (step.kind === 'error') {
         fake.record({ method: 'messages', ok: false, body });
         return json(step.status, { type: 'error', error: { type: ERROR_TYPES[step.status] ?? 'api_error', message: `fake ${step.status}` } }, step.retryAfter ? { 'retry-after': String(step.retryAfter) } : {});
       }
       fake.record({ method: 'messages', ok: true, body });
-      const content = step.kind === 'text' ? [{ type: 'text', text: step.text }] : [{ type: 'tool_use', id: `toolu_${fake.requests}`, name: step.name, input: { arguments: step.args } }];
+      const content = step.kind === 'text' ? [{ type: 'text', text: step.text }] : [{ type: 'tool_use', id: `toolu_${fake.requests}`, name: step.name, input: step.input ?? { arguments: step.args } }];
       json(200, {
         id: `msg_${fake.requests}`,
         type: 'message',

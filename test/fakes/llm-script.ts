@@ -1,7 +1,8 @@
 /** What a fake model API does with its next request. */
 export type Step =
   | { kind: 'text'; text: string }
-  | { kind: 'tool'; name: string; args: string }
+  /** A tool call: `args` as the conversation's tools take it ({ arguments }), or `input` as the whole input object. */
+  | { kind: 'tool'; name: string; args?: string; input?: Record<string, unknown> }
   | { kind: 'error'; status: number; retryAfter?: number }
   | { kind: 'hang' };
 

@@ -1,0 +1,80 @@
+/**
+ * Runs graph jobs for any compiled LangGraph graph that pauses with interrupt() on an approval:
+ * with the Postgres checkpointer, so any worker can continue any thread: a paused one when its
+ * approval is decided, a crashed one from its last checkpoint.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from '@langchain/langgraph';
+import type { ApprovalRow, ApprovalService } from '../src/approvals/service.js';
+import { AureaError } from '../src/errors.js';
+import type { Logger } from '../src/log.js';
+import type { GraphRunner } from '../src/runs/port.js';
+
+/** A founder's decision, as a graph's interrupt() returns it. */
+export interface Decision {
+  approved: boolean;
+  /** Display name of who decided, or `config (approval: auto)`. */
+  by: string;
+  via: string;
+  at: string;
+}
+
+/** The decision an approval row carries, as the graph's interrupt() returns it. */
+export function decisionOf(approval: ApprovalRow): Decision {
+  return {
+    approved: approval.status === 'approved',
+    by: approval.decided_by ?? 'unknown',
+    via: approval.decided_via ?? 'unknown',
+    at: (approval.decided_at ?? new Date()).toISOString(),
+  };
+}
+
+/** What the runner needs of a compiled graph (StateGraph.compile()). */
+export interface RunnableGraph {
+  getState(config: { configurable: { thread_id: string } }): Promise<{ next: readonly string[]; createdAt?: string; tasks: ReadonlyArray<{ interrupts?: readonly unknown[] }> }>;
+  invoke(input: unknown, config: { configurable: { thread_id: string }; durability: 'sync' }): Promise<unknown>;
+}
+
+/**
+ * @param graph the compiled graph, checkpointed in Postgres
+ * @param name for log lines (`deploy`, `task`)
+ */
+export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<ApprovalService, 'get'>; log: Logger }, name: string): GraphRunner {
+  return {
+    async run(job, recovering) {
+      const config = { configurable: { thread_id: job.threadId }, durability: 'sync' as const };
+      const look = async () => {
+        const state = await graph.getState(config);
+        return { state, paused: state.tasks.some((t) => (t.interrupts?.length ?? 0) > 0) };
+      };
+      let { state, paused } = await look();
+      // A tap can be faster than the run it resumes: the request is on screen before interrupt()
+      // has checkpointed the pause. Wait for the pause briefly; after that the job is retried.
+      // (A resume that crashed after resuming finds the thread running past the pause: it continues.)
+      const early = () => job.action === 'resume' && !recovering && !paused && state.next.length > 0;
+      for (let i = 0; early() && i < 30; i++) {
+        await sleep(100);
+        ({ state, paused } = await look());
+      }
+      if (early()) {
+        throw new AureaError('GRAPH_BUSY', `thread ${job.threadId} is not paused yet (at ${state.next.join(', ')}); retrying`);
+      }
+      const begun = state.createdAt !== undefined;
+      if (job.action === 'start' && !begun) {
+        await graph.invoke(job.input, config);
+        return;
+      }
+      if (state.next.length === 0) return; // finished already
+      if (job.action === 'resume' && paused) {
+        const approval = await deps.approvals.get(job.approvalId);
+        if (!approval || approval.status === 'pending') throw new AureaError('INVALID_ARGUMENTS', `approval ${job.approvalId} is not decided`);
+        deps.log.info({ thread: job.threadId, approval: approval.id, status: approval.status }, `${name} resumed`);
+        await graph.invoke(new Command({ resume: decisionOf(approval) }), config);
+        return;
+      }
+      if (paused) return; // waiting for a founder; the resume job continues it
+      deps.log.warn({ thread: job.threadId, next: state.next }, `${name} run continues from its last checkpoint after an interruption`);
+      await graph.invoke(null, config);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { END, START, StateGraph, type BaseCheckpointSaver } from '@langchain/langgraph';
+import type { TaskDeps } from './deps.js';
+import { approvalNode } from './nodes/approval.js';
+import { deployerNode } from './nodes/deployer.js';
+import { developerNode } from './nodes/developer.js';
+import { learnNode } from './nodes/learn.js';
+import { plannerNode } from './nodes/planner.js';
+import { reportNode } from './nodes/report.js';
+import { rollbackNode } from './nodes/rollback.js';
+import { testerNode } from './nodes/tester.js';
+import { verifyNode } from './nodes/verify.js';
+import { TaskState } from './state.js';
+
+/**
+ * Task graph topology:
+ *   planner ─plan→ developer → tester ─pass→ approval ─approved→ deployer ─ok→ verify ─healthy→ learn → report
+ *      │              ↑ fail (rounds left) ┘   │            │        └fail→ rollback ←unhealthy┘   ↑
+ *      └no plan → learn       (last round) → learn   rejected → learn        rollback → learn ─────┘
+ */
+export function buildTaskGraph(deps: TaskDeps, checkpointer: BaseCheckpointSaver) {
+  const stopped = (s: typeof TaskState.State) => Boolean(s.stopReason);
+  return new StateGraph(TaskState)
+    .addNode('planner', plannerNode(deps))
+    .addNode('developer', developerNode(deps))
+    .addNode('tester', testerNode(deps))
+    .addNode('approval', approvalNode(deps))
+    .addNode('deployer', deployerNode(deps))
+    .addNode('verify', verifyNode(deps))
+    .addNode('rollback', rollbackNode(deps))
+    .addNode('learn', learnNode(deps))
+    .addNode('report', reportNode(deps))
+    .addEdge(START, 'planner')
+    .addConditionalEdges('planner', (s) => (stopped(s) ? 'learn' : 'developer'), ['developer', 'learn'])
+    .addConditionalEdges('developer', (s) => (stopped(s) ? 'learn' : 'tester'), ['tester', 'learn'])
+    .addConditionalEdges('tester', (s) => (s.rounds.at(-1)?.test?.ok ? 'approval' : stopped(s) ? 'learn' : 'developer'), ['approval', 'developer', 'learn'])
+    .addConditionalEdges('approval', (s) => (s.decision?.approved ? 'deployer' : 'learn'), ['deployer', 'learn'])
+    .addConditionalEdges('deployer', (s) => (stopped(s) ? 'learn' : s.deploy?.run.ok ? 'verify' : 'rollback'), ['verify', 'rollback', 'learn'])
+    .addConditionalEdges('verify', (s) => (s.healthCheck?.ok ? 'learn' : 'rollback'), ['learn', 'rollback'])
+    .addEdge('rollback', 'learn')
+    .addEdge('learn', 'report')
+    .addEdge('report', END)
+    .compile({ checkpointer, name: 'task' });
+}

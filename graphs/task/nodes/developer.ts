@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { SYSTEM } from '../../../src/actor.js';
+import { audit } from '../../../src/audit/log.js';
+import { describeError } from '../../../src/errors.js';
+import type { ChatMessage } from '../../../src/llm/types.js';
+import type { TaskDeps } from '../deps.js';
+import { addWorktree, commitAll, deployBranch, taskBranch } from '../git.js';
+import { showProgress } from '../progress.js';
+import type { TaskStateType, TaskUpdate } from '../state.js';
+import { callTool, toolSpecs, type ToolContext } from '../tools.js';
+import { Workspace } from '../workspace.js';
+import { DEVELOPER_SYSTEM, developerInput } from './developer.prompt.js';
+
+/** The commands `run_command` accepts for a service: its test command and `services.<name>.commands`. */
+export function allowedCommands(svc: { test?: string; commands: string[] }): string[] {
+  return [...new Set([...(svc.test ? [svc.test] : []), ...svc.commands])];
+}
+
+/**
+ * One developer round: a tool loop (model ⇄ tools) in the task's git worktree on
+ * `aurea/task-<id>`, until the model calls finish (or stops calling tools); then the worktree is
+ * committed. Every tool call is audited. Stops the task when its cost limit is reached.
+ */
+export function developerNode(deps: TaskDeps) {
+  return async (state: TaskStateType, _config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
+    await showProgress(deps, state, 'code');
+    const svc = deps.config.services[state.service]!;
+    const { maxCostUsd, maxToolCalls } = deps.config.tasks;
+    const purpose = `task:${state.taskId}`;
+    let worktree = state.worktree;
+    if (!worktree) {
+      const branch = taskBranch(state.taskId);
+      const dir = join(deps.config.database.dataDir, 'worktrees', `task-${state.taskId}`);
+      const baseBranch = await deployBranch(svc.repo);
+      worktree = { dir, branch, base: await addWorktree(svc.repo, dir, branch, baseBranch) };
+    } else {
+      await addWorktree(svc.repo, worktree.dir, worktree.branch, worktree.base).catch(() => undefined);
+    }
+    const ctx: ToolContext = {
+      workspace: new Workspace(worktree.dir),
+      allowedCommands: allowedCommands(svc),
+      commandTimeoutMs: deps.config.deploy.commandTimeoutMs,
+      secrets: deps.config.secrets,
+    };
+    const failure = state.rounds.at(-1)?.test?.ok === false ? state.rounds.at(-1)!.test!.tail : undefined;
+    const messages: ChatMessage[] = [{ role: 'user', content: developerInput({ request: state.request, plan: state.plan!, allowedCommands: ctx.allowedCommands, failure }) }];
+    let summary: string | undefined;
+    const stop = (why: string): TaskUpdate => ({ worktree, stopReason: why });
+    for (let calls = 0; summary === undefined; ) {
+      if ((await deps.ledger.costOf(purpose)) >= maxCostUsd) return stop(`its model cost reached the limit of $${maxCostUsd} (tasks.maxCostUsd)`);
+      let res;
+      try {
+        res = await deps.llm.complete({ system: DEVELOPER_SYSTEM, messages, tools: toolSpecs(), maxTokens: 4_000, purpose });
+      } catch (err) {
+        return stop(`the developer's model call failed: ${describeError(err)}`);
+      }
+      if (!res.toolCalls.length) {
+        summary = res.text.trim() || 'changes made';
+        break;
+      }
+      messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
+      for (const call of res.toolCalls) {
+        if (++calls > maxToolCalls) return stop(`the developer made more than ${maxToolCalls} tool calls in one round (tasks.maxToolCalls)`);
+        const { ok, result } = await callTool(call.name, call.arguments, ctx);
+        await audit(deps.db.pool, SYSTEM, `task.tool.${call.name}`, `task:${state.taskId}`, { ok, args: redactArgs(call.arguments) });
+        if (call.name === 'finish' && ok) summary = result;
+        messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: result.slice(0, 12_000) });
+      }
+    }
+    await commitAll(worktree.dir, `aurea task #${state.taskId}: ${summary}`);
+    const update: TaskUpdate = { worktree, rounds: [...state.rounds, { summary }] };
+    await showProgress(deps, { ...state, ...update });
+    return update;
+  };
+}
+
+/** Tool arguments for the audit log: file contents shortened. */
+function redactArgs(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === 'string' && v.length > 200 ? `${v.slice(0, 200)}… (${v.length} chars)` : v]));
+}

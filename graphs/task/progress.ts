@@ -1,0 +1,37 @@
+import type { OutboundMessage } from '../../src/channels/port.js';
+import type { TaskDeps } from './deps.js';
+import type { TaskStateType } from './state.js';
+
+export type Stage = 'plan' | 'code' | 'test' | 'approve' | 'deploy' | 'verify';
+
+const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✓' : ' ✗');
+
+/**
+ * The task's progress line: `plan ✓ · code ✓ · test 2/3 ✗→✓ · approve ⏳ · deploy · verify`.
+ * @param current the stage under way (⏳), if any
+ */
+export function progressLine(state: TaskStateType, maxRounds: number, current?: Stage): string {
+  const rounds = state.rounds ?? [];
+  const tested = rounds.filter((r) => r.test);
+  const now = (stage: Stage) => (current === stage ? ' ⏳' : '');
+  const parts = [
+    `plan${state.plan ? ' ✓' : state.stopReason && !rounds.length ? ' ✗' : now('plan')}`,
+    `code${rounds.length ? mark(current === 'code' ? undefined : true) : ''}${now('code')}`,
+    `test${tested.length ? ` ${tested.length}/${maxRounds} ${tested.map((r) => (r.test!.ok ? '✓' : '✗')).join('→')}` : ''}${now('test')}`,
+    `approve${state.decision ? mark(state.decision.approved) : now('approve')}`,
+    `deploy${state.deploy ? mark(state.deploy.run.ok) : now('deploy')}`,
+    `verify${state.healthCheck ? mark(state.healthCheck.ok) : now('verify')}`,
+  ];
+  return parts.join(' · ');
+}
+
+/** The progress message of a task (title, the request, the progress line). */
+export function progressMessage(state: Pick<TaskStateType, 'taskId' | 'service' | 'request'>, line: string): OutboundMessage {
+  return { title: `Task #${state.taskId} on ${state.service}`, text: state.request, status: line };
+}
+
+/** Edits the task's progress message in place on every channel that shows it. Never throws. */
+export async function showProgress(deps: Pick<TaskDeps, 'broadcaster' | 'config'>, state: TaskStateType, current?: Stage): Promise<void> {
+  if (!state.progress?.length) return;
+  await deps.broadcaster.editAll(state.progress, progressMessage(state, progressLine(state, deps.config.tasks.maxRounds, current))).catch(() => undefined);
+}

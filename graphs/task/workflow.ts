@@ -1,0 +1,44 @@
+import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
+import type { ApprovalResumer } from '../../src/approvals/tap.js';
+import type { Broadcaster } from '../../src/channels/broadcast.js';
+import type { Logger } from '../../src/log.js';
+import type { GraphJobs, GraphRunner } from '../../src/runs/port.js';
+import type { TaskStore } from '../../src/tasks/store.js';
+import type { TaskWorkflow } from '../../src/tasks/port.js';
+import { createGraphRunner } from '../runner.js';
+import type { TaskDeps } from './deps.js';
+import { buildTaskGraph } from './index.js';
+import { progressMessage } from './progress.js';
+
+/** The thread of a task. */
+export const taskThread = (taskId: string) => `task:${taskId}`;
+
+/**
+ * The bot side of tasks: /task records the task, shows its progress message on every founder chat
+ * and enqueues its start job; a decided `task` approval enqueues its resume job.
+ */
+export function createTaskWorkflow(deps: { jobs: GraphJobs; taskStore: TaskStore; broadcaster: Broadcaster; log: Logger }): { workflow: TaskWorkflow; resume: ApprovalResumer } {
+  return {
+    workflow: {
+      async start({ service, request, requestedBy }) {
+        const taskId = await deps.taskStore.create({ service, request, requestedBy });
+        const base = { taskId, service, request };
+        const { refs } = await deps.broadcaster.broadcast(progressMessage(base, 'plan ⏳ · code · test · approve · deploy · verify'));
+        const threadId = taskThread(taskId);
+        await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, progress: refs, rounds: [] } });
+        deps.log.info({ service, taskId, by: requestedBy.id }, 'task queued');
+        return { taskId };
+      },
+    },
+    resume: {
+      async resume(approval) {
+        await deps.jobs.enqueue({ action: 'resume', graph: 'task', threadId: approval.thread_id, approvalId: approval.id });
+      },
+    },
+  };
+}
+
+/** The worker side: runs task jobs from their Postgres checkpoints. */
+export function createTaskRunner(deps: TaskDeps): GraphRunner {
+  return createGraphRunner(buildTaskGraph(deps, new PostgresSaver(deps.db.pool)), deps, 'task');
+}

@@ -1,0 +1,15 @@
+-- The workforce: one row per /task (its graph thread is `task:<id>`, its branch `aurea/task-<id>`,
+-- its model calls are llm_calls with purpose `task:<id>`). Owned by src/tasks/store.ts.
+CREATE TABLE tasks (
+  id           bigserial PRIMARY KEY,
+  service      text NOT NULL,
+  request      text NOT NULL,
+  requested_by text NOT NULL,
+  status       text NOT NULL DEFAULT 'running'
+               CHECK (status IN ('running', 'deployed', 'rolled_back', 'rejected', 'stopped')),
+  rounds       integer NOT NULL DEFAULT 0,
+  detail       text,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  finished_at  timestamptz
+);
+CREATE INDEX tasks_recent ON tasks (created_at DESC);

@@ -1,0 +1,14 @@
+import type { Actor } from '../actor.js';
+
+/**
+ * The workforce as the core sees it (implemented by graphs/task): start a task on a configured
+ * service; it plans, codes, tests, asks for approval, deploys and verifies in the background,
+ * reporting in its progress message.
+ */
+export interface TaskWorkflow {
+  /**
+   * @returns the task's id, as soon as it is queued
+   * @throws AureaError UNKNOWN_SERVICE / INVALID_ARGUMENTS for a service that cannot take tasks
+   */
+  start(input: { service: string; request: string; requestedBy: Actor }): Promise<{ taskId: string }>;
+}

@@ -1,0 +1,115 @@
+/**
+ * The workforce end to end: `/task` on a real git repository with a real test suite, with a
+ * scripted model (the fake Anthropic API answers from the tools offered and the conversation so
+ * far): plan → code → tests fail → code → tests pass → approval → deployed, verified, remembered.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Step } from './fakes/llm-script.js';
+import { FakeAnthropicApi } from './fakes/anthropic-api.js';
+import { FOUNDER, callbackUpdate, textUpdate } from './fixtures/telegram-updates.js';
+import { Harness } from './helpers/harness.js';
+
+const PLAN = { summary: 'Make greet() say "Hello, <name>!"', steps: ['Change the greeting in greet.js', 'Run the tests'], files: ['greet.js'], risk: 'low', tests: 'sh test.sh' };
+
+/** The text of a request's messages (string contents and tool results), oldest first. */
+const texts = (body: any): string[] =>
+  body.messages.flatMap((m: any) => (typeof m.content === 'string' ? [m.content] : m.content.map((b: any) => (b.type === 'tool_result' ? String(b.content) : (b.text ?? '')))));
+
+/**
+ * The scripted model. Planner requests (tool submit_plan offered) get PLAN, or an invalid plan for a
+ * task asking for one. Developer requests: the first round writes greet.js with a bug, a round that
+ * is told the tests failed fixes it with edit_file; after a tool result, finish.
+ */
+function respond(body: any): Step | undefined {
+  const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
+  const said = texts(body);
+  if (tools.includes('submit_plan')) {
+    if (said[0]!.includes('invalid plan please')) return { kind: 'tool', name: 'submit_plan', input: { summary: 'no steps' } };
+    return { kind: 'tool', name: 'submit_plan', input: PLAN };
+  }
+  if (!tools.includes('finish')) return undefined;
+  const results = said.length - 1;
+  if (results === 0) {
+    return said[0]!.includes('The tests failed')
+      ? { kind: 'tool', name: 'edit_file', input: { path: 'greet.js', old_string: 'Hello ${name}', new_string: 'Hello, ${name}!' } }
+      : { kind: 'tool', name: 'write_file', input: { path: 'greet.js', content: 'export const greet = (name) => `Hello ${name}`;\n' } };
+  }
+  return { kind: 'tool', name: 'finish', input: { summary: said[0]!.includes('The tests failed') ? 'added the comma and the exclamation mark' : 'greet.js greets by name' } };
+}
+
+describe('/task: planner → developer ⇄ tester → approval → deployer → verify → learn', () => {
+  let h: Harness;
+  let anthropic: FakeAnthropicApi;
+  const messages = () => h.telegram.messagesTo(FOUNDER.id);
+
+  beforeAll(async () => {
+    anthropic = await FakeAnthropicApi.start();
+    anthropic.respond = respond;
+    h = await Harness.create({
+      yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\n',
+      env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' },
+    });
+    // A real test suite in the service's repo: greet('Ada') must be "Hello, Ada!".
+    const repo = h.repo.dir;
+    writeFileSync(join(repo, 'greet.js'), 'export const greet = (name) => name;\n');
+    writeFileSync(join(repo, 'test.mjs'), "import { greet } from './greet.js';\nconst got = greet('Ada');\nif (got !== 'Hello, Ada!') { console.log(`FAIL greet: expected \"Hello, Ada!\", got \"${got}\"`); process.exit(1); }\nconsole.log('1 test passed');\n");
+    writeFileSync(join(repo, 'test.sh'), 'node test.mjs\n');
+    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-qam', 'greet', '--allow-empty'], { cwd: repo });
+    execFileSync('git', ['add', '.'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'greet tests'], { cwd: repo });
+    await h.start();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await anthropic?.close();
+  });
+
+  it('fails its tests once, passes the second round, asks with plan, diff stat, tests and cost; Approve → merged, deployed once, verified, remembered', async () => {
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing make greet say "Hello, <name>!"'));
+    const approval = await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Task #1: deploy to billing?')), 60_000, 'the approval request').then(() =>
+      messages().find((m) => m.text.startsWith('Task #1: deploy to billing?'))!,
+    );
+    expect(approval.text).toMatch(
+      /^Task #1: deploy to billing\?\nmake greet say "Hello, <name>!"\n\nPlan: Make greet\(\) say "Hello, <name>!" \(risk low\)\nChanges:\n greet\.js \| 2 \+-\n 1 file changed, 1 insertion\(\+\), 1 deletion\(-\)\nTests: passed in [\d.]+s in round 2\/3\n {2}1 test passed\nModel cost so far: \$0\.\d{4}\n\n⏳ Waiting for a founder to decide$/,
+    );
+    expect(approval.buttons.map((b) => b.text)).toEqual(['✅ Approve', '❌ Reject']);
+    expect(h.repo.deploys).toEqual([]);
+    // Nothing reached the deploy branch before the approval.
+    expect(readFileSync(join(h.repo.dir, 'greet.js'), 'utf8')).toBe('export const greet = (name) => name;\n');
+
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[0]!.callback_data, approval));
+    await h.telegram.waitFor(() => messages().some((m) => /^✅ Task #1 on billing deployed and verified: deployed [0-9a-f]{7}, healthy \(HTTP 200\)\.$/.test(m.text)), 30_000, 'deployed');
+    expect(h.repo.deploys).toHaveLength(1);
+    expect(readFileSync(join(h.repo.dir, 'greet.js'), 'utf8')).toBe('export const greet = (name) => `Hello, ${name}!`;\n');
+
+    // The progress message, edited in place: its last version.
+    const progress = h.telegram.callsOf('editMessageText').map((c) => c.text!).filter((t) => t.startsWith('Task #1 on billing'));
+    expect(progress.at(-1)).toBe('Task #1 on billing\nmake greet say "Hello, <name>!"\n\nplan ✓ · code ✓ · test 2/3 ✗→✓ · approve ✓ · deploy ✓ · verify ✓');
+
+    const [task] = await h.query(`SELECT status, rounds, detail FROM tasks WHERE id = 1`);
+    expect(task).toMatchObject({ status: 'deployed', rounds: 2 });
+    const memories = await h.query<{ memory_type: string; content: string }>(`SELECT memory_type, content FROM ai_persistent_memory WHERE source = 'task:1' ORDER BY id`);
+    expect(memories.map((m) => m.memory_type).sort()).toEqual(['error', 'experience', 'solution']);
+    expect(memories.find((m) => m.memory_type === 'error')!.content).toMatch(/FAIL greet: expected "Hello, Ada!", got "Hello Ada"/);
+    expect(memories.find((m) => m.memory_type === 'solution')!.content).toMatch(/added the comma and the exclamation mark/);
+    const tools = await h.query(`SELECT action FROM audit_log WHERE target = 'task:1' AND action LIKE 'task.tool.%' ORDER BY id`);
+    expect(tools.map((t) => t.action)).toEqual(['task.tool.write_file', 'task.tool.finish', 'task.tool.edit_file', 'task.tool.finish']);
+    const costs = await h.query(`SELECT count(*)::int AS n FROM llm_calls WHERE purpose = 'task:1'`);
+    expect(costs[0]!.n).toBe(5); // plan + two calls per developer round
+  });
+
+  it("a second task's planner sees the first task's experience; an invalid plan twice stops it, saying why", async () => {
+    const before = anthropic.calls.length;
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing make greet say hello again, invalid plan please'));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('⏹ Task #2 on billing stopped')), 30_000, 'stopped');
+    const planner = anthropic.calls.slice(before).find((c) => c.body.tools?.some((t: any) => t.name === 'submit_plan'))!;
+    expect(texts(planner.body)[0]).toMatch(/<memories>[\s\S]*\[experience\] Task on billing: "make greet say \\?"Hello, <name>!\\?""[\s\S]*<\/memories>/);
+    expect(messages().find((m) => m.text.startsWith('⏹ Task #2'))!.text).toMatch(/^⏹ Task #2 on billing stopped: the plan was invalid twice \(steps: .+\)\.$/);
+    expect(anthropic.calls.slice(before).filter((c) => c.body.tools?.some((t: any) => t.name === 'submit_plan'))).toHaveLength(2);
+    expect((await h.query(`SELECT status FROM tasks WHERE id = 2`))[0]!.status).toBe('stopped');
+    expect(h.repo.deploys).toHaveLength(1);
+  });
+});
