@@ -30,8 +30,12 @@ export function progressMessage(state: Pick<TaskStateType, 'taskId' | 'service' 
   return { title: `Task #${state.taskId} on ${state.service}`, text: state.request, status: line };
 }
 
-/** Edits the task's progress message in place on every channel that shows it. Never throws. */
-export async function showProgress(deps: Pick<TaskDeps, 'broadcaster' | 'config'>, state: TaskStateType, current?: Stage): Promise<void> {
+/**
+ * Edits the task's progress message in place on every channel that shows it, when a node finishes
+ * (one edit per node: Telegram allows about one message per second per chat). Never throws.
+ * @param next the stage that starts now (shown ⏳)
+ */
+export async function showProgress(deps: Pick<TaskDeps, 'broadcaster' | 'config'>, state: TaskStateType, next?: Stage): Promise<void> {
   if (!state.progress?.length) return;
-  await deps.broadcaster.editAll(state.progress, progressMessage(state, progressLine(state, deps.config.tasks.maxRounds, current))).catch(() => undefined);
+  await deps.broadcaster.editAll(state.progress, progressMessage(state, progressLine(state, deps.config.tasks.maxRounds, next))).catch(() => undefined);
 }

@@ -13,7 +13,6 @@ import type { TaskStateType, TaskUpdate } from '../state.js';
  */
 export function approvalNode(deps: TaskDeps) {
   return async (state: TaskStateType, config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
-    await showProgress(deps, state, 'approve');
     const { stat } = await diffOf(state.worktree!.dir, state.worktree!.base);
     const cost = await deps.ledger.costOf(`task:${state.taskId}`);
     const rounds = state.rounds;
@@ -33,7 +32,7 @@ export function approvalNode(deps: TaskDeps) {
     });
     const decision = interrupt<{ task: string }, Decision>({ task: state.taskId });
     const update = { decision, diffStat: stat };
-    await showProgress(deps, { ...state, ...update });
+    await showProgress(deps, { ...state, ...update }, decision.approved ? 'deploy' : undefined);
     return update;
   };
 }

@@ -14,7 +14,6 @@ import type { TaskStateType, TaskUpdate } from '../state.js';
  */
 export function deployerNode(deps: TaskDeps) {
   return async (state: TaskStateType, config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
-    await showProgress(deps, state, 'deploy');
     const svc = deps.config.services[state.service]!;
     const step = await deps.journal.run(String(config.configurable?.thread_id), 'deploy', async () => {
       try {
@@ -28,7 +27,7 @@ export function deployerNode(deps: TaskDeps) {
     if (step.kind === 'interrupted') return { stopReason: `AUREA stopped while the deploy ran (at ${step.startedAt.toISOString()}); check ${state.service} and use /rollback if needed` };
     if ('error' in step.result) return { stopReason: step.result.error };
     const update = { deploy: step.result };
-    await showProgress(deps, { ...state, ...update });
+    await showProgress(deps, { ...state, ...update }, step.result.run.ok ? 'verify' : undefined);
     return update;
   };
 }

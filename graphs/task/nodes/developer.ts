@@ -24,7 +24,6 @@ export function allowedCommands(svc: { test?: string; commands: string[] }): str
  */
 export function developerNode(deps: TaskDeps) {
   return async (state: TaskStateType, _config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
-    await showProgress(deps, state, 'code');
     const svc = deps.config.services[state.service]!;
     const { maxCostUsd, maxToolCalls } = deps.config.tasks;
     const purpose = `task:${state.taskId}`;
@@ -70,7 +69,7 @@ export function developerNode(deps: TaskDeps) {
     }
     await commitAll(worktree.dir, `aurea task #${state.taskId}: ${summary}`);
     const update: TaskUpdate = { worktree, rounds: [...state.rounds, { summary }] };
-    await showProgress(deps, { ...state, ...update });
+    await showProgress(deps, { ...state, ...update }, 'test');
     return update;
   };
 }

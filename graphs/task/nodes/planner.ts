@@ -19,7 +19,6 @@ const SUBMIT_PLAN: ToolSpec = { name: 'submit_plan', description: 'Submit the pl
  */
 export function plannerNode(deps: TaskDeps) {
   return async (state: TaskStateType, _config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
-    await showProgress(deps, state, 'plan');
     if (!deps.llm.configured) return { stopReason: 'no language model is configured (set ANTHROPIC_API_KEY or OPENAI_API_KEY)' };
     const svc = deps.config.services[state.service]!;
     const files = (await git(svc.repo, 'ls-files').catch(() => '')).split('\n').filter(Boolean).slice(0, MAX_FILES);
@@ -37,7 +36,7 @@ export function plannerNode(deps: TaskDeps) {
       const parsed = planSchema.safeParse(call?.arguments);
       if (parsed.success) {
         const update = { plan: parsed.data };
-        await showProgress(deps, { ...state, ...update });
+        await showProgress(deps, { ...state, ...update }, 'code');
         return update;
       }
       const why = call ? parsed.error.issues.map((i) => `${i.path.join('.') || '(plan)'}: ${i.message}`).join('; ') : 'no submit_plan call';

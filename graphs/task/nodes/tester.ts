@@ -6,13 +6,12 @@ import type { TaskStateType, TaskUpdate } from '../state.js';
 /** Runs the service's `test` command in the task's worktree and records it on the round. */
 export function testerNode(deps: TaskDeps) {
   return async (state: TaskStateType): Promise<TaskUpdate> => {
-    await showProgress(deps, state, 'test');
     const svc = deps.config.services[state.service]!;
     const test = await runStep(deps, svc, svc.test, state.worktree!.dir);
     const rounds = state.rounds.map((r, i) => (i === state.rounds.length - 1 ? { ...r, test } : r));
     const last = rounds.length >= deps.config.tasks.maxRounds;
     const update: TaskUpdate = { rounds, ...(!test.ok && last ? { stopReason: `the tests still failed after ${rounds.length} rounds (tasks.maxRounds)` } : {}) };
-    await showProgress(deps, { ...state, ...update });
+    await showProgress(deps, { ...state, ...update }, test.ok ? 'approve' : update.stopReason ? undefined : 'code');
     return update;
   };
 }
