@@ -30,6 +30,10 @@ function respond(body: any): Step | undefined {
     if (said[0]!.split('\n')[0]!.includes('invalid plan please')) return { kind: 'tool', name: 'submit_plan', input: { summary: 'no steps' } };
     return { kind: 'tool', name: 'submit_plan', input: PLAN };
   }
+  // The assistant (conversation tools offered): free text about a change → the task tool, then a word.
+  if (tools.includes('task') && !tools.includes('finish')) {
+    return said.length === 1 ? { kind: 'tool', name: 'task', input: { arguments: 'billing make greet say hi' } } : { kind: 'text', text: 'I proposed a task; tap to start it.' };
+  }
   if (!tools.includes('finish')) return undefined;
   const results = said.length - 1;
   // "add a <NAME> file": one write, then finish (tests pass in the first round).
@@ -147,5 +151,29 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('✅ Task #4 on billing deployed and verified')), 30_000, 'task 4 deployed');
     expect(readFileSync(join(h.repo.dir, 'CHANGELOG'), 'utf8')).toBe('CHANGELOG v2\n');
     expect(h.repo.deploys).toHaveLength(3);
+  });
+
+  it('/tasks lists the recent tasks with status, rounds, cost and duration', async () => {
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/tasks'));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Recent tasks')), 10_000, '/tasks');
+    const text = messages().findLast((m) => m.text.startsWith('Recent tasks'))!.text;
+    const lines = text.split('\n').slice(1);
+    expect(lines.filter((l) => l.startsWith('  '))).toHaveLength(4);
+    expect(lines[0]).toBe('✅ #4 billing: add a CHANGELOG file');
+    expect(lines[1]).toMatch(/^ {2}deployed, 1 round\(s\), \$0\.\d{4}, \d+(ms|s) — deployed [0-9a-f]{7}, healthy \(HTTP 200\)$/);
+    expect(lines[2]).toBe('↩ #3 billing: add a VERSION file');
+    expect(lines[4]).toBe('⏹ #2 billing: make greet say hello again, invalid plan please');
+    expect(lines[6]).toBe('✅ #1 billing: make greet say "Hello, <name>!"');
+    expect(lines[7]).toMatch(/^ {2}deployed, 2 round\(s\), \$0\.\d{4}, /);
+  });
+
+  it('free text asking for a change: the assistant proposes /task with ▶ Run it; nothing starts without the tap', async () => {
+    h.telegram.pushUpdate(textUpdate(FOUNDER, "could you make billing's greet say hi?"));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Run this?')), 20_000, 'the proposal');
+    const proposal = messages().find((m) => m.text.startsWith('Run this?'))!;
+    expect(proposal.text).toBe('Run this?\n/task billing make greet say hi\n\nProposed by the assistant; nothing runs without your tap.');
+    expect(proposal.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Cancel']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await h.query(`SELECT id FROM tasks WHERE request = 'make greet say hi'`)).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ export function createTaskWorkflow(deps: { jobs: GraphJobs; taskStore: TaskStore
         const base = { taskId, service, request };
         const { refs } = await deps.broadcaster.broadcast(progressMessage(base, 'plan ⏳ · code · test · approve · deploy · verify'));
         const threadId = taskThread(taskId);
-        await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, progress: refs, rounds: [] } });
+        await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, startedAt: new Date().toISOString(), progress: refs, rounds: [] } });
         deps.log.info({ service, taskId, by: requestedBy.id }, 'task queued');
         return { taskId };
       },

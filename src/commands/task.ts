@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Core } from '../core.js';
 import { AureaError } from '../errors.js';
 import type { TaskWorkflow } from '../tasks/port.js';
-import type { CommandSpec } from './registry.js';
+import { formatDuration } from '../duration.js';
+import { noArgs, type CommandSpec } from './registry.js';
 
 const args = z.array(z.string()).min(2, { error: 'name the service and say what to do, e.g. /task billing make /health report the git sha' });
 
@@ -22,6 +23,30 @@ export function taskCommand(core: Pick<Core, 'config'> & { taskWork: TaskWorkflo
       }
       const { taskId } = await core.taskWork.start({ service: service!, request: words.join(' '), requestedBy: ctx.actor });
       await ctx.reply({ text: `🛠 Task #${taskId} on ${service} started: I'll plan it, write and test the change, and ask for your approval before deploying.` });
+    },
+  };
+}
+
+const STATUS_ICON: Record<string, string> = { running: '⏳', deployed: '✅', rolled_back: '↩', rejected: '❌', stopped: '⏹' };
+
+/** `/tasks`: the recent tasks with status, rounds, model cost and duration. */
+export function tasksCommand(core: Pick<Core, 'taskStore' | 'ledger'>): CommandSpec<string[]> {
+  return {
+    name: 'tasks',
+    description: 'Recent tasks: status, rounds, cost, duration',
+    args: noArgs,
+    async run(ctx) {
+      const tasks = await core.taskStore.recent(10);
+      if (!tasks.length) {
+        await ctx.reply({ text: 'No tasks yet. Start one with /task <service> <what to do>.' });
+        return;
+      }
+      const costs = await Promise.all(tasks.map((t) => core.ledger.costOf(`task:${t.id}`)));
+      const lines = tasks.map((t, i) => {
+        const took = formatDuration((t.finished_at ?? new Date()).getTime() - t.created_at.getTime());
+        return `${STATUS_ICON[t.status] ?? '•'} #${t.id} ${t.service}: ${t.request}\n  ${t.status.replace('_', ' ')}, ${t.rounds} round(s), $${costs[i]!.toFixed(4)}, ${took}${t.status === 'running' ? ' so far' : ''}${t.detail ? ` — ${t.detail}` : ''}`;
+      });
+      await ctx.reply({ title: 'Recent tasks', text: lines.join('\n') });
     },
   };
 }

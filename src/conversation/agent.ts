@@ -13,7 +13,7 @@ import { systemPrompt } from './prompt.js';
 import type { ChatTurns } from './turns.js';
 
 /** Commands the model may call as tools; world-changing ones are turned into a confirmation tap. */
-const TOOL_COMMANDS = ['status', 'agents', 'run', 'recall', 'remember', 'deploy'];
+const TOOL_COMMANDS = ['status', 'agents', 'run', 'recall', 'remember', 'deploy', 'task', 'tasks'];
 const MAX_ROUNDS = 4;
 
 const NO_MODEL =

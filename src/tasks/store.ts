@@ -37,6 +37,12 @@ export class TaskStore {
     );
   }
 
+  /** The most recent tasks, newest first. */
+  async recent(limit = 10): Promise<TaskRow[]> {
+    const { rows } = await this.db.query<TaskRow>('SELECT * FROM tasks ORDER BY id DESC LIMIT $1', [limit]);
+    return rows;
+  }
+
   async get(id: string): Promise<TaskRow | null> {
     const { rows } = await this.db.query<TaskRow>('SELECT * FROM tasks WHERE id = $1', [id]);
     return rows[0] ?? null;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { SYSTEM } from '../../../src/actor.js';
 import { audit } from '../../../src/audit/log.js';
+import { formatDuration } from '../../../src/duration.js';
 import { describeError } from '../../../src/errors.js';
 import type { ChatMessage } from '../../../src/llm/types.js';
 import type { TaskDeps } from '../deps.js';
@@ -48,6 +49,7 @@ export function developerNode(deps: TaskDeps) {
     const stop = (why: string): TaskUpdate => ({ worktree, stopReason: why });
     for (let calls = 0; summary === undefined; ) {
       if ((await deps.ledger.costOf(purpose)) >= maxCostUsd) return stop(`its model cost reached the limit of $${maxCostUsd} (tasks.maxCostUsd)`);
+      if (timedOut(deps, state)) return stop(`it ran longer than ${formatDuration(deps.config.tasks.timeoutMs)} (tasks.timeout)`);
       let res;
       try {
         res = await deps.llm.complete({ system: DEVELOPER_SYSTEM, messages, tools: toolSpecs(), maxTokens: 4_000, purpose });
@@ -72,6 +74,11 @@ export function developerNode(deps: TaskDeps) {
     await showProgress(deps, { ...state, ...update }, 'test');
     return update;
   };
+}
+
+/** Whether the task has run past `tasks.timeout` since it was queued. */
+export function timedOut(deps: Pick<TaskDeps, 'config'>, state: Pick<TaskStateType, 'startedAt'>): boolean {
+  return Date.now() - Date.parse(state.startedAt) > deps.config.tasks.timeoutMs;
 }
 
 /** Tool arguments for the audit log: file contents shortened. */
