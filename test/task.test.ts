@@ -63,7 +63,7 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     const repo = h.repo.dir;
     writeFileSync(join(repo, 'greet.js'), 'export const greet = (name) => name;\n');
     writeFileSync(join(repo, 'test.mjs'), "import { greet } from './greet.js';\nconst got = greet('Ada');\nif (got !== 'Hello, Ada!') { console.log(`FAIL greet: expected \"Hello, Ada!\", got \"${got}\"`); process.exit(1); }\nconsole.log('1 test passed');\n");
-    writeFileSync(join(repo, 'test.sh'), 'node test.mjs\n');
+    writeFileSync(join(repo, 'test.sh'), 'if [ -f SLOW ]; then sleep 30; fi\nnode test.mjs\n');
     execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-qam', 'greet', '--allow-empty'], { cwd: repo });
     execFileSync('git', ['add', '.'], { cwd: repo });
     execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'greet tests'], { cwd: repo });
@@ -175,5 +175,24 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     expect(proposal.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Cancel']);
     await new Promise((r) => setTimeout(r, 500));
     expect(await h.query(`SELECT id FROM tasks WHERE request = 'make greet say hi'`)).toEqual([]);
+  });
+
+  it('/cancel during the tester stage: the test command is killed, the run stops, the deploy branch is untouched, the worktree removed', async () => {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: h.repo.dir }).toString().trim();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a SLOW file'));
+    await h.telegram.waitFor((c) => c.method === 'editMessageText' && /^Task #5 on billing\n[\s\S]*code ✓ · test ⏳/.test(c.text!), 30_000);
+    const worktree = join(h.config.database.dataDir, 'worktrees', 'task-5');
+    expect(existsSync(join(worktree, 'SLOW'))).toBe(true);
+    const asked = Date.now();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/cancel 5'));
+    await h.telegram.waitFor(() => messages().some((m) => m.text === '⏹ Cancelling task #5: it stops at its next step; nothing is deployed.'), 10_000);
+    await h.telegram.waitFor(() => messages().some((m) => m.text === '⏹ Task #5 on billing cancelled by Ada Founder; the deploy branch is untouched.'), 15_000);
+    expect(Date.now() - asked).toBeLessThan(25_000); // the 30 s test command did not run to its end
+    expect((await h.query(`SELECT status FROM tasks WHERE id = 5`))[0]!.status).toBe('cancelled');
+    expect(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: h.repo.dir }).toString().trim()).toBe(head);
+    expect(existsSync(join(h.repo.dir, 'SLOW'))).toBe(false);
+    expect(existsSync(worktree)).toBe(false);
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/cancel 5'));
+    await h.telegram.waitFor(() => messages().some((m) => m.text === 'Task #5 already ended (cancelled).'), 10_000);
   });
 });

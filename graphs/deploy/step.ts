@@ -4,9 +4,9 @@ import type { DeployDeps } from './deps.js';
 import type { StepResult } from './state.js';
 
 /** Runs one of a service's commands in its repo (or `cwd`, a task's worktree); a missing command is a skipped, successful step. */
-export async function runStep(deps: Pick<DeployDeps, 'config'>, svc: ServiceConfig, command: string | undefined, cwd = svc.repo): Promise<StepResult> {
+export async function runStep(deps: Pick<DeployDeps, 'config'>, svc: ServiceConfig, command: string | undefined, cwd = svc.repo, signal?: AbortSignal): Promise<StepResult> {
   if (!command) return { ok: true, exitCode: 0, timedOut: false, durationMs: 0, tail: '', skipped: true };
-  const r = await runCommand(command, { cwd, timeoutMs: deps.config.deploy.commandTimeoutMs, secrets: deps.config.secrets });
+  const r = await runCommand(command, { cwd, timeoutMs: deps.config.deploy.commandTimeoutMs, secrets: deps.config.secrets, signal });
   return { ok: r.exitCode === 0, exitCode: r.exitCode, timedOut: r.timedOut, durationMs: r.durationMs, tail: r.tail };
 }
 

@@ -11,7 +11,7 @@ export interface Round {
   test?: StepResult;
 }
 
-export type TaskOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'stopped';
+export type TaskOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'stopped' | 'cancelled';
 
 /** State of one task run (one LangGraph thread `task:<id>`). Every field is last-value-wins. */
 export const TaskState = Annotation.Root({

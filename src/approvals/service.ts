@@ -105,10 +105,15 @@ export class ApprovalService {
    * and not expired, if any ("is a deploy of billing already waiting?").
    */
   async waitingFor(kind: string, service: string): Promise<ApprovalRow | null> {
+    return this.waiting(kind, 'service', service);
+  }
+
+  /** The oldest request of `kind` whose payload has `key` = `value`, still waiting and not expired. */
+  async waiting(kind: string, key: string, value: string): Promise<ApprovalRow | null> {
     const res = await this.db.query<ApprovalRow>(
-      `SELECT * FROM approvals WHERE kind = $1 AND status = 'pending' AND payload->>'service' = $2
+      `SELECT * FROM approvals WHERE kind = $1 AND status = 'pending' AND payload->>$2 = $3
        AND (expires_at IS NULL OR expires_at > now()) ORDER BY id LIMIT 1`,
-      [kind, service],
+      [kind, key, value],
     );
     return res.rows[0] ?? null;
   }

@@ -8,7 +8,7 @@ import { retryCommand } from './retry.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
-import { taskCommand, tasksCommand } from './task.js';
+import { cancelCommand, taskCommand, tasksCommand } from './task.js';
 
 /** What the commands use, together: each command's factory declares its own part. */
 export type CommandDeps = Parameters<typeof statusCommand>[0] &
@@ -21,7 +21,8 @@ export type CommandDeps = Parameters<typeof statusCommand>[0] &
   Parameters<typeof forgetCommand>[0] &
   Parameters<typeof budgetCommand>[0] &
   Parameters<typeof taskCommand>[0] &
-  Parameters<typeof tasksCommand>[0];
+  Parameters<typeof tasksCommand>[0] &
+  Parameters<typeof cancelCommand>[0];
 
 /** Registers every command on the registry. The order is the order of /help and setMyCommands. */
 export function registerCommands(registry: CommandRegistry, core: CommandDeps): CommandRegistry {
@@ -33,6 +34,7 @@ export function registerCommands(registry: CommandRegistry, core: CommandDeps): 
     .add(deployCommand(core))
     .add(taskCommand(core))
     .add(tasksCommand(core))
+    .add(cancelCommand(core))
     .add(runCommand(core))
     .add(retryCommand(core))
     .add(rememberCommand(core))

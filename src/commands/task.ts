@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Core } from '../core.js';
+import { APPROVAL_ACTION } from '../approvals/buttons.js';
+import { handleApprovalTap } from '../approvals/tap.js';
 import { AureaError } from '../errors.js';
 import type { TaskWorkflow } from '../tasks/port.js';
 import { formatDuration } from '../duration.js';
@@ -47,6 +49,38 @@ export function tasksCommand(core: Pick<Core, 'taskStore' | 'ledger'>): CommandS
         return `${STATUS_ICON[t.status] ?? '•'} #${t.id} ${t.service}: ${t.request}\n  ${t.status.replace('_', ' ')}, ${t.rounds} round(s), $${costs[i]!.toFixed(4)}, ${took}${t.status === 'running' ? ' so far' : ''}${t.detail ? ` — ${t.detail}` : ''}`;
       });
       await ctx.reply({ title: 'Recent tasks', text: lines.join('\n') });
+    },
+  };
+}
+
+const taskId = z.tuple([z.string().regex(/^#?\d{1,18}$/, { error: 'give the task number, e.g. /cancel 12' })], { error: 'give the task number, e.g. /cancel 12' });
+
+/**
+ * `/cancel <task>`: stops a running task at its next node boundary (a running command is killed;
+ * the deploy branch is not touched). A task waiting for approval is rejected, as a Reject tap would.
+ */
+export function cancelCommand(core: Pick<Core, 'taskStore' | 'approvals' | 'tasks' | 'resumers'>): CommandSpec<[string]> {
+  return {
+    name: 'cancel',
+    description: 'Stop a running task',
+    usage: '<task>',
+    args: taskId,
+    changesWorld: true,
+    async run(ctx, [raw]) {
+      const id = raw.replace(/^#/, '');
+      const waiting = await core.approvals.waiting('task', 'task', id);
+      if (waiting) {
+        const answer = await handleApprovalTap(core, { kind: APPROVAL_ACTION, id: waiting.id, verb: 'reject' }, ctx.actor);
+        await ctx.reply({ text: `Task #${id} was waiting for approval: ${answer}` });
+        return;
+      }
+      const { task, requested } = await core.taskStore.requestCancel(id, ctx.actor);
+      if (!task) throw new AureaError('INVALID_ARGUMENTS', `There is no task #${id}. /tasks lists them.`);
+      if (!requested) {
+        await ctx.reply({ text: task.status === 'running' ? `Task #${id} is already being cancelled.` : `Task #${id} already ended (${task.status.replace('_', ' ')}).` });
+        return;
+      }
+      await ctx.reply({ text: `⏹ Cancelling task #${id}: it stops at its next step; nothing is deployed.` });
     },
   };
 }

@@ -19,10 +19,11 @@ const TAIL_CHARS = 3_000;
  * @param cwd the service's repo directory
  * @param timeoutMs kill after this long
  * @param secrets values scrubbed from the output tail
+ * @param signal kills the command's process group when aborted (a cancelled task); it then ends with exit code null
  */
 export function runCommand(
   command: string,
-  options: { cwd: string; timeoutMs: number; secrets: readonly string[]; tailLines?: number },
+  options: { cwd: string; timeoutMs: number; secrets: readonly string[]; tailLines?: number; signal?: AbortSignal },
 ): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -39,16 +40,28 @@ export function runCommand(
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const killGroup = () => {
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
     }, options.timeoutMs);
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      killGroup();
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     const finish = (exitCode: number | null, extra = '') => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (aborted) exitCode = null;
       const lines = (output + extra).trimEnd().split('\n').slice(-(options.tailLines ?? 20)).join('\n');
       resolve({
         exitCode: timedOut ? null : exitCode,

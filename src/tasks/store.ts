@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { actorKey, type Actor } from '../actor.js';
 
-export type TaskStatus = 'running' | 'deployed' | 'rolled_back' | 'rejected' | 'stopped';
+export type TaskStatus = 'running' | 'deployed' | 'rolled_back' | 'rejected' | 'stopped' | 'cancelled';
 
 export interface TaskRow {
   id: string;
@@ -11,6 +11,7 @@ export interface TaskRow {
   status: TaskStatus;
   rounds: number;
   detail: string | null;
+  cancelled_by: string | null;
   created_at: Date;
   finished_at: Date | null;
 }
@@ -41,6 +42,21 @@ export class TaskStore {
   async recent(limit = 10): Promise<TaskRow[]> {
     const { rows } = await this.db.query<TaskRow>('SELECT * FROM tasks ORDER BY id DESC LIMIT $1', [limit]);
     return rows;
+  }
+
+  /**
+   * Asks a running task to stop (compare-and-set: only while it runs).
+   * @returns the task as it stands, and whether this call asked it to stop
+   */
+  async requestCancel(id: string, by: Actor): Promise<{ task: TaskRow | null; requested: boolean }> {
+    const { rows } = await this.db.query<TaskRow>(`UPDATE tasks SET cancelled_by = $2 WHERE id = $1 AND status = 'running' AND cancelled_by IS NULL RETURNING *`, [id, by.name]);
+    return rows[0] ? { task: rows[0], requested: true } : { task: await this.get(id), requested: false };
+  }
+
+  /** Who asked the task to stop, if anyone did. */
+  async cancelledBy(id: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ cancelled_by: string | null }>('SELECT cancelled_by FROM tasks WHERE id = $1', [id]);
+    return rows[0]?.cancelled_by ?? null;
   }
 
   async get(id: string): Promise<TaskRow | null> {

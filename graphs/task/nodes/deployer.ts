@@ -4,6 +4,7 @@ import { describeError } from '../../../src/errors.js';
 import { runStep } from '../../deploy/step.js';
 import type { TaskDeps } from '../deps.js';
 import { mergeIntoDeployBranch } from '../git.js';
+import { cancelled } from '../cancel.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 
@@ -14,6 +15,8 @@ import type { TaskStateType, TaskUpdate } from '../state.js';
  */
 export function deployerNode(deps: TaskDeps) {
   return async (state: TaskStateType, config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
+    const stop = await cancelled(deps, state);
+    if (stop) return stop;
     const svc = deps.config.services[state.service]!;
     const step = await deps.journal.run(String(config.configurable?.thread_id), 'deploy', async () => {
       try {

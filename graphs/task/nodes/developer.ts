@@ -7,6 +7,7 @@ import { describeError } from '../../../src/errors.js';
 import type { ChatMessage } from '../../../src/llm/types.js';
 import type { TaskDeps } from '../deps.js';
 import { addWorktree, commitAll, deployBranch, taskBranch } from '../git.js';
+import { cancelled } from '../cancel.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 import { callTool, toolSpecs, type ToolContext } from '../tools.js';
@@ -25,6 +26,8 @@ export function allowedCommands(svc: { test?: string; commands: string[] }): str
  */
 export function developerNode(deps: TaskDeps) {
   return async (state: TaskStateType, _config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
+    const cancel = await cancelled(deps, state);
+    if (cancel) return cancel;
     const svc = deps.config.services[state.service]!;
     const { maxCostUsd, maxToolCalls } = deps.config.tasks;
     const purpose = `task:${state.taskId}`;
@@ -50,6 +53,8 @@ export function developerNode(deps: TaskDeps) {
     for (let calls = 0; summary === undefined; ) {
       if ((await deps.ledger.costOf(purpose)) >= maxCostUsd) return stop(`its model cost reached the limit of $${maxCostUsd} (tasks.maxCostUsd)`);
       if (timedOut(deps, state)) return stop(`it ran longer than ${formatDuration(deps.config.tasks.timeoutMs)} (tasks.timeout)`);
+      const cancelledNow = await cancelled(deps, state);
+      if (cancelledNow) return { ...cancelledNow, worktree };
       let res;
       try {
         res = await deps.llm.complete({ system: DEVELOPER_SYSTEM, messages, tools: toolSpecs(), maxTokens: 4_000, purpose });

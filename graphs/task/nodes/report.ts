@@ -16,7 +16,10 @@ export function reportNode(deps: TaskDeps) {
           ? `rolled back to ${state.deploy!.previous.slice(0, 7)}`
           : outcome === 'rejected'
             ? `rejected by ${state.decision!.by}`
-            : (state.stopReason ?? 'stopped');
+            : outcome === 'cancelled'
+              ? `${state.stopReason}; the deploy branch is untouched`
+              : (state.stopReason ?? 'stopped');
+    if (state.worktree) await removeWorktree(deps.config.services[state.service]!.repo, state.worktree.dir);
     await deps.taskStore.update(state.taskId, { status: outcome, rounds, detail });
     await audit(deps.db.pool, state.requestedBy, `task.${outcome}`, `task:${state.taskId}`, { service: state.service, rounds, detail });
     await showProgress(deps, state);
@@ -25,9 +28,9 @@ export function reportNode(deps: TaskDeps) {
       rolled_back: null, // the rollback alert told the founders already
       rejected: `❌ Task #${state.taskId} on ${state.service} was not deployed: ${detail}.`,
       stopped: `⏹ Task #${state.taskId} on ${state.service} stopped: ${detail}.${lastFailure(state)}`,
+      cancelled: `⏹ Task #${state.taskId} on ${state.service} ${detail}.`,
     }[outcome];
     if (text) await deps.broadcaster.broadcast({ text });
-    if (state.worktree) await removeWorktree(deps.config.services[state.service]!.repo, state.worktree.dir);
     return { outcome };
   };
 }

@@ -6,9 +6,11 @@ CREATE TABLE tasks (
   request      text NOT NULL,
   requested_by text NOT NULL,
   status       text NOT NULL DEFAULT 'running'
-               CHECK (status IN ('running', 'deployed', 'rolled_back', 'rejected', 'stopped')),
+               CHECK (status IN ('running', 'deployed', 'rolled_back', 'rejected', 'stopped', 'cancelled')),
   rounds       integer NOT NULL DEFAULT 0,
   detail       text,
+  -- /cancel: the run stops at its next node boundary (a running command is killed).
+  cancelled_by text,
   created_at   timestamptz NOT NULL DEFAULT now(),
   finished_at  timestamptz
 );
