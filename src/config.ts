@@ -103,6 +103,13 @@ const serviceSchema = z.strictObject({
   approval: z.enum(['required', 'auto'], { error: 'expected "required" or "auto"' }).default('required'),
   /** Commands a task's developer may run in its worktree (`run_command`), besides the `test` command. */
   commands: z.array(z.string().min(1)).default([]),
+  /**
+   * Who writes a task's code: AUREA's own tool loop (`builtin`), or a coding CLI run in the worktree
+   * (`{ command: "…" }`) with the task and plan in the file named by AUREA_TASK_FILE.
+   */
+  developer: z
+    .union([z.literal('builtin'), z.strictObject({ command: z.string().min(1) })], { error: 'expected builtin, or { command: "<coding CLI>" }' })
+    .default('builtin'),
 });
 
 const agentSchema = z

@@ -19,11 +19,12 @@ const TAIL_CHARS = 3_000;
  * @param cwd the service's repo directory
  * @param timeoutMs kill after this long
  * @param secrets values scrubbed from the output tail
+ * @param env variables added to the child's environment (never secrets)
  * @param signal kills the command's process group when aborted (a cancelled task); it then ends with exit code null
  */
 export function runCommand(
   command: string,
-  options: { cwd: string; timeoutMs: number; secrets: readonly string[]; tailLines?: number; signal?: AbortSignal },
+  options: { cwd: string; timeoutMs: number; secrets: readonly string[]; tailLines?: number; signal?: AbortSignal; env?: Record<string, string> },
 ): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve) => {
@@ -31,7 +32,7 @@ export function runCommand(
     let timedOut = false;
     const child = spawn('sh', ['-c', command], {
       cwd: options.cwd,
-      env: childEnv(process.env),
+      env: { ...childEnv(process.env), ...options.env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

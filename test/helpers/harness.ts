@@ -65,6 +65,8 @@ type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
 export interface HarnessOptions {
   /** Extra YAML appended to the generated aurea.config.yaml. */
   yaml?: string;
+  /** Extra YAML keys for the billing service (indented under it). */
+  serviceYaml?: string;
   /** system-monitor schedule (default 1h, so it stays out of the way). */
   monitorEvery?: string;
   rateLimits?: RateLimits;
@@ -119,7 +121,7 @@ services:
     health: ${service.healthUrl}
     healthTimeout: 2s
     approval: ${options.approval ?? 'required'}
-agents:
+${options.serviceYaml ? `${options.serviceYaml.replace(/^/gm, '    ')}\n` : ''}agents:
   system-monitor:
     every: ${options.monitorEvery ?? '1h'}
 deploy:

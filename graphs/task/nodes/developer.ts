@@ -13,6 +13,7 @@ import type { TaskStateType, TaskUpdate } from '../state.js';
 import { callTool, toolSpecs, type ToolContext } from '../tools.js';
 import { Workspace } from '../workspace.js';
 import { DEVELOPER_SYSTEM, developerInput } from './developer.prompt.js';
+import { externalDeveloperRound } from './external-developer.js';
 
 /** The commands `run_command` accepts for a service: its test command and `services.<name>.commands`. */
 export function allowedCommands(svc: { test?: string; commands: string[] }): string[] {
@@ -20,7 +21,7 @@ export function allowedCommands(svc: { test?: string; commands: string[] }): str
 }
 
 /**
- * One developer round: a tool loop (model ⇄ tools) in the task's git worktree on
+ * One developer round (or a configured coding CLI's, `services.<name>.developer.command`): a tool loop (model ⇄ tools) in the task's git worktree on
  * `aurea/task-<id>`, until the model calls finish (or stops calling tools); then the worktree is
  * committed. Every tool call is audited. Stops the task when its cost limit is reached.
  */
@@ -47,9 +48,21 @@ export function developerNode(deps: TaskDeps) {
       secrets: deps.config.secrets,
     };
     const failure = state.rounds.at(-1)?.test?.ok === false ? state.rounds.at(-1)!.test!.tail : undefined;
-    const messages: ChatMessage[] = [{ role: 'user', content: developerInput({ request: state.request, plan: state.plan!, allowedCommands: ctx.allowedCommands, failure }) }];
+    const instructions = developerInput({ request: state.request, plan: state.plan!, allowedCommands: ctx.allowedCommands, failure });
+    const messages: ChatMessage[] = [{ role: 'user', content: instructions }];
     let summary: string | undefined;
     const stop = (why: string): TaskUpdate => ({ worktree, stopReason: why });
+    if (svc.developer !== 'builtin') {
+      summary = await externalDeveloperRound(deps, {
+        taskId: state.taskId,
+        command: svc.developer.command,
+        worktree: worktree.dir,
+        taskFile: `${worktree.dir}.task.md`,
+        text: instructions,
+      });
+      const cancelledNow = await cancelled(deps, state);
+      if (cancelledNow) return { ...cancelledNow, worktree };
+    }
     for (let calls = 0; summary === undefined; ) {
       if ((await deps.ledger.costOf(purpose)) >= maxCostUsd) return stop(`its model cost reached the limit of $${maxCostUsd} (tasks.maxCostUsd)`);
       if (timedOut(deps, state)) return stop(`it ran longer than ${formatDuration(deps.config.tasks.timeoutMs)} (tasks.timeout)`);

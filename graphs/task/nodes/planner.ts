@@ -19,8 +19,12 @@ const SUBMIT_PLAN: ToolSpec = { name: 'submit_plan', description: 'Submit the pl
  */
 export function plannerNode(deps: TaskDeps) {
   return async (state: TaskStateType, _config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
-    if (!deps.llm.configured) return { stopReason: 'no language model is configured (set ANTHROPIC_API_KEY or OPENAI_API_KEY)' };
     const svc = deps.config.services[state.service]!;
+    if (!deps.llm.configured) {
+      // A coding CLI plans for itself; AUREA's own developer needs a model.
+      if (svc.developer !== 'builtin') return { plan: { summary: state.request, steps: [state.request], files: [], risk: 'medium', tests: svc.test ?? 'none' } };
+      return { stopReason: 'no language model is configured (set ANTHROPIC_API_KEY or OPENAI_API_KEY)' };
+    }
     const files = (await git(svc.repo, 'ls-files').catch(() => '')).split('\n').filter(Boolean).slice(0, MAX_FILES);
     const memories = await deps.memory.recall(`${state.service} ${state.request}`, 6).catch(() => []);
     const messages: ChatMessage[] = [{ role: 'user', content: plannerInput({ request: state.request, service: state.service, files, memories }) }];
