@@ -11,6 +11,7 @@ import { statusLatency } from './status-latency.js';
 import { memoryBench } from './memory.js';
 import { routerBench } from './router.js';
 import { slackAck } from './slack-ack.js';
+import { taskGraphBench } from './task-graph.js';
 import { voice } from './voice.js';
 import { printResult, type BenchResult } from './stats.js';
 
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   memory: () => memoryBench(),
   flood: () => flood(),
   router: () => routerBench(),
+  'task-graph': () => taskGraphBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
