@@ -11,6 +11,7 @@ import { createChatAdapters } from '../bots/index.js';
 import { ChannelCatalog } from './channels/catalog.js';
 import type { OpenChannel } from './channels/declaration.js';
 import { createDeployRunner, createDeployWorkflow } from '../graphs/deploy/workflow.js';
+import { createRollbackResumer } from '../graphs/task/rollback.js';
 import { createTaskRunner, createTaskWorkflow } from '../graphs/task/workflow.js';
 import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
@@ -181,6 +182,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const taskStore = new TaskStore(db.pool);
     const taskWork = createTaskWorkflow({ jobs: bullGraphJobs(graphsQueue), taskStore, broadcaster, log });
     resumers.set('task', taskWork.resume);
+    resumers.set('rollback', createRollbackResumer({ ...base, taskStore }));
     resumers.set('deploy', deploy.resume);
     resumers.set(COMMAND_APPROVAL, proposalResumer({ send: (channel, chatId, m) => base.broadcaster.sendTo(channel, chatId, m), run: (said) => route(core, { ...said, origin: 'typed' }) }));
     const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, commands, voice, memory, llm, ledger, conversation };

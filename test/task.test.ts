@@ -195,4 +195,23 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/cancel 5'));
     await h.telegram.waitFor(() => messages().some((m) => m.text === 'Task #5 already ended (cancelled).'), 10_000);
   });
+
+  it('/rollback billing: behind an approval, the checkout goes back to before the last task deploy and the rollback command runs', async () => {
+    const [last] = await h.query(`SELECT id, previous_commit, deployed_commit FROM tasks WHERE status = 'deployed' ORDER BY id DESC LIMIT 1`);
+    expect(last!.id).toBe('4');
+    expect(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: h.repo.dir }).toString().trim()).toBe(last!.deployed_commit);
+    const rollbacks = h.repo.rollbacks.length;
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/rollback billing'));
+    const title = `Roll back billing to ${last!.previous_commit.slice(0, 7)}?`;
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith(title)), 10_000, 'the rollback approval');
+    const request = messages().find((m) => m.text.startsWith(title))!;
+    expect(request.text).toBe(`${title}\nUndoes task #4 (add a CHANGELOG file, deployed ${last!.deployed_commit.slice(0, 7)}): resets billing to ${last!.previous_commit.slice(0, 7)} and runs its rollback command.\n\n⏳ Waiting for a founder to decide`);
+    expect(request.buttons.map((b) => b.text)).toEqual(['↩ Roll back', '✋ Keep']);
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, request.buttons[0]!.callback_data, request));
+    await h.telegram.waitFor(() => messages().some((m) => /^↩ billing rolled back to [0-9a-f]{7} \(rollback passed in [\d.]+s\)\.$/.test(m.text)), 15_000, 'rolled back');
+    expect(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: h.repo.dir }).toString().trim()).toBe(last!.previous_commit);
+    expect(existsSync(join(h.repo.dir, 'CHANGELOG'))).toBe(false);
+    expect(h.repo.rollbacks).toHaveLength(rollbacks + 1);
+    expect((await h.query(`SELECT status FROM tasks WHERE id = 4`))[0]!.status).toBe('rolled_back');
+  });
 });

@@ -5,6 +5,7 @@ import { helpCommand } from './help.js';
 import type { CommandRegistry } from './registry.js';
 import { forgetCommand, recallCommand, rememberCommand } from './memory.js';
 import { retryCommand } from './retry.js';
+import { rollbackCommand } from './rollback.js';
 import { runCommand } from './run.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
@@ -22,7 +23,8 @@ export type CommandDeps = Parameters<typeof statusCommand>[0] &
   Parameters<typeof budgetCommand>[0] &
   Parameters<typeof taskCommand>[0] &
   Parameters<typeof tasksCommand>[0] &
-  Parameters<typeof cancelCommand>[0];
+  Parameters<typeof cancelCommand>[0] &
+  Parameters<typeof rollbackCommand>[0];
 
 /** Registers every command on the registry. The order is the order of /help and setMyCommands. */
 export function registerCommands(registry: CommandRegistry, core: CommandDeps): CommandRegistry {
@@ -35,6 +37,7 @@ export function registerCommands(registry: CommandRegistry, core: CommandDeps): 
     .add(taskCommand(core))
     .add(tasksCommand(core))
     .add(cancelCommand(core))
+    .add(rollbackCommand(core))
     .add(runCommand(core))
     .add(retryCommand(core))
     .add(rememberCommand(core))

@@ -12,6 +12,8 @@ export interface TaskRow {
   rounds: number;
   detail: string | null;
   cancelled_by: string | null;
+  deployed_commit: string | null;
+  previous_commit: string | null;
   created_at: Date;
   finished_at: Date | null;
 }
@@ -31,11 +33,23 @@ export class TaskStore {
   }
 
   /** Records how the task ended (or its rounds so far, with status `running`). */
-  async update(id: string, change: { status: TaskStatus; rounds: number; detail?: string }): Promise<void> {
+  async update(id: string, change: { status: TaskStatus; rounds: number; detail?: string; commits?: { deployed: string; previous: string } }): Promise<void> {
     await this.db.query(
-      `UPDATE tasks SET status = $2, rounds = $3, detail = COALESCE($4, detail), finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END WHERE id = $1`,
-      [id, change.status, change.rounds, change.detail ?? null],
+      `UPDATE tasks SET status = $2, rounds = $3, detail = COALESCE($4, detail), finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END,
+         deployed_commit = COALESCE($5, deployed_commit), previous_commit = COALESCE($6, previous_commit) WHERE id = $1`,
+      [id, change.status, change.rounds, change.detail ?? null, change.commits?.deployed ?? null, change.commits?.previous ?? null],
     );
+  }
+
+  /** The service's most recent task that deployed (and was not rolled back), if any. */
+  async lastDeployed(service: string): Promise<TaskRow | null> {
+    const { rows } = await this.db.query<TaskRow>(`SELECT * FROM tasks WHERE service = $1 AND status = 'deployed' ORDER BY finished_at DESC, id DESC LIMIT 1`, [service]);
+    return rows[0] ?? null;
+  }
+
+  /** Marks a deployed task as rolled back by /rollback. */
+  async markRolledBack(id: string, detail: string): Promise<void> {
+    await this.db.query(`UPDATE tasks SET status = 'rolled_back', detail = $2 WHERE id = $1`, [id, detail]);
   }
 
   /** The most recent tasks, newest first. */

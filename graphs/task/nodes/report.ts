@@ -20,7 +20,12 @@ export function reportNode(deps: TaskDeps) {
               ? `${state.stopReason}; the deploy branch is untouched`
               : (state.stopReason ?? 'stopped');
     if (state.worktree) await removeWorktree(deps.config.services[state.service]!.repo, state.worktree.dir);
-    await deps.taskStore.update(state.taskId, { status: outcome, rounds, detail });
+    await deps.taskStore.update(state.taskId, {
+      status: outcome,
+      rounds,
+      detail,
+      ...(outcome === 'deployed' ? { commits: { deployed: state.deploy!.merged, previous: state.deploy!.previous } } : {}),
+    });
     await audit(deps.db.pool, state.requestedBy, `task.${outcome}`, `task:${state.taskId}`, { service: state.service, rounds, detail });
     await showProgress(deps, state);
     const text = {

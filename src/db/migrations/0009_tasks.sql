@@ -11,6 +11,9 @@ CREATE TABLE tasks (
   detail       text,
   -- /cancel: the run stops at its next node boundary (a running command is killed).
   cancelled_by text,
+  -- A deployed task: the commit it deployed and the previous good one (what /rollback restores).
+  deployed_commit text,
+  previous_commit text,
   created_at   timestamptz NOT NULL DEFAULT now(),
   finished_at  timestamptz
 );
