@@ -214,4 +214,21 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     expect(h.repo.rollbacks).toHaveLength(rollbacks + 1);
     expect((await h.query(`SELECT status FROM tasks WHERE id = 4`))[0]!.status).toBe('rolled_back');
   });
+
+  it('one task deploys a service at a time: the second says which task holds it, and once approved deploys after it', async () => {
+    const deploys = h.repo.deploys.length;
+    const first = await untilApproval(6, 'add a ALPHA file');
+    const second = await untilApproval(7, 'add a BETA file');
+    expect(first.text).not.toMatch(/holds billing/);
+    expect(second.text).toMatch(/\n⏳ Task #6 holds billing \(one task deploys a service at a time\): approved, this one deploys after it ends\.\n/);
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, second.buttons[0]!.callback_data, second));
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(h.repo.deploys).toHaveLength(deploys); // task 7 waits for task 6
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, first.buttons[0]!.callback_data, first));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('✅ Task #7 on billing deployed and verified')), 30_000, 'task 7 deployed');
+    const done = messages().filter((m) => /^✅ Task #[67] on billing deployed/.test(m.text)).map((m) => m.text.slice(0, 9));
+    expect(done).toEqual(['✅ Task #6', '✅ Task #7']);
+    expect(h.repo.deploys).toHaveLength(deploys + 2);
+    expect(existsSync(join(h.repo.dir, 'ALPHA')) && existsSync(join(h.repo.dir, 'BETA'))).toBe(true);
+  });
 });

@@ -28,3 +28,8 @@ export async function untilCancelled<T>(deps: Pick<TaskDeps, 'taskStore'>, taskI
     clearInterval(timer);
   }
 }
+
+/** Whether the task has run past `tasks.timeout` since it was queued. */
+export function timedOut(deps: Pick<TaskDeps, 'config'>, state: Pick<TaskStateType, 'startedAt'>): boolean {
+  return Date.now() - Date.parse(state.startedAt) > deps.config.tasks.timeoutMs;
+}

@@ -47,6 +47,27 @@ export class TaskStore {
     return rows[0] ?? null;
   }
 
+  /**
+   * Takes the service for this task's deploy; one task holds a service at a time (a partial unique
+   * index decides between racing tasks). Holding it again is a no-op.
+   * @returns null when this task holds it now, else the id of the task that does
+   */
+  async hold(id: string, service: string): Promise<string | null> {
+    try {
+      await this.db.query('UPDATE tasks SET holds_service = true WHERE id = $1', [id]);
+      return null;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err; // unique_violation: another task holds it
+      const { rows } = await this.db.query<{ id: string }>('SELECT id FROM tasks WHERE service = $1 AND holds_service', [service]);
+      return rows[0]?.id ?? null;
+    }
+  }
+
+  /** Lets the next task deploy the service. */
+  async release(id: string): Promise<void> {
+    await this.db.query('UPDATE tasks SET holds_service = false WHERE id = $1', [id]);
+  }
+
   /** Marks a deployed task as rolled back by /rollback. */
   async markRolledBack(id: string, detail: string): Promise<void> {
     await this.db.query(`UPDATE tasks SET status = 'rolled_back', detail = $2 WHERE id = $1`, [id, detail]);

@@ -17,6 +17,7 @@ export function approvalNode(deps: TaskDeps) {
     const cost = await deps.ledger.costOf(`task:${state.taskId}`);
     const rounds = state.rounds;
     const test = rounds.at(-1)!.test!;
+    const holder = await deps.taskStore.hold(state.taskId, state.service);
     await deps.approvals.request({
       kind: 'task',
       threadId: String(config.configurable?.thread_id),
@@ -28,7 +29,8 @@ export function approvalNode(deps: TaskDeps) {
         `${state.request}\n\nPlan: ${state.plan!.summary} (risk ${state.plan!.risk})\n` +
         `Changes:\n${stat || '(no changes)'}\n` +
         `Tests: ${describeStep(test)} in round ${rounds.length}/${deps.config.tasks.maxRounds}${tailBlock(test, 3)}\n` +
-        `Model cost so far: $${cost.toFixed(4)}`,
+        `Model cost so far: $${cost.toFixed(4)}` +
+        (holder ? `\n⏳ Task #${holder} holds ${state.service} (one task deploys a service at a time): approved, this one deploys after it ends.` : ''),
     });
     const decision = interrupt<{ task: string }, Decision>({ task: state.taskId });
     const update = { decision, diffStat: stat };

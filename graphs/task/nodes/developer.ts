@@ -7,7 +7,7 @@ import { describeError } from '../../../src/errors.js';
 import type { ChatMessage } from '../../../src/llm/types.js';
 import type { TaskDeps } from '../deps.js';
 import { addWorktree, commitAll, deployBranch, taskBranch } from '../git.js';
-import { cancelled } from '../cancel.js';
+import { cancelled, timedOut } from '../cancel.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 import { callTool, toolSpecs, type ToolContext } from '../tools.js';
@@ -92,11 +92,6 @@ export function developerNode(deps: TaskDeps) {
     await showProgress(deps, { ...state, ...update }, 'test');
     return update;
   };
-}
-
-/** Whether the task has run past `tasks.timeout` since it was queued. */
-export function timedOut(deps: Pick<TaskDeps, 'config'>, state: Pick<TaskStateType, 'startedAt'>): boolean {
-  return Date.now() - Date.parse(state.startedAt) > deps.config.tasks.timeoutMs;
 }
 
 /** Tool arguments for the audit log: file contents shortened. */

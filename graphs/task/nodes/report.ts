@@ -20,6 +20,7 @@ export function reportNode(deps: TaskDeps) {
               ? `${state.stopReason}; the deploy branch is untouched`
               : (state.stopReason ?? 'stopped');
     if (state.worktree) await removeWorktree(deps.config.services[state.service]!.repo, state.worktree.dir);
+    await deps.taskStore.release(state.taskId);
     await deps.taskStore.update(state.taskId, {
       status: outcome,
       rounds,

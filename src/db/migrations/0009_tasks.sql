@@ -14,7 +14,10 @@ CREATE TABLE tasks (
   -- A deployed task: the commit it deployed and the previous good one (what /rollback restores).
   deployed_commit text,
   previous_commit text,
+  -- One task at a time may deploy a service: the one holding it (from its approval to its end).
+  holds_service boolean NOT NULL DEFAULT false,
   created_at   timestamptz NOT NULL DEFAULT now(),
   finished_at  timestamptz
 );
 CREATE INDEX tasks_recent ON tasks (created_at DESC);
+CREATE UNIQUE INDEX tasks_one_holder ON tasks (service) WHERE holds_service;
