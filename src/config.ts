@@ -107,6 +107,8 @@ const serviceSchema = z.strictObject({
    * Who writes a task's code: AUREA's own tool loop (`builtin`), or a coding CLI run in the worktree
    * (`{ command: "…" }`) with the task and plan in the file named by AUREA_TASK_FILE.
    */
+  /** A command whose output tail Diagnose shows (e.g. `journalctl -u billing -n 200`). */
+  logs: z.string().min(1).optional(),
   developer: z
     .union([z.literal('builtin'), z.strictObject({ command: z.string().min(1) })], { error: 'expected builtin, or { command: "<coding CLI>" }' })
     .default('builtin'),
@@ -161,6 +163,8 @@ const fileSchema = z.strictObject({
       verifyInterval: durationSchema.default(2_000),
     })
     .prefault({}),
+  // Diagnose (the button on a down alert): a task deploy this long before the failure is suspected.
+  diagnose: z.strictObject({ window: durationSchema.default(3_600_000) }).prefault({}),
   // The workforce (/task): limits per task.
   tasks: z
     .strictObject({
@@ -323,6 +327,7 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       verifyIntervalMs: f.deploy.verifyInterval,
     },
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval },
+    diagnose: { windowMs: f.diagnose.window },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
     alerts: { retryIntervalMs: f.alerts.retryInterval },
     voice: {

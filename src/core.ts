@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AgentStore } from './agents/store.js';
-import type { AlertService } from './alerts/service.js';
+import type { AlertActionHandler, AlertService } from './alerts/service.js';
 import type { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
 import type { Broadcaster } from './channels/broadcast.js';
@@ -40,6 +40,8 @@ export interface Core {
   approvals: ApprovalService;
   /** Approval kind → what resumes its paused work. */
   resumers: Map<string, ApprovalResumer>;
+  /** Alert button verb → what it does (`diagnose`). */
+  alertActions: Map<string, AlertActionHandler>;
   commands: CommandRegistry;
   queues: QueueInspector;
   deploys: DeployWorkflow;

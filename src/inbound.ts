@@ -5,6 +5,7 @@
  */
 import { REFUSAL_TEXT } from './access.js';
 import { actorKey, cleanActor, type Actor } from './actor.js';
+import { ALERT_ACTION } from './alerts/service.js';
 import { APPROVAL_ACTION } from './approvals/buttons.js';
 import { handleApprovalTap } from './approvals/tap.js';
 import { parseAction } from './channels/action.js';
@@ -15,7 +16,7 @@ import { cleanText } from './text/clean.js';
 import type { IncomingVoice } from './voice/service.js';
 
 /** What the inbound handlers use. */
-export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'tasks' | 'resumers' | 'channels'>;
+export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'tasks' | 'resumers' | 'channels' | 'alerts' | 'alertActions'>;
 
 /** What a chat adapter (bots/*) is given: the inbound handlers' deps, and the database for its update de-duplication. */
 export type AdapterDeps = InboundDeps & Pick<Core, 'db'>;
@@ -86,5 +87,10 @@ export async function handleTap(core: InboundDeps, rawActor: Actor, rawData: str
   if (!(await admit(core, actor, `button ${data}`, 'tap'))) return REFUSAL_TEXT;
   const action = parseAction(data);
   if (action?.kind === APPROVAL_ACTION) return handleApprovalTap(core, action, actor);
+  if (action?.kind === ALERT_ACTION) {
+    const handler = core.alertActions.get(action.verb);
+    const alert = handler && (await core.alerts.get(action.id));
+    if (handler && alert) return handler(alert, actor);
+  }
   return 'This button is no longer valid.';
 }

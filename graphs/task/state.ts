@@ -19,6 +19,8 @@ export const TaskState = Annotation.Root({
   service: Annotation<string>,
   request: Annotation<string>,
   requestedBy: Annotation<Actor>,
+  /** The error this task was opened to fix (Diagnose), if any. */
+  fixes: Annotation<string | undefined>,
   /** When the task was queued (ISO); `tasks.timeout` counts from here. */
   startedAt: Annotation<string>,
   /** The progress message, edited in place as nodes finish. */

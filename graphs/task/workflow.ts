@@ -20,12 +20,12 @@ export const taskThread = (taskId: string) => `task:${taskId}`;
 export function createTaskWorkflow(deps: { jobs: GraphJobs; taskStore: TaskStore; broadcaster: Broadcaster; log: Logger }): { workflow: TaskWorkflow; resume: ApprovalResumer } {
   return {
     workflow: {
-      async start({ service, request, requestedBy }) {
+      async start({ service, request, requestedBy, fixes }) {
         const taskId = await deps.taskStore.create({ service, request, requestedBy });
         const base = { taskId, service, request };
         const { refs } = await deps.broadcaster.broadcast(progressMessage(base, 'plan ⏳ · code · test · approve · deploy · verify'));
         const threadId = taskThread(taskId);
-        await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, startedAt: new Date().toISOString(), progress: refs, rounds: [] } });
+        await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, startedAt: new Date().toISOString(), progress: refs, rounds: [], ...(fixes ? { fixes } : {}) } });
         deps.log.info({ service, taskId, by: requestedBy.id }, 'task queued');
         return { taskId };
       },

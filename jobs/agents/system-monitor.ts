@@ -38,6 +38,7 @@ export async function systemMonitor(core: Pick<Core, 'config' | 'alerts' | 'redi
         message: `${c.name} is DOWN: ${c.error}`,
         dedupeKey: key,
         details: { service: c.name, error: c.error, status: c.status },
+        actions: [{ verb: 'diagnose', label: '🩺 Diagnose' }],
       });
       if (raised) changes.push(`${c.name} down`);
     } else {

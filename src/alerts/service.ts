@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Actor } from '../actor.js';
 import type { Broadcaster } from '../channels/broadcast.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -14,7 +15,20 @@ export interface AlertRow {
   dedupe_key: string | null;
   resolved_at: Date | null;
   delivered_at: Date | null;
+  details: Record<string, unknown> & { actions?: AlertAction[] };
 }
+
+/** A button on an alert (`🩺 Diagnose`): tapped, it reaches the handler registered for its verb. */
+export interface AlertAction {
+  verb: string;
+  label: string;
+}
+
+/** The tap action kind of alert buttons: `alert:<alert id>:<verb>`. */
+export const ALERT_ACTION = 'alert';
+
+/** What an alert button does: runs for the tapper, returns their short answer. One per verb. */
+export type AlertActionHandler = (alert: AlertRow, actor: Actor) => Promise<string>;
 
 export interface NewAlert {
   severity: Severity;
@@ -25,6 +39,8 @@ export interface NewAlert {
   details?: Record<string, unknown>;
   /** While an alert with this key is unresolved, raising it again is a no-op. */
   dedupeKey?: string;
+  /** Buttons shown with it. */
+  actions?: AlertAction[];
 }
 
 const ICON: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🟢' };
@@ -63,7 +79,7 @@ export class AlertService {
        VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND resolved_at IS NULL DO NOTHING
        RETURNING *`,
-      [alert.severity, alert.source, alert.message, JSON.stringify(alert.details ?? {}), alert.dedupeKey ?? null],
+      [alert.severity, alert.source, alert.message, JSON.stringify({ ...alert.details, ...(alert.actions ? { actions: alert.actions } : {}) }), alert.dedupeKey ?? null],
     );
     const row = res.rows[0];
     if (!row) return null;
@@ -75,6 +91,11 @@ export class AlertService {
    * Ends the condition behind an open alert.
    * @returns the alert that was open (with `created_at`, to compute how long it lasted), or null if none was
    */
+  async get(id: string): Promise<AlertRow | null> {
+    const res = await this.db.query<AlertRow>('SELECT * FROM ai_system_alerts WHERE id = $1', [id]);
+    return res.rows[0] ?? null;
+  }
+
   async resolve(dedupeKey: string): Promise<AlertRow | null> {
     const res = await this.db.query<AlertRow>(
       'UPDATE ai_system_alerts SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL RETURNING *',
@@ -128,7 +149,9 @@ export class AlertService {
       this.log.warn({ alert: row.id, message: row.message }, 'alert stored but no founder chat is configured to receive it');
       return false;
     }
-    const { refs, failed } = await this.broadcaster.broadcast({ text: alertText(row) });
+    const actions = row.details?.actions ?? [];
+    const buttons = actions.length ? [actions.map((a) => ({ label: a.label, action: { kind: ALERT_ACTION, id: row.id, verb: a.verb } }))] : undefined;
+    const { refs, failed } = await this.broadcaster.broadcast({ text: alertText(row), ...(buttons ? { buttons } : {}) });
     if (refs.length === 0 || failed > 0) return false;
     await this.db.query('UPDATE ai_system_alerts SET delivered_at = now(), delivery_claimed_at = NULL WHERE id = $1', [row.id]);
     this.metrics.alertsSent.inc({ severity: row.severity });

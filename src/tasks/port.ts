@@ -7,8 +7,9 @@ import type { Actor } from '../actor.js';
  */
 export interface TaskWorkflow {
   /**
-   * @returns the task's id, as soon as it is queued
+   * @param input.fixes the error this task is meant to fix (Diagnose): remembered as solved when it deploys
+ * @returns the task's id, as soon as it is queued
    * @throws AureaError UNKNOWN_SERVICE / INVALID_ARGUMENTS for a service that cannot take tasks
    */
-  start(input: { service: string; request: string; requestedBy: Actor }): Promise<{ taskId: string }>;
+  start(input: { service: string; request: string; requestedBy: Actor; fixes?: string }): Promise<{ taskId: string }>;
 }

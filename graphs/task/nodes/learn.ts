@@ -36,6 +36,9 @@ export function learnNode(deps: TaskDeps) {
       await remember(`Tests of ${state.service} failed during "${state.request}": ${error}`, 'error', { round: i + 1 });
       await remember(`Fixed in ${state.service} ("${state.request}") after "${error.slice(0, 120)}": ${fixed.summary}`, 'solution', { round: i + 2 });
     }
+    if (state.fixes && outcome === 'deployed') {
+      await remember(`Fixed "${state.fixes}" on ${state.service} with task #${state.taskId} ("${state.request}"): ${state.plan?.summary ?? state.rounds.at(-1)?.summary}`, 'solution', { fixes: state.fixes });
+    }
     return { outcome };
   };
 }

@@ -1,0 +1,91 @@
+/**
+ * Self-healing: a task's deploy takes the service down → the monitor's alert carries 🩺 Diagnose →
+ * the diagnosis names the deploy and proposes rolling back to the commit before it (with a model
+ * choosing through `propose_remedy`, and without a model by the rule) → ↩ Roll back → healthy again.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeAnthropicApi } from './fakes/anthropic-api.js';
+import { FOUNDER, callbackUpdate, textUpdate } from './fixtures/telegram-updates.js';
+import { Harness } from './helpers/harness.js';
+
+const PLAN = { summary: 'write the notes', steps: ['write NOTES.md'], files: ['NOTES.md'], risk: 'low', tests: 'sh test.sh' };
+
+describe.each([
+  { model: false, reason: /task #1 deployed within 1h before the failure/ },
+  { model: true, reason: /the notes deploy broke the health handler/ },
+])('Diagnose on a down alert (model: $model)', ({ model, reason }) => {
+  let h: Harness;
+  let anthropic: FakeAnthropicApi | undefined;
+  const messages = () => h.telegram.messagesTo(FOUNDER.id);
+  const head = () => execFileSync('git', ['rev-parse', 'HEAD'], { cwd: h.repo.dir }).toString().trim();
+
+  beforeAll(async () => {
+    if (model) {
+      anthropic = await FakeAnthropicApi.start();
+      anthropic.respond = (body) => {
+        const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
+        if (tools.includes('submit_plan')) return { kind: 'tool', name: 'submit_plan', input: PLAN };
+        if (tools.includes('propose_remedy')) return { kind: 'tool', name: 'propose_remedy', input: { action: 'rollback', reason: 'the notes deploy broke the health handler' } };
+        return undefined;
+      };
+    }
+    h = await Harness.create({
+      monitorEvery: '300ms',
+      serviceYaml: 'developer:\n  command: sh tools/coding-agent.sh\nlogs: echo "GET /health 503 handler crashed"',
+      ...(anthropic ? { yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\n', env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' } } : {}),
+    });
+    mkdirSync(join(h.repo.dir, 'tools'));
+    writeFileSync(join(h.repo.dir, 'tools', 'coding-agent.sh'), 'echo "notes" > NOTES.md\necho "wrote NOTES.md"\n');
+    execFileSync('git', ['add', '.'], { cwd: h.repo.dir });
+    execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'coding CLI stand-in'], { cwd: h.repo.dir });
+    await h.start();
+  });
+  afterAll(async () => {
+    await h?.close();
+    await anthropic?.close();
+  });
+
+  it('a bad deploy takes the service down → Diagnose proposes rolling back to the named commit → approve → healthy again', async () => {
+    const before = head();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing write release notes'));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Task #1: deploy to billing?')), 60_000, 'the task approval');
+    const approval = messages().find((m) => m.text.startsWith('Task #1: deploy to billing?'))!;
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[0]!.callback_data, approval));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('✅ Task #1 on billing deployed')), 30_000, 'deployed');
+    const deployed = head();
+    expect(deployed).not.toBe(before);
+
+    h.service.healthy = false; // the deploy "broke" it
+    await h.telegram.waitFor(() => messages().some((m) => m.text === '🔴 billing is DOWN: HTTP 503'), 20_000, 'the down alert');
+    const alert = messages().find((m) => m.text === '🔴 billing is DOWN: HTTP 503')!;
+    expect(alert.buttons.map((b) => b.text)).toEqual(['🩺 Diagnose']);
+    const answered = h.telegram.callsOf('answerCallbackQuery').length;
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, alert.buttons[0]!.callback_data, alert));
+    await h.until(() => h.telegram.callsOf('answerCallbackQuery').length > answered, 10_000, 'the tap answer');
+    expect(h.telegram.callsOf('answerCallbackQuery')[answered]!.payload.text).toBe('🩺 Diagnosing billing…');
+
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('🩺 Diagnosis: billing')), 15_000, 'the diagnosis');
+    const diagnosis = messages().find((m) => m.text.startsWith('🩺 Diagnosis: billing'))!.text;
+    expect(diagnosis).toMatch(new RegExp(`^🩺 Diagnosis: billing\\nHealth: HTTP 503 \\(down since \\d\\d:\\d\\d UTC\\)\\.\\nLast task deploy: #1 "write release notes" → ${deployed.slice(0, 7)}, \\d+(ms|s) before the failure\\.\\nRecent commits:\\n`));
+    expect(diagnosis).toMatch(/\nLogs \(tail\):\n {2}GET \/health 503 handler crashed\n/);
+    expect(diagnosis).toMatch(/\n\nProposal: roll back \(/);
+    expect(diagnosis).toMatch(reason);
+
+    const title = `Roll back billing to ${before.slice(0, 7)}?`;
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith(title)), 10_000, 'the rollback proposal');
+    const rollback = messages().find((m) => m.text.startsWith(title))!;
+    expect(rollback.text.split('\n')[1]).toMatch(new RegExp(`^Diagnose: ${reason.source}$`));
+    expect(rollback.buttons.map((b) => b.text)).toEqual(['↩ Roll back', '✋ Keep']);
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, rollback.buttons[0]!.callback_data, rollback));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith(`↩ billing rolled back to ${before.slice(0, 7)}`)), 15_000, 'rolled back');
+    expect(head()).toBe(before);
+    expect(h.repo.rollbacks).toHaveLength(1);
+
+    h.service.healthy = true; // the rollback "fixed" it
+    await h.telegram.waitFor(() => messages().some((m) => /^🟢 billing is back UP after/.test(m.text)), 20_000, 'back up');
+    expect((await h.query(`SELECT status FROM tasks WHERE id = 1`))[0]!.status).toBe('rolled_back');
+  });
+});
