@@ -12,6 +12,7 @@ import { memoryBench } from './memory.js';
 import { routerBench } from './router.js';
 import { slackAck } from './slack-ack.js';
 import { taskGraphBench } from './task-graph.js';
+import { taskThroughput } from './task-throughput.js';
 import { voice } from './voice.js';
 import { printResult, type BenchResult } from './stats.js';
 
@@ -28,6 +29,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   flood: () => flood(),
   router: () => routerBench(),
   'task-graph': () => taskGraphBench(),
+  'task-throughput': () => taskThroughput(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
