@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Core } from '../core.js';
 import { AureaError } from '../errors.js';
 import type { CommandSpec } from './registry.js';
+import { namedService } from './service.js';
 
 const args = z.tuple([z.string()], { error: 'name the service to deploy, e.g. /deploy billing' });
 
@@ -13,16 +14,7 @@ export function deployCommand(core: Pick<Core, 'config' | 'deploys' | 'approvals
     args,
     changesWorld: true,
     async run(ctx, [service]) {
-      const configured = Object.keys(core.config.services);
-      const svc = core.config.services[service];
-      if (!svc) {
-        throw new AureaError(
-          'UNKNOWN_SERVICE',
-          configured.length
-            ? `There is no service "${service}". Configured: ${configured.join(', ')}.`
-            : `There is no service "${service}": no services are configured yet (services: in aurea.config.yaml).`,
-        );
-      }
+      const svc = namedService(core.config, service);
       if (!svc.deploy) throw new AureaError('INVALID_ARGUMENTS', `Service "${service}" has no deploy command in aurea.config.yaml.`);
       const waiting = await core.approvals.waitingFor('deploy', service);
       if (waiting) {

@@ -4,6 +4,7 @@ import type { Core } from '../core.js';
 import type { TaskRow } from '../tasks/store.js';
 import { AureaError } from '../errors.js';
 import type { CommandSpec } from './registry.js';
+import { namedService } from './service.js';
 
 const args = z.tuple([z.string()], { error: 'name the service to roll back, e.g. /rollback billing' });
 
@@ -19,9 +20,7 @@ export function rollbackCommand(core: Pick<Core, 'config' | 'taskStore' | 'appro
     args,
     changesWorld: true,
     async run(ctx, [service]) {
-      if (!core.config.services[service]) {
-        throw new AureaError('UNKNOWN_SERVICE', `There is no service "${service}". Configured: ${Object.keys(core.config.services).join(', ') || 'none'}.`);
-      }
+      namedService(core.config, service);
       const last = await core.taskStore.lastDeployed(service);
       if (!last?.previous_commit) throw new AureaError('INVALID_ARGUMENTS', `No task has deployed ${service} yet, so there is nothing to roll back to.`);
       await requestRollback(core, last, ctx.actor);

@@ -6,6 +6,7 @@ import { AureaError } from '../errors.js';
 import type { TaskWorkflow } from '../tasks/port.js';
 import { formatDuration } from '../duration.js';
 import { noArgs, type CommandSpec } from './registry.js';
+import { namedService } from './service.js';
 
 const args = z.array(z.string()).min(2, { error: 'name the service and say what to do, e.g. /task billing make /health report the git sha' });
 
@@ -18,11 +19,7 @@ export function taskCommand(core: Pick<Core, 'config'> & { taskWork: TaskWorkflo
     args,
     changesWorld: true,
     async run(ctx, [service, ...words]) {
-      const svc = core.config.services[service!];
-      const configured = Object.keys(core.config.services);
-      if (!svc) {
-        throw new AureaError('UNKNOWN_SERVICE', configured.length ? `There is no service "${service}". Configured: ${configured.join(', ')}.` : `There is no service "${service}": no services are configured yet.`);
-      }
+      namedService(core.config, service!);
       const { taskId } = await core.taskWork.start({ service: service!, request: words.join(' '), requestedBy: ctx.actor });
       await ctx.reply({ text: `🛠 Task #${taskId} on ${service} started: I'll plan it, write and test the change, and ask for your approval before deploying.` });
     },
