@@ -202,6 +202,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     if (!chats.any && (roles.bot || roles.worker)) log.warn(noChannelHint(channels));
 
     if (roles.worker) {
+      const journal = new StepJournal(db.pool);
       cleanups.push(base.alerts.startOutbox(config.alerts.retryIntervalMs));
       await syncSchedules(config, queue, base.agents);
       // A Redis that comes back empty (no persistence) has lost the job schedulers: upsert them again.
@@ -209,8 +210,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       const workers: Worker[] = [
         startWorker(core, bullRedis),
         startGraphWorker(core, bullRedis, {
-          deploy: createDeployRunner({ ...base, memory, journal: new StepJournal(db.pool) }),
-          task: createTaskRunner({ ...base, memory, llm, ledger, taskStore, journal: new StepJournal(db.pool) }),
+          deploy: createDeployRunner({ ...base, memory, journal }),
+          task: createTaskRunner({ ...base, memory, llm, ledger, taskStore, journal }),
         }),
       ];
       for (const worker of workers) {

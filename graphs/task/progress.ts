@@ -10,7 +10,7 @@ const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✓' :
  * The task's progress line: `plan ✓ · code ✓ · test 2/3 ✗→✓ · approve ⏳ · deploy · verify`.
  * @param current the stage under way (⏳), if any
  */
-export function progressLine(state: TaskStateType, maxRounds: number, current?: Stage): string {
+export function progressLine(state: Partial<TaskStateType>, maxRounds: number, current?: Stage): string {
   const rounds = state.rounds ?? [];
   const tested = rounds.filter((r) => r.test);
   const now = (stage: Stage) => (current === stage ? ' ⏳' : '');

@@ -8,7 +8,7 @@ import type { TaskWorkflow } from '../../src/tasks/port.js';
 import { createGraphRunner } from '../runner.js';
 import type { TaskDeps } from './deps.js';
 import { buildTaskGraph } from './index.js';
-import { progressMessage } from './progress.js';
+import { progressLine, progressMessage } from './progress.js';
 
 /** The thread of a task. */
 export const taskThread = (taskId: string) => `task:${taskId}`;
@@ -23,7 +23,7 @@ export function createTaskWorkflow(deps: { jobs: GraphJobs; taskStore: TaskStore
       async start({ service, request, requestedBy, fixes }) {
         const taskId = await deps.taskStore.create({ service, request, requestedBy });
         const base = { taskId, service, request };
-        const { refs } = await deps.broadcaster.broadcast(progressMessage(base, 'plan ⏳ · code · test · approve · deploy · verify'));
+        const { refs } = await deps.broadcaster.broadcast(progressMessage(base, progressLine({}, 0, 'plan')));
         const threadId = taskThread(taskId);
         await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, startedAt: new Date().toISOString(), progress: refs, rounds: [], ...(fixes ? { fixes } : {}) } });
         deps.log.info({ service, taskId, by: requestedBy.id }, 'task queued');
