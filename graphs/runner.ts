@@ -17,6 +17,8 @@ export interface Decision {
   by: string;
   via: string;
   at: string;
+  /** Nobody decided: the request expired (approved is false). */
+  expired?: boolean;
 }
 
 /** The decision an approval row carries, as the graph's interrupt() returns it. */
@@ -26,7 +28,13 @@ export function decisionOf(approval: ApprovalRow): Decision {
     by: approval.decided_by ?? 'unknown',
     via: approval.decided_via ?? 'unknown',
     at: (approval.decided_at ?? new Date()).toISOString(),
+    ...(approval.status === 'expired' ? { expired: true } : {}),
   };
+}
+
+/** Why a decision let nothing happen: "rejected by Ada" or "its approval expired before anyone decided". */
+export function notApprovedReason(decision: Decision): string {
+  return decision.expired ? 'its approval expired before anyone decided' : `rejected by ${decision.by}`;
 }
 
 /** What the runner needs of a compiled graph (StateGraph.compile()). */

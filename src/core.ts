@@ -4,6 +4,7 @@ import type { AlertActionHandler, AlertService } from './alerts/service.js';
 import type { ApprovalService } from './approvals/service.js';
 import type { ApprovalResumer } from './approvals/tap.js';
 import type { Broadcaster } from './channels/broadcast.js';
+import type { TapHandler } from './channels/action.js';
 import type { ChannelCatalog } from './channels/catalog.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config.js';
@@ -42,6 +43,8 @@ export interface Core {
   resumers: Map<string, ApprovalResumer>;
   /** Alert button verb → what it does (`diagnose`). */
   alertActions: Map<string, AlertActionHandler>;
+  /** Button kind → what a tap on it does (`apv` approvals, `alert` alert actions, `task` task views). */
+  tapActions: Map<string, TapHandler>;
   commands: CommandRegistry;
   queues: QueueInspector;
   deploys: DeployWorkflow;

@@ -5,9 +5,6 @@
  */
 import { REFUSAL_TEXT } from './access.js';
 import { actorKey, cleanActor, type Actor } from './actor.js';
-import { ALERT_ACTION } from './alerts/service.js';
-import { APPROVAL_ACTION } from './approvals/buttons.js';
-import { handleApprovalTap } from './approvals/tap.js';
 import { parseAction } from './channels/action.js';
 import type { ChannelName, MessageRef, OutboundMessage } from './channels/port.js';
 import type { Core } from './core.js';
@@ -16,7 +13,7 @@ import { cleanText } from './text/clean.js';
 import type { IncomingVoice } from './voice/service.js';
 
 /** What the inbound handlers use. */
-export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'tasks' | 'resumers' | 'channels' | 'alerts' | 'alertActions'>;
+export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'channels' | 'tapActions'>;
 
 /** What a chat adapter (bots/*) is given: the inbound handlers' deps, and the database for its update de-duplication. */
 export type AdapterDeps = InboundDeps & Pick<Core, 'db'>;
@@ -77,20 +74,16 @@ export async function handleVoice(core: InboundDeps, incoming: IncomingVoice): P
 /**
  * Handles a tap on any button (Telegram callback query, Slack block action, console number): the
  * one tap path. Refuses non-founders, reads the typed action the button carries
- * (src/channels/action.ts) and hands it to the handler of its kind.
+ * (src/channels/action.ts) and hands it to the handler registered for its kind (core.tapActions).
  * @param rawData the button's encoded action (`apv:12:approve`)
+ * @param chat where the button was pressed (what a handler may answer into)
  * @returns the short answer for the tapper (refusal for non-founders)
  */
-export async function handleTap(core: InboundDeps, rawActor: Actor, rawData: string): Promise<string> {
+export async function handleTap(core: InboundDeps, rawActor: Actor, rawData: string, chat: { channel: ChannelName; chatId: string }): Promise<string> {
   const actor = cleanActor(rawActor);
   const data = cleanText(rawData);
   if (!(await admit(core, actor, `button ${data}`, 'tap'))) return REFUSAL_TEXT;
   const action = parseAction(data);
-  if (action?.kind === APPROVAL_ACTION) return handleApprovalTap(core, action, actor);
-  if (action?.kind === ALERT_ACTION) {
-    const handler = core.alertActions.get(action.verb);
-    const alert = handler && (await core.alerts.get(action.id));
-    if (handler && alert) return handler(alert, actor);
-  }
-  return 'This button is no longer valid.';
+  const handler = action && core.tapActions.get(action.kind);
+  return handler ? handler({ action, actor, chat }) : 'This button is no longer valid.';
 }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConsoleChannel } from '../bots/console/channel.js';
 import { Harness } from './helpers/harness.js';
 
 /** `aurea chat` as a real process, driven through its stdin/stdout. */
@@ -69,5 +70,12 @@ describe('console channel (aurea chat)', () => {
     expect(session.output).toMatch(/Stopping AUREA…/);
     // The terminal is the founder's: logs go to the data dir, and nothing else (no warnings) is printed.
     expect(session.output).not.toMatch(/warning|deprecat|error/i);
+  });
+
+  it('a text file (a long diff) is printed between rulers under its caption', async () => {
+    const printed: string[] = [];
+    const channel = new ConsoleChannel((t) => printed.push(t), false);
+    await channel.sendDocument('console', { filename: 'task-3.diff', content: '+a\n-b\n', caption: 'Diff of task #3 on billing (2 lines)' });
+    expect(printed).toEqual(['Diff of task #3 on billing (2 lines)\n──── task-3.diff ────\n+a\n-b\n' + '─'.repeat(21)]);
   });
 });

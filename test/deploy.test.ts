@@ -160,7 +160,8 @@ describe('deploy behind an approval', () => {
     const data = approval.buttons.find((b) => /Approve/.test(b.text))!.callback_data;
     const core = h.app!.core;
     const actor = { platform: 'telegram' as const, id: String(FOUNDER.id), name: 'Ada Founder' };
-    const answers = await Promise.all([handleTap(core, actor, data), handleTap(core, actor, data), handleTap(core, actor, data)]);
+    const chat = { channel: 'telegram', chatId: String(FOUNDER.id) };
+    const answers = await Promise.all([handleTap(core, actor, data, chat), handleTap(core, actor, data, chat), handleTap(core, actor, data, chat)]);
     expect(answers.filter((a) => a === 'Approved. Working on it…')).toHaveLength(1);
     await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.text!), 20_000);
     await new Promise((r) => setTimeout(r, 1_000));

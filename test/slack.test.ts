@@ -118,6 +118,16 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     expect(visibleBlocks(update.payload.blocks)).toMatch(/✅ Approved by ada on slack at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
   });
 
+  it("a long text file (a task's diff) reaches the founder's DM through Slack's upload flow, with its caption", async () => {
+    const slack = await setup();
+    const content = `${Array.from({ length: 300 }, (_, i) => `+line ${i}`).join('\n')}\n`;
+    const ref = await h.app!.core.broadcaster.sendDocumentTo('slack', SLACK_FOUNDER.id, { filename: 'task-9.diff', content, caption: 'Diff of task #9 on billing (300 lines)' });
+    expect(slack.calls.filter((c) => c.method !== 'auth.test').map((c) => c.method)).toEqual(['conversations.open', 'files.getUploadURLExternal', 'file upload', 'files.completeUploadExternal']);
+    expect(slack.sharedFiles()).toEqual([
+      { id: ref.messageId, channel: `D${SLACK_FOUNDER.id.slice(1)}`, filename: 'task-9.diff', title: 'task-9.diff', comment: 'Diff of task #9 on billing (300 lines)', content },
+    ]);
+  });
+
   it('an app mention in a channel is handled as text and answered in that channel', async () => {
     const slack = await setup();
     await postSigned(h.slackEventsUrl, appMentionEventBody(SLACK_FOUNDER, 'agents', 'Ev0MENTION1'), 'application/json', SLACK_SIGNING_SECRET);

@@ -14,6 +14,9 @@ import { Harness } from './helpers/harness.js';
 
 const PLAN = { summary: 'Make greet() say "Hello, <name>!"', steps: ['Change the greeting in greet.js', 'Run the tests'], files: ['greet.js'], risk: 'low', tests: 'sh test.sh' };
 
+/** What the CHANGELOG task writes: long enough that its diff travels as a document. */
+const CHANGELOG = `${Array.from({ length: 200 }, (_, i) => `CHANGELOG line ${i + 1}`).join('\n')}\n`;
+
 /** The text of a request's messages (string contents and tool results), oldest first. */
 const texts = (body: any): string[] =>
   body.messages.flatMap((m: any) => (typeof m.content === 'string' ? [m.content] : m.content.map((b: any) => (b.type === 'tool_result' ? String(b.content) : (b.text ?? '')))));
@@ -38,7 +41,7 @@ function respond(body: any): Step | undefined {
   const results = said.length - 1;
   // "add a <NAME> file": one write, then finish (tests pass in the first round).
   const file = /^Task: add an? ([A-Z]+) file/.exec(said[0]!)?.[1];
-  if (file) return results === 0 ? { kind: 'tool', name: 'write_file', input: { path: file, content: `${file} v2\n` } } : { kind: 'tool', name: 'finish', input: { summary: `added ${file}` } };
+  if (file) return results === 0 ? { kind: 'tool', name: 'write_file', input: { path: file, content: file === 'CHANGELOG' ? CHANGELOG : `${file} v2\n` } } : { kind: 'tool', name: 'finish', input: { summary: `added ${file}` } };
   if (results === 0) {
     return said[0]!.includes('The tests failed')
       ? { kind: 'tool', name: 'edit_file', input: { path: 'greet.js', old_string: 'Hello ${name}', new_string: 'Hello, ${name}!' } }
@@ -82,7 +85,16 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     expect(approval.text).toMatch(
       /^Task #1: deploy to billing\?\nmake greet say "Hello, <name>!"\n\nPlan: Make greet\(\) say "Hello, <name>!" \(risk low\)\nChanges:\n greet\.js \| 2 \+-\n 1 file changed, 1 insertion\(\+\), 1 deletion\(-\)\nTests: passed in [\d.]+s in round 2\/3\n {2}1 test passed\nModel cost so far: \$0\.\d{4}\n\n⏳ Waiting for a founder to decide$/,
     );
-    expect(approval.buttons.map((b) => b.text)).toEqual(['✅ Approve', '❌ Reject']);
+    expect(approval.buttons.map((b) => b.text)).toEqual(['✅ Approve', '❌ Reject', '📄 Show diff']);
+    expect(h.repo.deploys).toEqual([]);
+
+    // 📄 Show diff: a short diff comes back as a fixed-width message in the chat where it was tapped.
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[2]!.callback_data, approval));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Diff of task #1 on billing')), 10_000, 'the diff');
+    const diff = h.telegram.callsOf('sendMessage', FOUNDER.id).find((c) => c.text!.startsWith('Diff of task #1 on billing'))!;
+    expect(diff.payload.text).toContain('<pre>diff --git a/greet.js b/greet.js');
+    expect(diff.text).toContain('-export const greet = (name) => name;\n+export const greet = (name) => `Hello, ${name}!`;');
+    await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery' && c.payload.text === 'Diff sent.', 5_000, 'the tap answered');
     expect(h.repo.deploys).toEqual([]);
     // Nothing reached the deploy branch before the approval.
     expect(readFileSync(join(h.repo.dir, 'greet.js'), 'utf8')).toBe('export const greet = (name) => name;\n');
@@ -143,13 +155,19 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     expect(existsSync(join(h.repo.dir, 'VERSION'))).toBe(false);
   });
 
-  it('AUREA restarted while the task waits for approval, then Approve: the task completes in the new process', async () => {
+  it('AUREA restarted while the task waits for approval: Show diff sends a long diff as a document; Approve → the task completes in the new process', async () => {
     const approval = await untilApproval(4, 'add a CHANGELOG file');
     await h.stop();
     await h.start();
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[2]!.callback_data, approval));
+    await h.telegram.waitFor(() => h.telegram.documentsTo(FOUNDER.id).length > 0, 10_000, 'the diff document');
+    const [document] = h.telegram.documentsTo(FOUNDER.id);
+    expect(document!.filename).toBe('task-4.diff');
+    expect(document!.caption).toBe('Diff of task #4 on billing (206 lines)');
+    expect(document!.content).toMatch(/^diff --git a\/CHANGELOG b\/CHANGELOG\nnew file mode 100644\n[\s\S]*\n\+CHANGELOG line 200\n$/);
     h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[0]!.callback_data, approval));
     await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('✅ Task #4 on billing deployed and verified')), 30_000, 'task 4 deployed');
-    expect(readFileSync(join(h.repo.dir, 'CHANGELOG'), 'utf8')).toBe('CHANGELOG v2\n');
+    expect(readFileSync(join(h.repo.dir, 'CHANGELOG'), 'utf8')).toBe(CHANGELOG);
     expect(h.repo.deploys).toHaveLength(3);
   });
 
@@ -230,5 +248,17 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     expect(done).toEqual(['✅ Task #6', '✅ Task #7']);
     expect(h.repo.deploys).toHaveLength(deploys + 2);
     expect(existsSync(join(h.repo.dir, 'ALPHA')) && existsSync(join(h.repo.dir, 'BETA'))).toBe(true);
+  });
+
+  it('an approval that expired before anyone decided: the tap says so, the task ends as not deployed because it expired, the worktree removed', async () => {
+    const approval = await untilApproval(8, 'add a GAMMA file');
+    await h.query(`UPDATE approvals SET expires_at = now() - interval '1 second' WHERE payload->>'task' = '8'`);
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[0]!.callback_data, approval));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('❌ Task #8')), 15_000, 'task 8 ended');
+    expect(messages().find((m) => m.text.startsWith('❌ Task #8'))!.text).toBe('❌ Task #8 on billing was not deployed: its approval expired before anyone decided.');
+    expect(h.telegram.callsOf('answerCallbackQuery').map((c) => c.payload.text)).toContain('This request expired before a decision; nothing will change. Ask again if it is still wanted.');
+    expect(await h.query(`SELECT status, detail FROM tasks WHERE id = 8`)).toEqual([{ status: 'rejected', detail: 'its approval expired before anyone decided' }]);
+    expect(existsSync(join(h.repo.dir, 'GAMMA'))).toBe(false);
+    expect(existsSync(join(h.config.database.dataDir, 'worktrees', 'task-8'))).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { encodeAction } from '../../src/channels/action.js';
-import type { Channel, MessageRef, OutboundMessage } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from '../../src/channels/port.js';
 import { renderConsole } from './render.js';
 
 /**
@@ -28,6 +28,13 @@ export class ConsoleChannel implements Channel {
 
   async send(_chatId: string, message: OutboundMessage): Promise<MessageRef> {
     this.print(renderConsole(message, this.number(message), this.color));
+    return { channel: 'console', chatId: 'console', messageId: String(this.nextMessage++) };
+  }
+
+  /** Prints the file between two rulers, under its caption. */
+  async sendDocument(_chatId: string, document: OutboundDocument): Promise<MessageRef> {
+    const ruler = `──── ${document.filename} ────`;
+    this.print([document.caption, ruler, document.content.trimEnd(), '─'.repeat(ruler.length)].filter((l) => l !== undefined).join('\n'));
     return { channel: 'console', chatId: 'console', messageId: String(this.nextMessage++) };
   }
 

@@ -36,7 +36,7 @@ export function createConsole(core: AdapterDeps, io: { input: Readable; output: 
     if (!text) return;
     const pressed = /^\d+$/.test(text) ? channel.button(Number(text)) : undefined;
     if (/^\d+$/.test(text) && !pressed) return print(`There is no button ${text} to press.`);
-    if (pressed) return print(await handleTap(core, actor, pressed));
+    if (pressed) return print(await handleTap(core, actor, pressed, { channel: 'console', chatId: 'console' }));
     await handleText(core, { actor, chat: { channel: 'console', chatId: 'console' }, text, reply: (m) => channel.send('console', m) });
   };
 

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Channel, MessageRef, OutboundMessage } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from '../../src/channels/port.js';
 import { fallbackText, renderBlocks } from './render.js';
 
 /**
@@ -21,6 +21,24 @@ export class SlackChannel implements Channel {
   async send(chatId: string, message: OutboundMessage): Promise<MessageRef> {
     const res = await this.client.chat.postMessage({ channel: chatId, text: fallbackText(message), blocks: renderBlocks(message), unfurl_links: false });
     return { channel: 'slack', chatId: String(res.channel), messageId: String(res.ts) };
+  }
+
+  /**
+   * Uploads a text file to the chat with the WebClient's filesUploadV2 (files.getUploadURLExternal,
+   * the upload, files.completeUploadExternal). A user id is first opened as the app's DM with
+   * conversations.open, since completeUploadExternal wants a channel id.
+   */
+  async sendDocument(chatId: string, document: OutboundDocument): Promise<MessageRef> {
+    const channel = /^[UW]/.test(chatId) ? String((await this.client.conversations.open({ users: chatId })).channel?.id) : chatId;
+    const res = await this.client.filesUploadV2({
+      channel_id: channel,
+      content: document.content,
+      filename: document.filename,
+      title: document.filename,
+      ...(document.caption ? { initial_comment: document.caption } : {}),
+    });
+    const file = (res.files as Array<{ files?: Array<{ id?: string }> }>)[0]?.files?.[0];
+    return { channel: 'slack', chatId: channel, messageId: String(file?.id) };
   }
 
   async edit(ref: MessageRef, message: OutboundMessage): Promise<void> {

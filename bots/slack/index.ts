@@ -114,7 +114,8 @@ export function createSlackApp(core: AdapterDeps): SlackAdapter {
   // Every button click goes to the one tap path in src/inbound.ts, whatever the button is.
   app.action<BlockButtonAction>({ type: 'block_actions' }, async ({ ack, body, action, respond }) => {
     await ack();
-    const answer = await handleTap(core, slackActor(body.user.id, body.user.name ?? body.user.username), action.value ?? action.action_id);
+    const chatId = body.channel?.id ?? body.user.id;
+    const answer = await handleTap(core, slackActor(body.user.id, body.user.name ?? body.user.username), action.value ?? action.action_id, { channel: 'slack', chatId });
     await respond({ response_type: 'ephemeral', replace_original: false, text: answer });
   });
 

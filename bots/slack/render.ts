@@ -18,12 +18,14 @@ export function fallbackText(message: OutboundMessage): string {
 }
 
 /**
- * Renders the neutral message as Block Kit: a section with `*title*` and the body, a context block
+ * Renders the neutral message as Block Kit: a section with `*title*` and the body (in a ``` block
+ * when monospace), a context block
  * with the status line, and an actions block whose buttons carry the encoded action as action_id and
  * value, styled as the button says (primary / danger).
  */
 export function renderBlocks(message: OutboundMessage): KnownBlock[] {
-  const body = `${message.title ? `*${escapeMrkdwn(message.title)}*\n` : ''}${escapeMrkdwn(message.text)}`;
+  const text = message.monospace ? `\`\`\`${escapeMrkdwn(message.text)}\`\`\`` : escapeMrkdwn(message.text);
+  const body = `${message.title ? `*${escapeMrkdwn(message.title)}*\n` : ''}${text}`;
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: body.length > MAX_SECTION ? `${body.slice(0, MAX_SECTION - 1)}…` : body } }];
   if (message.status) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `_${escapeMrkdwn(message.status)}_` }] });
   (message.buttons ?? []).forEach((row, i) => {

@@ -1,5 +1,5 @@
-import { GrammyError, type Api } from 'grammy';
-import type { Channel, MessageRef, OutboundMessage } from '../../src/channels/port.js';
+import { GrammyError, InputFile, type Api } from 'grammy';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from '../../src/channels/port.js';
 import { renderTelegram } from './render.js';
 
 /**
@@ -24,6 +24,14 @@ export class TelegramChannel implements Channel {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
       ...(reply_markup.inline_keyboard.length ? { reply_markup } : {}),
+    });
+    return { channel: 'telegram', chatId: String(sent.chat.id), messageId: String(sent.message_id) };
+  }
+
+  /** sendDocument as multipart/form-data; the caption is plain text (Bot API: at most 1024 characters). */
+  async sendDocument(chatId: string, document: OutboundDocument): Promise<MessageRef> {
+    const sent = await this.api.sendDocument(chatId, new InputFile(Buffer.from(document.content, 'utf8'), document.filename), {
+      ...(document.caption ? { caption: document.caption.slice(0, 1024) } : {}),
     });
     return { channel: 'telegram', chatId: String(sent.chat.id), messageId: String(sent.message_id) };
   }

@@ -11,16 +11,18 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Renders the neutral message as Telegram HTML: `<b>title</b>`, the body, then `<i>status</i>`,
+ * Renders the neutral message as Telegram HTML: `<b>title</b>`, the body (in `<pre>` when
+ * monospace), then `<i>status</i>`,
  * and the buttons as an inline keyboard (an empty keyboard removes buttons on edit).
  */
 export function renderTelegram(message: OutboundMessage): { text: string; reply_markup: InlineKeyboardMarkup } {
   const head = message.title ? `<b>${escapeHtml(message.title)}</b>\n` : '';
   const tail = message.status ? `\n\n<i>${escapeHtml(message.status)}</i>` : '';
+  const [open, close] = message.monospace ? ['<pre>', '</pre>'] : ['', ''];
   const room = MAX_TEXT - head.length - tail.length;
   const body = message.text.length > room ? `${message.text.slice(0, room - 1)}…` : message.text;
   return {
-    text: `${head}${escapeHtml(body)}${tail}`,
+    text: `${head}${open}${escapeHtml(body)}${close}${tail}`,
     reply_markup: { inline_keyboard: (message.buttons ?? []).map((row) => row.map((b) => ({ text: b.label, callback_data: encodeAction(b.action) }))) },
   };
 }

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { actorKey, type Actor } from '../actor.js';
 import { audit } from '../audit/log.js';
 import type { Broadcaster } from '../channels/broadcast.js';
-import type { MessageRef, OutboundMessage } from '../channels/port.js';
+import type { Button, MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Logger } from '../log.js';
 import { approvalButtons, type ApprovalLabels } from './buttons.js';
 
@@ -64,6 +64,8 @@ export class ApprovalService {
     payload?: Record<string, unknown>;
     /** Button labels, when Approve/Reject would not say what the choice does. */
     labels?: ApprovalLabels;
+    /** A row of buttons under Approve/Reject that inform the decision (📄 Show diff); removed with them once decided. */
+    moreButtons?: Button[];
     /** The status line while it waits (default "⏳ Waiting for a founder to decide"). */
     waitingStatus?: string;
     /**
@@ -89,7 +91,7 @@ export class ApprovalService {
       title: input.title,
       text: input.text,
       status: input.waitingStatus ?? '⏳ Waiting for a founder to decide',
-      buttons: approvalButtons(created.id, input.labels),
+      buttons: [...approvalButtons(created.id, input.labels), ...(input.moreButtons?.length ? [input.moreButtons] : [])],
     };
     const refs = input.show ? [await input.show(message)].filter((r): r is MessageRef => Boolean(r)) : (await this.broadcaster.broadcast(message)).refs;
     if (refs.length === 0) this.log.warn({ approval: created.id }, 'approval requested but no founder chat received it');
@@ -115,6 +117,12 @@ export class ApprovalService {
        AND (expires_at IS NULL OR expires_at > now()) ORDER BY id LIMIT 1`,
       [kind, key, value],
     );
+    return res.rows[0] ?? null;
+  }
+
+  /** The newest request of `kind` whose payload has `key` = `value`, whatever its status. */
+  async latest(kind: string, key: string, value: string): Promise<ApprovalRow | null> {
+    const res = await this.db.query<ApprovalRow>(`SELECT * FROM approvals WHERE kind = $1 AND payload->>$2 = $3 ORDER BY id DESC LIMIT 1`, [kind, key, value]);
     return res.rows[0] ?? null;
   }
 

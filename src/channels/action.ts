@@ -2,8 +2,10 @@
  * What a button does, as a typed value: the kind of thing it acts on, that thing's id, and the verb.
  * It travels through every platform as `<kind>:<id>:<verb>` (Telegram callback_data, Slack
  * block action value, the console's numbered buttons) and comes back to one tap handler
- * (src/inbound.ts `handleTap`).
+ * (src/inbound.ts `handleTap`), which hands it to the TapHandler registered for its kind.
  */
+import type { Actor } from '../actor.js';
+
 export interface TapAction {
   /** What the button acts on: `apv` = an approval (a deploy, a proposed command, …). */
   kind: string;
@@ -12,6 +14,21 @@ export interface TapAction {
   /** What to do with it (`approve`, `reject`). */
   verb: string;
 }
+
+/** A tap as the core receives it: what the button does, who pressed it, and the chat it was pressed in. */
+export interface Tap {
+  action: TapAction;
+  actor: Actor;
+  /** Where the button was pressed (a Telegram callback query's message chat, a Slack block action's channel). */
+  chat: { channel: string; chatId: string };
+}
+
+/**
+ * What the buttons of one kind do (`apv` approvals, `alert` alert actions, `task` task views).
+ * Runs for the tapper, may send messages to the tap's chat.
+ * @returns the short answer shown to the tapper (Telegram answerCallbackQuery text, Slack ephemeral)
+ */
+export type TapHandler = (tap: Tap) => Promise<string>;
 
 /** Telegram Bot API, InlineKeyboardButton.callback_data: 1-64 bytes. */
 export const MAX_ACTION_BYTES = 64;

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { Channel, MessageRef, OutboundMessage } from './port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from './port.js';
 
 export interface BroadcastResult {
   refs: MessageRef[];
@@ -43,9 +43,18 @@ export class Broadcaster {
 
   /** Sends to one chat of one channel (a reply that outlives the update it answers). */
   async sendTo(channel: string, chatId: string, message: OutboundMessage): Promise<MessageRef> {
+    return this.running(channel).send(chatId, message);
+  }
+
+  /** Sends a text file to one chat of one channel (a long diff). Throws the platform's error. */
+  async sendDocumentTo(channel: string, chatId: string, document: OutboundDocument): Promise<MessageRef> {
+    return this.running(channel).sendDocument(chatId, document);
+  }
+
+  private running(channel: string): Channel {
     const target = this.channels.find((c) => c.name === channel);
     if (!target) throw new Error(`no ${channel} channel is running`);
-    return target.send(chatId, message);
+    return target;
   }
 
   /** Shows a typing indicator in one chat, where the channel has one; never throws. */

@@ -25,6 +25,18 @@ export interface OutboundMessage {
   text: string;
   status?: string;
   buttons?: Button[][];
+  /** The body is preformatted (a diff, a log): shown in a fixed-width block. */
+  monospace?: boolean;
+}
+
+/** A text file sent as an attachment (a long diff, a log): Telegram sendDocument, Slack's file upload. */
+export interface OutboundDocument {
+  /** Shown as the file's name (`task-12.diff`). */
+  filename: string;
+  /** UTF-8 text; platforms cap a file at far more than AUREA sends (Telegram bots: 50 MB). */
+  content: string;
+  /** A short plain-text line shown with it. */
+  caption?: string;
 }
 
 /** Where a sent message lives, so it can be edited later. Stored in approvals.messages. */
@@ -40,6 +52,8 @@ export interface Channel {
   founderChats(): string[];
   /** Sends a message; resolves once the platform accepted it. Throws the platform's error otherwise. */
   send(chatId: string, message: OutboundMessage): Promise<MessageRef>;
+  /** Sends a text file to one chat; resolves once the platform accepted it. Throws the platform's error otherwise. */
+  sendDocument(chatId: string, document: OutboundDocument): Promise<MessageRef>;
   /** Replaces a sent message's text; omitting buttons removes them. */
   edit(ref: MessageRef, message: OutboundMessage): Promise<void>;
   /** Shows "typing…" in a chat while AUREA works, where the platform has it. */

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseMultipart } from './multipart.js';
 import { CallRecorder } from './recorder.js';
 
 export interface SlackCall {
@@ -16,6 +17,16 @@ export interface SlackCall {
   ok: boolean;
   /** For response_url calls: the path id. */
   responseId?: string;
+}
+
+/** A file shared in a conversation by files.completeUploadExternal. */
+export interface SharedFile {
+  id: string;
+  channel: string;
+  filename: string;
+  title: string;
+  comment?: string;
+  content: string;
 }
 
 export const BOT = { user_id: 'UAUREA0001', bot_id: 'BAUREA0001', team_id: 'T0AUREA01' };
@@ -32,6 +43,9 @@ export function visibleBlocks(blocks: any[] | undefined): string {
 export class FakeSlackApi extends CallRecorder<SlackCall> {
   private ts = 1_700_000_000;
   private files = new Map<string, { bytes: Buffer; mimetype: string; filetype: string }>();
+  /** files.getUploadURLExternal → the upload → files.completeUploadExternal (filesUploadV2). */
+  private pendingUploads = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
+  private readonly shared: SharedFile[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -67,6 +81,11 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
     this.files.set(id, { bytes, mimetype, filetype });
   }
 
+  /** The files AUREA uploaded and shared, in order. */
+  sharedFiles(): SharedFile[] {
+    return [...this.shared];
+  }
+
   callsOf(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method && c.ok);
   }
@@ -80,7 +99,8 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
     const at = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = Buffer.concat(chunks);
+    const raw = body.toString('utf8');
     const json = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
@@ -103,6 +123,19 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
       }
       res.writeHead(200, { 'content-type': file.mimetype });
       return void res.end(file.bytes);
+    }
+    const upload = /^\/upload\/([^/]+)$/.exec(path);
+    if (upload) {
+      // The upload_url step: the bytes, raw or as the one part of a multipart body (WebClient).
+      const pending = this.pendingUploads.get(upload[1]!);
+      this.record({ method: 'file upload', payload: { id: upload[1] }, at, ok: Boolean(pending) });
+      if (!pending) {
+        res.writeHead(404);
+        return void res.end();
+      }
+      pending.bytes = parseMultipart(body, req.headers['content-type'])?.[0]?.bytes ?? body;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end(`OK - ${pending.bytes.length}`);
     }
     const response = /^\/response\/(.+)$/.exec(path);
     if (response) {
@@ -137,6 +170,30 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
         return ok({
           file: { id: payload.file, name: `voice.${file.filetype}`, mimetype: file.mimetype, filetype: file.filetype, size: file.bytes.length, url_private_download: `${this.origin}/files-pri/${payload.file}/voice.${file.filetype}` },
         });
+      }
+      case 'conversations.open': {
+        const user = String(payload.users ?? '').split(',')[0];
+        if (!user) return fail('users_list_not_supplied');
+        return ok({ channel: { id: `D${user.slice(1)}` } });
+      }
+      case 'files.getUploadURLExternal': {
+        if (!payload.filename || !Number(payload.length)) return fail('invalid_arguments');
+        const id = `F${this.ts++}`;
+        this.pendingUploads.set(id, { filename: payload.filename, length: Number(payload.length) });
+        return ok({ upload_url: `${this.origin}/upload/${id}`, file_id: id });
+      }
+      case 'files.completeUploadExternal': {
+        const files: Array<{ id: string; title?: string }> = typeof payload.files === 'string' ? JSON.parse(payload.files) : payload.files;
+        const done = files.map((f) => ({ f, pending: this.pendingUploads.get(f.id) }));
+        if (done.some(({ pending }) => !pending?.bytes)) return fail('file_not_found');
+        if (payload.channel_id && !/^[CDG]/.test(payload.channel_id)) return fail('invalid_channel');
+        for (const { f, pending } of done) {
+          this.pendingUploads.delete(f.id);
+          if (payload.channel_id) {
+            this.shared.push({ id: f.id, channel: payload.channel_id, filename: pending!.filename, title: f.title ?? pending!.filename, ...(payload.initial_comment ? { comment: payload.initial_comment } : {}), content: pending!.bytes!.toString('utf8') });
+          }
+        }
+        return ok({ files: done.map(({ f, pending }) => ({ id: f.id, name: pending!.filename, title: f.title ?? pending!.filename })) });
       }
       case 'chat.update':
         if (!payload.channel || !payload.ts) return fail('message_not_found');

@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseMultipart } from './multipart.js';
 import { CallRecorder } from './recorder.js';
 
 export interface RecordedCall {
@@ -158,6 +159,11 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
     }));
   }
 
+  /** The documents sent to `chatId` (sendDocument), with their file's name and text. */
+  documentsTo(chatId: number | string): Array<{ filename: string; content: string; caption?: string }> {
+    return this.callsOf('sendDocument', chatId).map((c) => ({ ...c.payload.document, ...(c.payload.caption ? { caption: c.payload.caption } : {}) }));
+  }
+
   /** Waits for the n-th sendMessage to `chatId` (1-based) and returns its text. */
   async nthMessage(chatId: number | string, n: number, timeoutMs?: number): Promise<string> {
     await this.waitFor(() => this.messagesTo(chatId).length >= n, timeoutMs, `message #${n} to ${chatId}`);
@@ -217,12 +223,23 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
     if (!m) return send(404, { ok: false, error_code: 404, description: 'Not Found' });
     if (m[1] !== this.token) return send(401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = m[2]!;
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = Buffer.concat(chunks);
+    const raw = body.toString('utf8');
     let payload: Record<string, any> = {};
-    try {
-      payload = raw ? JSON.parse(raw) : {};
-    } catch {
-      return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
+    const parts = parseMultipart(body, req.headers['content-type']);
+    if (parts) {
+      // Files travel as their own parts, named by the attach://<id> string in their field (grammY).
+      const files = new Map(parts.filter((p) => p.filename).map((p) => [p.name, { filename: p.filename!, content: p.bytes.toString('utf8') }]));
+      for (const part of parts.filter((p) => !p.filename)) {
+        const value = part.bytes.toString('utf8');
+        payload[part.name] = value.startsWith('attach://') ? files.get(value.slice('attach://'.length)) : value;
+      }
+    } else {
+      try {
+        payload = raw ? JSON.parse(raw) : {};
+      } catch {
+        return send(400, { ok: false, error_code: 400, description: 'Bad Request: invalid JSON' });
+      }
     }
 
     let text: string | undefined;
@@ -276,6 +293,19 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
           date: Math.floor(Date.now() / 1000),
           text,
           ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}),
+        });
+      }
+      case 'sendDocument': {
+        if (!payload.chat_id) return fail(400, 'Bad Request: chat not found');
+        if (!payload.document?.filename) return fail(400, 'Bad Request: there is no document in the request');
+        if (typeof payload.caption === 'string' && payload.caption.length > 1024) return fail(400, 'Bad Request: message caption is too long');
+        return ok({
+          message_id: this.nextMessageId++,
+          from: BOT_USER,
+          chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
+          date: Math.floor(Date.now() / 1000),
+          document: { file_name: payload.document.filename, mime_type: 'text/plain', file_id: `doc${this.nextMessageId}`, file_unique_id: `udoc${this.nextMessageId}`, file_size: Buffer.byteLength(payload.document.content) },
+          ...(payload.caption ? { caption: payload.caption } : {}),
         });
       }
       case 'editMessageText':

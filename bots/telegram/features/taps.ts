@@ -7,7 +7,9 @@ import { telegramActor } from '../actor.js';
 export function tapsFeature(core: AdapterDeps) {
   const composer = new Composer();
   composer.on('callback_query:data', async (ctx) => {
-    await ctx.answerCallbackQuery({ text: await handleTap(core, telegramActor(ctx.from), ctx.callbackQuery.data) });
+    // The chat of the message that carried the button; a private chat's id is the user's id.
+    const chatId = String(ctx.callbackQuery.message?.chat.id ?? ctx.from.id);
+    await ctx.answerCallbackQuery({ text: await handleTap(core, telegramActor(ctx.from), ctx.callbackQuery.data, { channel: 'telegram', chatId }) });
   });
   composer.on('callback_query', (ctx) => ctx.answerCallbackQuery());
   return composer;

@@ -1,4 +1,5 @@
 import { audit } from '../../../src/audit/log.js';
+import { notApprovedReason } from '../../runner.js';
 import type { DeployDeps } from '../deps.js';
 import type { DeployOutcome, DeployStateType, DeployUpdate } from '../state.js';
 import { describeStep, tailBlock } from '../step.js';
@@ -17,7 +18,7 @@ async function rememberOutcome(deps: DeployDeps, state: DeployStateType, outcome
   const by = state.decision?.by ?? state.requestedBy.name;
   const content = {
     deployed: `Deployed ${state.service} on ${day}, approved by ${by}; healthy afterwards.`,
-    rejected: `A deploy of ${state.service} on ${day} was rejected by ${by}.`,
+    rejected: `A deploy of ${state.service} on ${day} was not made: ${state.decision ? notApprovedReason(state.decision) : `rejected by ${by}`}.`,
     tests_failed: `A deploy of ${state.service} on ${day} stopped because its tests failed (exit ${state.testRun?.exitCode}).`,
     rolled_back: `A deploy of ${state.service} on ${day} failed (${state.healthCheck?.detail ?? 'deploy command failed'}) and was rolled back.`,
     rollback_failed: `A deploy of ${state.service} on ${day} failed and its rollback failed too.`,

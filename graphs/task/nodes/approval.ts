@@ -2,6 +2,7 @@ import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
 import { describeStep, tailBlock } from '../../deploy/step.js';
 import type { Decision } from '../../runner.js';
 import type { TaskDeps } from '../deps.js';
+import { showDiffButton } from '../diff.js';
 import { diffOf } from '../git.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
@@ -9,7 +10,7 @@ import type { TaskStateType, TaskUpdate } from '../state.js';
 /**
  * Asks the founders to approve the task's change (an approval of kind `task`: compare-and-set,
  * every channel, expiry), with the plan's summary, `git diff --stat`, the test result and the
- * model cost so far; then pauses with interrupt() until a founder decides.
+ * model cost so far, and a 📄 Show diff button (graphs/task/diff.ts); then pauses with interrupt() until a founder decides.
  */
 export function approvalNode(deps: TaskDeps) {
   return async (state: TaskStateType, config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
@@ -23,7 +24,8 @@ export function approvalNode(deps: TaskDeps) {
       threadId: String(config.configurable?.thread_id),
       requestedBy: state.requestedBy,
       expiresInMs: deps.config.deploy.approvalTimeoutMs,
-      payload: { service: state.service, task: state.taskId },
+      payload: { service: state.service, task: state.taskId, base: state.worktree!.base },
+      moreButtons: [showDiffButton(state.taskId)],
       title: `Task #${state.taskId}: deploy to ${state.service}?`,
       text:
         `${state.request}\n\nPlan: ${state.plan!.summary} (risk ${state.plan!.risk})\n` +

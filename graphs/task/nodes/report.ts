@@ -1,4 +1,5 @@
 import { audit } from '../../../src/audit/log.js';
+import { notApprovedReason } from '../../runner.js';
 import type { TaskDeps } from '../deps.js';
 import { removeWorktree } from '../git.js';
 import { showProgress } from '../progress.js';
@@ -15,7 +16,7 @@ export function reportNode(deps: TaskDeps) {
         : outcome === 'rolled_back'
           ? `rolled back to ${state.deploy!.previous.slice(0, 7)}`
           : outcome === 'rejected'
-            ? `rejected by ${state.decision!.by}`
+            ? notApprovedReason(state.decision!)
             : outcome === 'cancelled'
               ? `${state.stopReason}; the deploy branch is untouched`
               : (state.stopReason ?? 'stopped');
