@@ -2,6 +2,8 @@
  * Self-healing: a task's deploy takes the service down → the monitor's alert carries 🩺 Diagnose →
  * the diagnosis names the deploy and proposes rolling back to the commit before it (with a model
  * choosing through `propose_remedy`, and without a model by the rule) → ↩ Roll back → healthy again.
+ * Then, with no deploy left to undo, the next outage gets 🛠 Open a fix task → the task deploys → its
+ * fix is remembered as the solution for that error.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,9 +16,9 @@ import { Harness } from './helpers/harness.js';
 const PLAN = { summary: 'write the notes', steps: ['write NOTES.md'], files: ['NOTES.md'], risk: 'low', tests: 'sh test.sh' };
 
 describe.each([
-  { model: false, reason: /task #1 deployed within 1h before the failure/ },
-  { model: true, reason: /the notes deploy broke the health handler/ },
-])('Diagnose on a down alert (model: $model)', ({ model, reason }) => {
+  { model: false, reason: /task #1 deployed within 1h before the failure/, fix: 'fix the service: its health check fails (HTTP 503)' },
+  { model: true, reason: /the notes deploy broke the health handler/, fix: 'restore the health handler' },
+])('Diagnose on a down alert (model: $model)', ({ model, reason, fix }) => {
   let h: Harness;
   let anthropic: FakeAnthropicApi | undefined;
   const messages = () => h.telegram.messagesTo(FOUNDER.id);
@@ -28,7 +30,12 @@ describe.each([
       anthropic.respond = (body) => {
         const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
         if (tools.includes('submit_plan')) return { kind: 'tool', name: 'submit_plan', input: PLAN };
-        if (tools.includes('propose_remedy')) return { kind: 'tool', name: 'propose_remedy', input: { action: 'rollback', reason: 'the notes deploy broke the health handler' } };
+        if (tools.includes('propose_remedy')) {
+          const evidence = JSON.stringify(body.messages);
+          return evidence.includes('No task has deployed this service')
+            ? { kind: 'tool', name: 'propose_remedy', input: { action: 'fix_task', reason: 'nothing recent to undo', task: 'restore the health handler' } }
+            : { kind: 'tool', name: 'propose_remedy', input: { action: 'rollback', reason: 'the notes deploy broke the health handler' } };
+        }
         return undefined;
       };
     }
@@ -87,5 +94,35 @@ describe.each([
     h.service.healthy = true; // the rollback "fixed" it
     await h.telegram.waitFor(() => messages().some((m) => /^🟢 billing is back UP after/.test(m.text)), 20_000, 'back up');
     expect((await h.query(`SELECT status FROM tasks WHERE id = 1`))[0]!.status).toBe('rolled_back');
+  });
+
+  it('no recent deploy to undo: Diagnose proposes a fix task → 🛠 Open a fix task → the task deploys → remembered as the solution for that error', async () => {
+    const down = () => messages().filter((m) => m.text === '🔴 billing is DOWN: HTTP 503');
+    h.service.healthy = false;
+    await h.telegram.waitFor(() => down().length === 2, 20_000, 'the second down alert');
+    const alert = down()[1]!;
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, alert.buttons[0]!.callback_data, alert));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Open a fix task for billing?')), 15_000, 'the fix-task proposal');
+    const diagnosis = messages().findLast((m) => m.text.startsWith('🩺 Diagnosis: billing'))!.text;
+    expect(diagnosis).toMatch(/\nNo task has deployed this service\.\n/);
+    expect(diagnosis).toMatch(/\n\nProposal: open a fix task \(/);
+    const proposal = messages().find((m) => m.text.startsWith('Open a fix task for billing?'))!;
+    expect(proposal.text).toBe(`Open a fix task for billing?\n/task billing ${fix}\n\n⏳ Waiting for a founder to decide`);
+    expect(proposal.buttons.map((b) => b.text)).toEqual(['🛠 Open a fix task', '✋ Not now']);
+    expect(await h.query(`SELECT id FROM tasks WHERE id = 2`)).toEqual([]);
+
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, proposal.buttons[0]!.callback_data, proposal));
+    await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery' && c.payload.text === 'Opening the fix task…', 10_000, 'the tap answer');
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Task #2: deploy to billing?')), 60_000, 'the fix task approval');
+    const approval = messages().find((m) => m.text.startsWith('Task #2: deploy to billing?'))!;
+    expect(approval.text.split('\n')[1]).toBe(fix);
+    h.service.healthy = true; // the fix "works"
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[0]!.callback_data, approval));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('✅ Task #2 on billing deployed')), 30_000, 'the fix deployed');
+    expect(await h.query(`SELECT status, requested_by FROM tasks WHERE id = 2`)).toEqual([{ status: 'deployed', requested_by: `telegram:${FOUNDER.id}` }]);
+    const solutions = await h.query<{ content: string; metadata: Record<string, unknown> }>(`SELECT content, metadata FROM ai_persistent_memory WHERE source = 'task:2' AND memory_type = 'solution'`);
+    expect(solutions).toHaveLength(1);
+    expect(solutions[0]!.content).toMatch(new RegExp(`^Fixed "HTTP 503" on billing with task #2 \\("${fix.replace(/[()]/g, '\\$&')}"\\): `));
+    expect(solutions[0]!.metadata).toMatchObject({ fixes: 'HTTP 503' });
   });
 });
