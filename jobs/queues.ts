@@ -1,14 +1,14 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueInspector } from '../src/status/ports.js';
-import { AGENTS, AGENTS_QUEUE } from './definitions.js';
+import { AGENTS_QUEUE } from './definitions.js';
 
 /** The agents queue under the configured key prefix. */
 export function createAgentsQueue(connection: Redis, prefix: string): Queue {
   return new Queue(AGENTS_QUEUE, { connection, prefix });
 }
 
-/** QueueInspector over BullMQ: job counts of every queue and the agents' job schedulers' next run. */
+/** QueueInspector over BullMQ: job counts of every queue. */
 export function queueInspector(queue: Queue, ...others: Queue[]): QueueInspector {
   return {
     async depths() {
@@ -18,15 +18,6 @@ export function queueInspector(queue: Queue, ...others: Queue[]): QueueInspector
           return { queue: q.name, waiting: c.waiting ?? 0, active: c.active ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0 };
         }),
       );
-    },
-    agents: () => AGENTS.map((a) => a.name),
-    async runNow(agent) {
-      const job = await queue.add(agent, {}, { attempts: 1, removeOnComplete: 100, removeOnFail: 500 });
-      return job.id ?? '';
-    },
-    async nextRun(agent) {
-      const s = await queue.getJobScheduler(agent);
-      return s?.next ? new Date(s.next) : null;
     },
   };
 }

@@ -1,39 +1,95 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { AgentInfo } from '../src/agents/port.js';
+import { intervalOf, scheduleText } from '../src/agents/schedule.js';
+import type { RunTrigger } from '../src/agents/store.js';
 import type { Core } from '../src/core.js';
-import type { AgentDeps } from './agents/types.js';
+import { formatDuration } from '../src/duration.js';
 import { describeError } from '../src/errors.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
 import type { GraphName, GraphRunner } from '../src/runs/port.js';
-import { AGENT_RUNNERS } from './agents/index.js';
-import { AGENTS, AGENTS_QUEUE, GRAPHS_QUEUE, graphJobSchema } from './definitions.js';
+import { agentContext, type AgentDeps } from './agents/kit.js';
+import { GRAPHS_QUEUE, AGENTS_QUEUE, graphJobSchema } from './definitions.js';
+import { effectiveSchedule, type AgentCatalog } from './schedules.js';
+
+/** What the agents' worker uses: the agents' deps, their registry and runs, the metrics, and the catalog. */
+export type AgentWorkerDeps = AgentDeps & Pick<Core, 'agents' | 'metrics'> & { catalog: AgentCatalog };
 
 /**
- * Runs one scheduled-agent job: validates its payload, records the run in ai_agent_executions
- * (running → succeeded | failed) and counts it in metrics. An invalid payload or unknown agent is
- * an UnrecoverableError (never retried).
+ * When a job scheduler's job was due: BullMQ names them `repeat:<scheduler key>:<due millis>`.
+ * @returns epoch ms, or null for a job queued by hand (/run)
  */
-/** What the agents' worker uses: the agents' deps, their registry and runs, and the metrics. */
-export type AgentWorkerDeps = AgentDeps & Pick<Core, 'agents' | 'metrics'>;
+export function dueAt(jobId: string | undefined): number | null {
+  const m = /^repeat:.+:(\d+)$/.exec(jobId ?? '');
+  return m ? Number(m[1]) : null;
+}
 
-export async function runAgentJob(core: AgentWorkerDeps, job: Pick<Job, 'name' | 'id' | 'data'>): Promise<unknown> {
-  const def = AGENTS.find((a) => a.name === job.name);
-  const runner = AGENT_RUNNERS[job.name];
-  if (!def || !runner) throw new UnrecoverableError(`unknown agent "${job.name}"`);
-  const payload = def.payload.safeParse(job.data ?? {});
+/** Slack before a late run counts as a catch-up: a slow worker is not downtime. */
+const MISSED_GRACE_MS = 5_000;
+
+/**
+ * How late a scheduled run is: the time since the agent last ran (or was resumed, rescheduled,
+ * enabled) and its interval. Two intervals and some grace mean runs were missed while no worker ran
+ * (BullMQ keeps one pending job per scheduler, so what arrives late is one job, never a burst).
+ */
+async function intervalsSinceLastRun(deps: AgentWorkerDeps, info: AgentInfo, now: number): Promise<{ intervalMs: number; gapMs: number; text: string }> {
+  const row = await deps.agents.get(info.name);
+  const schedule = effectiveSchedule(info, row?.schedule_override ?? null);
+  const last = await deps.agents.lastStarted(info.name);
+  const since = Math.max(last?.getTime() ?? 0, row?.active_since.getTime() ?? now);
+  const gapMs = now - since;
+  return { intervalMs: intervalOf(schedule, new Date(since)), gapMs, text: scheduleText(schedule) };
+}
+
+/**
+ * Runs one scheduled-agent job: validates its payload; for a scheduled job that arrives after
+ * missed runs, applies the agent's `missed` policy (`skip`: recorded as skipped; `notify`: skipped
+ * and the founders told; `once`: this one run catches up); records the run in ai_agent_executions
+ * (running → succeeded | failed; a retry after a crash continues its row) and counts and times it in
+ * metrics. An invalid payload or unknown agent is an UnrecoverableError (never retried).
+ */
+export async function runAgentJob(deps: AgentWorkerDeps, job: Pick<Job, 'name' | 'id' | 'data'>): Promise<unknown> {
+  const agent = deps.catalog.byName.get(job.name);
+  const info = deps.catalog.info.find((a) => a.name === job.name);
+  if (!agent || !info) throw new UnrecoverableError(`unknown agent "${job.name}"`);
+  const payload = agent.payload.safeParse(job.data ?? {});
   if (!payload.success) throw new UnrecoverableError(`invalid payload for ${job.name}: ${payload.error.issues[0]?.message}`);
 
-  const execId = await core.agents.started(job.name, job.id ?? null);
+  let trigger: RunTrigger = dueAt(job.id) === null ? 'manual' : 'schedule';
+  if (trigger === 'schedule') {
+    const late = await intervalsSinceLastRun(deps, info, Date.now());
+    if (late.gapMs >= 2 * late.intervalMs + Math.min(late.intervalMs, MISSED_GRACE_MS)) {
+      const what = `no run for ${formatDuration(late.gapMs)} (${late.text})`;
+      if (info.missed === 'once') trigger = 'catch-up';
+      else {
+        await deps.agents.skipped(job.name, job.id ?? null, `skipped a catch-up run after ${what} (missed: ${info.missed})`);
+        deps.metrics.jobRuns.inc({ agent: job.name, outcome: 'skipped' });
+        if (info.missed === 'notify') {
+          await deps.alerts.raise({
+            severity: 'warning',
+            source: `agent:${job.name}`,
+            message: `${job.name} missed its runs while AUREA was not running: ${what}. It was not run to catch up (agents.${job.name}.missed: notify); /run ${job.name} runs it now.`,
+          });
+        }
+        return 'skipped';
+      }
+    }
+  }
+
+  const execId = await deps.agents.started(job.name, job.id ?? null, trigger);
+  const timer = deps.metrics.jobDuration.startTimer({ agent: job.name });
   try {
-    const result = await runner(core, payload.data);
-    await core.agents.succeeded(execId, { summary: result.summary, ...result.output });
-    core.metrics.jobRuns.inc({ agent: job.name, outcome: 'succeeded' });
+    const result = await agent.run(agentContext(deps, job.name), payload.data);
+    await deps.agents.succeeded(execId, { summary: result.summary, ...result.output });
+    deps.metrics.jobRuns.inc({ agent: job.name, outcome: 'succeeded' });
     return result.summary;
   } catch (err) {
-    await core.agents.failed(execId, describeError(err)).catch(() => undefined);
-    core.metrics.jobRuns.inc({ agent: job.name, outcome: 'failed' });
+    await deps.agents.failed(execId, describeError(err)).catch(() => undefined);
+    deps.metrics.jobRuns.inc({ agent: job.name, outcome: 'failed' });
     throw err;
+  } finally {
+    timer();
   }
 }
 

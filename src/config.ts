@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { checkSchedule } from './agents/schedule.js';
 import { durationSchema } from './duration.js';
 import { ConfigError } from './errors.js';
 
@@ -120,10 +121,20 @@ const agentSchema = z
     cron: z.string().min(1).optional(),
     tz: z.string().min(1).optional(),
     enabled: z.boolean().default(true),
+    /** A run missed while AUREA was down: `skip` it, run `once` to catch up (never a burst), or `notify` the founders. */
+    missed: z.enum(['skip', 'once', 'notify'], { error: 'expected skip, once or notify' }).default('once'),
     /** system-monitor: consecutive failed checks before a service is declared down (default 2). */
     failuresBeforeAlert: z.number().int().min(1).max(100).optional(),
   })
-  .refine((a) => !(a.every !== undefined && a.cron !== undefined), { error: 'give either every or cron, not both' });
+  .refine((a) => !(a.every !== undefined && a.cron !== undefined), { error: 'give either every or cron, not both' })
+  .superRefine((a, ctx) => {
+    try {
+      if (a.cron !== undefined) checkSchedule({ cron: a.cron, ...(a.tz ? { tz: a.tz } : {}) });
+      else if (a.every !== undefined) checkSchedule({ every: a.every });
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message, path: [a.cron !== undefined ? 'cron' : 'every'] });
+    }
+  });
 
 const fileSchema = z.strictObject({
   founders: z
@@ -187,6 +198,8 @@ const fileSchema = z.strictObject({
     .strictObject({
       lockDuration: durationSchema.default(30_000),
       stalledInterval: durationSchema.default(30_000),
+      /** How often the watchdog looks for enabled agents that have stopped running. */
+      watchdogInterval: durationSchema.default(60_000),
     })
     .prefault({}),
 });
@@ -326,7 +339,7 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
     },
-    jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval },
+    jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval },
     diagnose: { windowMs: f.diagnose.window },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
     alerts: { retryIntervalMs: f.alerts.retryInterval },

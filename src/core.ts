@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { AgentScheduler } from './agents/port.js';
 import type { AgentStore } from './agents/store.js';
 import type { AlertActionHandler, AlertService } from './alerts/service.js';
 import type { ApprovalService } from './approvals/service.js';
@@ -60,4 +61,6 @@ export interface Core {
   refusals: RefusalGate;
   /** The scheduled agents' registry and runs. */
   agents: AgentStore;
+  /** The scheduled agents' job schedulers: apply a pause or a new schedule, run now, next run. */
+  scheduler: AgentScheduler;
 }

@@ -17,12 +17,14 @@ import { createRollbackResumer } from '../graphs/task/rollback.js';
 import { createTaskRunner, createTaskWorkflow } from '../graphs/task/workflow.js';
 import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
-import { syncSchedules } from '../jobs/schedules.js';
+import { BUILTIN_AGENTS } from '../jobs/agents/index.js';
+import { agentCatalog, createAgentScheduler } from '../jobs/schedules.js';
 import { startGraphWorker, startWorker } from '../jobs/worker.js';
 import { TaskStore } from './tasks/store.js';
 import { StepJournal } from './runs/journal.js';
 import { RefusalGate } from './refusals.js';
 import { AgentStore } from './agents/store.js';
+import { startWatchdog } from './agents/watchdog.js';
 import { ALERT_ACTION, AlertService } from './alerts/service.js';
 import { alertTapHandler } from './alerts/tap.js';
 import { APPROVAL_ACTION } from './approvals/buttons.js';
@@ -148,6 +150,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const queue: Queue = createAgentsQueue(bullRedis, config.redis.prefix);
     cleanups.push(() => queue.close());
     const graphsQueue: Queue = createGraphsQueue(bullRedis, config.redis.prefix);
+    const catalog = agentCatalog(config, BUILTIN_AGENTS);
     cleanups.push(() => graphsQueue.close());
     // Without a listener BullMQ prints connection errors to stderr (the `aurea chat` terminal).
     for (const q of [queue, graphsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));
@@ -168,10 +171,11 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       refusals: new RefusalGate({ db: db.pool, redis, prefix: config.redis.prefix, log }),
       agents: new AgentStore(db.pool),
     };
+    const scheduler = createAgentScheduler(queue, base.agents, catalog);
     cleanups.push(() => base.refusals.stop());
     const commands = new CommandRegistry(metrics, log, { isFounder: (actor) => channels.isFounder(config, actor), commandPrefix: (c) => channels.commandPrefix(c) });
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
-    const voice = new VoiceService({ config, db, log, transcriber, commands, queues: base.queues });
+    const voice = new VoiceService({ config, db, log, transcriber, commands, scheduler });
     const embedder = config.embedder === 'openai' && config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
     const memory = new MemoryService(db.pool, embedder);
     const ledger = new LlmLedger(db.pool);
@@ -193,7 +197,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const tapActions = new Map<string, TapHandler>();
     resumers.set('deploy', deploy.resume);
     resumers.set(COMMAND_APPROVAL, proposalResumer({ send: (channel, chatId, m) => base.broadcaster.sendTo(channel, chatId, m), run: (said) => route(core, { ...said, origin: 'typed' }) }));
-    const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, alertActions, tapActions, commands, voice, memory, llm, ledger, conversation };
+    const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, alertActions, tapActions, scheduler, commands, voice, memory, llm, ledger, conversation };
     const diagnoser = createDiagnoser(core);
     alertActions.set('diagnose', diagnoser.diagnose);
     tapActions.set(APPROVAL_ACTION, (tap) => handleApprovalTap(core, tap.action, tap.actor));
@@ -208,15 +212,17 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
 
     const chats = await createChatAdapters(core, CHANNELS, roles.bot, options.console);
     if (!chats.any && (roles.bot || roles.worker)) log.warn(noChannelHint(channels));
+    // The watchdog lives with the bot: it must notice when no worker runs the agents.
+    if (roles.bot) cleanups.push(startWatchdog(core, config.jobs.watchdogIntervalMs));
 
     if (roles.worker) {
       const journal = new StepJournal(db.pool);
       cleanups.push(base.alerts.startOutbox(config.alerts.retryIntervalMs));
-      await syncSchedules(config, queue, base.agents);
+      await scheduler.syncAll();
       // A Redis that comes back empty (no persistence) has lost the job schedulers: upsert them again.
-      redis.on('ready', () => void syncSchedules(config, queue, base.agents).catch((err: unknown) => log.warn({ err }, 'could not restore the schedules')));
+      redis.on('ready', () => void scheduler.syncAll().catch((err: unknown) => log.warn({ err }, 'could not restore the schedules')));
       const workers: Worker[] = [
-        startWorker(core, bullRedis),
+        startWorker({ ...core, catalog }, bullRedis),
         startGraphWorker(core, bullRedis, {
           deploy: createDeployRunner({ ...base, memory, journal }),
           task: createTaskRunner({ ...base, memory, llm, ledger, taskStore, journal }),

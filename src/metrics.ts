@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics served on GET /metrics. One registry per AUREA instance. */
 export interface Metrics {
@@ -8,6 +8,7 @@ export interface Metrics {
   alertsSent: Counter<'severity'>;
   deploys: Counter<'service' | 'outcome'>;
   jobRuns: Counter<'agent' | 'outcome'>;
+  jobDuration: Histogram<'agent'>;
 }
 
 export function createMetrics(): Metrics {
@@ -30,6 +31,13 @@ export function createMetrics(): Metrics {
       labelNames: ['service', 'outcome'],
       registers,
     }),
-    jobRuns: new Counter({ name: 'aurea_job_runs_total', help: 'Scheduled agent runs, by agent and outcome', labelNames: ['agent', 'outcome'], registers }),
+    jobRuns: new Counter({ name: 'aurea_job_runs_total', help: 'Scheduled agent runs, by agent and outcome (succeeded, failed, skipped)', labelNames: ['agent', 'outcome'], registers }),
+    jobDuration: new Histogram({
+      name: 'aurea_job_run_duration_seconds',
+      help: 'Scheduled agent run wall time, by agent',
+      labelNames: ['agent'],
+      buckets: [0.005, 0.025, 0.1, 0.5, 1, 5, 15, 60, 300],
+      registers,
+    }),
   };
 }

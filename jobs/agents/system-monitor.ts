@@ -1,7 +1,7 @@
-import type { Core } from '../../src/core.js';
+import { z } from 'zod';
 import { formatDuration } from '../../src/duration.js';
 import { checkHealth } from '../../src/health/check.js';
-import type { AgentResult } from './types.js';
+import { defineAgent, type AgentContext, type AgentResult } from './kit.js';
 
 const SOURCE = 'agent:system-monitor';
 
@@ -16,7 +16,7 @@ export const DEFAULT_FAILURES_BEFORE_ALERT = 2;
  * resolved and one recovery message gives the downtime. The failure streak of each service is a
  * Redis counter, shared by all workers. Alerts that no chat accepted earlier are retried first.
  */
-export async function systemMonitor(core: Pick<Core, 'config' | 'alerts' | 'redis'>): Promise<AgentResult> {
+async function monitor(core: Pick<AgentContext, 'config' | 'alerts' | 'redis'>): Promise<AgentResult> {
   const needed = core.config.agents['system-monitor']?.failuresBeforeAlert ?? DEFAULT_FAILURES_BEFORE_ALERT;
   const streakKey = (service: string) => `${core.config.redis.prefix}:monitor:failures:${service}`;
   await core.alerts.deliverPending();
@@ -62,3 +62,11 @@ export async function systemMonitor(core: Pick<Core, 'config' | 'alerts' | 'redi
     output: { checks: checks.map(({ name, ok, status, latencyMs, error }) => ({ name, ok, status, latencyMs: Math.round(latencyMs), error })), changes },
   };
 }
+
+export const systemMonitor = defineAgent({
+  name: 'system-monitor',
+  description: 'Checks every service health URL and alerts when one goes down or comes back',
+  schedule: { every: 5 * 60_000 },
+  payload: z.strictObject({}),
+  run: (ctx) => monitor(ctx),
+});

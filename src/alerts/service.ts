@@ -87,15 +87,15 @@ export class AlertService {
     return row;
   }
 
-  /**
-   * Ends the condition behind an open alert.
-   * @returns the alert that was open (with `created_at`, to compute how long it lasted), or null if none was
-   */
   async get(id: string): Promise<AlertRow | null> {
     const res = await this.db.query<AlertRow>('SELECT * FROM ai_system_alerts WHERE id = $1', [id]);
     return res.rows[0] ?? null;
   }
 
+  /**
+   * Ends the condition behind an open alert.
+   * @returns the alert that was open (with `created_at`, to compute how long it lasted), or null if none was
+   */
   async resolve(dedupeKey: string): Promise<AlertRow | null> {
     const res = await this.db.query<AlertRow>(
       'UPDATE ai_system_alerts SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL RETURNING *',

@@ -6,7 +6,9 @@ import type { CommandRegistry } from './registry.js';
 import { forgetCommand, recallCommand, rememberCommand } from './memory.js';
 import { retryCommand } from './retry.js';
 import { rollbackCommand } from './rollback.js';
+import { pauseCommand, resumeCommand } from './pause.js';
 import { runCommand } from './run.js';
+import { scheduleCommand } from './schedule.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { cancelCommand, taskCommand, tasksCommand } from './task.js';
@@ -16,6 +18,8 @@ export type CommandDeps = Parameters<typeof statusCommand>[0] &
   Parameters<typeof agentsCommand>[0] &
   Parameters<typeof deployCommand>[0] &
   Parameters<typeof runCommand>[0] &
+  Parameters<typeof pauseCommand>[0] &
+  Parameters<typeof scheduleCommand>[0] &
   Parameters<typeof retryCommand>[0] &
   Parameters<typeof rememberCommand>[0] &
   Parameters<typeof recallCommand>[0] &
@@ -39,6 +43,9 @@ export function registerCommands(registry: CommandRegistry, core: CommandDeps): 
     .add(cancelCommand(core))
     .add(rollbackCommand(core))
     .add(runCommand(core))
+    .add(pauseCommand(core))
+    .add(resumeCommand(core))
+    .add(scheduleCommand(core))
     .add(retryCommand(core))
     .add(rememberCommand(core))
     .add(recallCommand(core))

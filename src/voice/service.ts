@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { formatDuration } from '../duration.js';
 import { AureaError, asAureaError, describeError } from '../errors.js';
-import type { QueueInspector } from '../status/ports.js';
+import type { AgentScheduler } from '../agents/port.js';
 import { cleanText } from '../text/clean.js';
 import type { Logger } from '../log.js';
 import { toPcm16k } from './audio.js';
@@ -51,7 +51,7 @@ export class VoiceService {
       transcriber: Transcriber;
       /** The spoken-command grammar's words: command names and usages, agent names. */
       commands: Pick<CommandRegistry, 'list' | 'prefix'>;
-      queues: Pick<QueueInspector, 'agents'>;
+      scheduler: Pick<AgentScheduler, 'agents'>;
     },
   ) {}
 
@@ -154,7 +154,7 @@ export class VoiceService {
         {
           commands: this.deps.commands.list().map((c) => ({ name: c.name, usage: c.usage })),
           services: Object.keys(this.deps.config.services),
-          agents: this.deps.queues.agents(),
+          agents: this.deps.scheduler.agents().map((a) => a.name),
         },
         dict,
       ),

@@ -69,6 +69,8 @@ export interface HarnessOptions {
   serviceYaml?: string;
   /** system-monitor schedule (default 1h, so it stays out of the way). */
   monitorEvery?: string;
+  /** system-monitor's missed-run policy (default: the config default, once). */
+  monitorMissed?: 'skip' | 'once' | 'notify';
   rateLimits?: RateLimits;
   approval?: 'required' | 'auto';
   verifyTimeout?: string;
@@ -124,7 +126,7 @@ services:
 ${options.serviceYaml ? `${options.serviceYaml.replace(/^/gm, '    ')}\n` : ''}agents:
   system-monitor:
     every: ${options.monitorEvery ?? '1h'}
-deploy:
+${options.monitorMissed ? `    missed: ${options.monitorMissed}\n` : ''}deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
 ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,

@@ -1,0 +1,91 @@
+/**
+ * The agent kit: what a scheduled agent declares (name, description, default schedule, payload
+ * schema, handler) and the typed context its handler receives. One file per agent in jobs/agents/;
+ * YAML agents (agents/*.yaml beside aurea.config.yaml) become the same Agent (jobs/agents/declarative.ts).
+ */
+import type { z } from 'zod';
+import type { Schedule } from '../../src/agents/schedule.js';
+import { checkSchedule } from '../../src/agents/schedule.js';
+import { audit } from '../../src/audit/log.js';
+import type { Core } from '../../src/core.js';
+import type { LlmRequest } from '../../src/llm/types.js';
+import type { RoutedResponse } from '../../src/llm/router.js';
+
+/** What the kit needs of the core to build agent contexts. */
+export type AgentDeps = Pick<Core, 'config' | 'log' | 'alerts' | 'redis' | 'memory' | 'llm' | 'db'>;
+
+/** The model, with every call counted under purpose `agent:<name>` (llm_calls, the budget). */
+export interface AgentLlm {
+  readonly configured: boolean;
+  complete(request: Omit<LlmRequest, 'purpose'>): Promise<RoutedResponse>;
+}
+
+/** What an agent's handler is given. */
+export interface AgentContext {
+  /** The agent's name. */
+  name: string;
+  config: AgentDeps['config'];
+  /** aurea.config.yaml's services, by name. */
+  services: AgentDeps['config']['services'];
+  alerts: AgentDeps['alerts'];
+  memory: AgentDeps['memory'];
+  llm: AgentLlm;
+  /** Appends to audit_log as the actor `system:agent:<name>`. */
+  audit(action: string, target: string, details?: Record<string, unknown>): Promise<void>;
+  /** A child logger bound to `{ agent: name }`. */
+  log: AgentDeps['log'];
+  /** Shared state between runs and workers (keys under `config.redis.prefix`). */
+  redis: AgentDeps['redis'];
+}
+
+/** What a run returns: stored in ai_agent_executions.output. */
+export interface AgentResult {
+  /** One line for /agents ("3/3 up"). */
+  summary: string;
+  output: Record<string, unknown>;
+}
+
+export interface Agent<P extends Record<string, unknown> = Record<string, unknown>> {
+  /** Lowercase words joined by `-` (`security-monitor`); the job scheduler's key and the job name. */
+  name: string;
+  description: string;
+  /** Default schedule, unless aurea.config.yaml or /schedule says otherwise. */
+  schedule: Schedule;
+  /** The job payload; scheduled runs send `{}`. */
+  payload: z.ZodType<P>;
+  run(ctx: AgentContext, payload: P): Promise<AgentResult>;
+}
+
+const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/**
+ * Declares an agent, checking its name and default schedule.
+ * @throws Error naming the problem (a programming error in the agent's file)
+ */
+export function defineAgent<P extends Record<string, unknown>>(agent: Agent<P>): Agent {
+  if (!NAME.test(agent.name) || agent.name.length > 40) throw new Error(`agent name "${agent.name}": use lowercase words joined by -, at most 40 characters`);
+  checkSchedule(agent.schedule);
+  return agent as unknown as Agent;
+}
+
+/** The context one agent's run receives. */
+export function agentContext(deps: AgentDeps, name: string): AgentContext {
+  const purpose = `agent:${name}`;
+  const actor = { platform: 'system', id: purpose, name };
+  return {
+    name,
+    config: deps.config,
+    services: deps.config.services,
+    alerts: deps.alerts,
+    memory: deps.memory,
+    llm: {
+      get configured() {
+        return deps.llm.configured;
+      },
+      complete: (request) => deps.llm.complete({ ...request, purpose }),
+    },
+    audit: (action, target, details) => audit(deps.db.pool, actor, action, target, details),
+    log: deps.log.child({ agent: name }),
+    redis: deps.redis,
+  };
+}
