@@ -28,7 +28,9 @@ export type AureaErrorCode =
   /** A task's run_command was given a command off the service's allow-list. */
   | 'COMMAND_REFUSED'
   /** A git step of a task failed (worktree, commit, merge conflict). */
-  | 'GIT_FAILED';
+  | 'GIT_FAILED'
+  /** A declarative agent's answer failed its schema or stated figures no tool showed. */
+  | 'AGENT_OUTPUT_INVALID';
 
 export class AureaError extends Error {
   override readonly name: string = 'AureaError';

@@ -17,6 +17,7 @@ import { createRollbackResumer } from '../graphs/task/rollback.js';
 import { createTaskRunner, createTaskWorkflow } from '../graphs/task/workflow.js';
 import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
+import { agentsDir, loadAgentFiles } from '../jobs/agents/declarative.js';
 import { BUILTIN_AGENTS } from '../jobs/agents/index.js';
 import { agentCatalog, createAgentScheduler } from '../jobs/schedules.js';
 import { startGraphWorker, startWorker } from '../jobs/worker.js';
@@ -150,7 +151,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const queue: Queue = createAgentsQueue(bullRedis, config.redis.prefix);
     cleanups.push(() => queue.close());
     const graphsQueue: Queue = createGraphsQueue(bullRedis, config.redis.prefix);
-    const catalog = agentCatalog(config, BUILTIN_AGENTS);
+    const catalog = agentCatalog(config, [...BUILTIN_AGENTS, ...loadAgentFiles(agentsDir(config))]);
     cleanups.push(() => graphsQueue.close());
     // Without a listener BullMQ prints connection errors to stderr (the `aurea chat` terminal).
     for (const q of [queue, graphsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));

@@ -12,7 +12,7 @@ import type { LlmRequest } from '../../src/llm/types.js';
 import type { RoutedResponse } from '../../src/llm/router.js';
 
 /** What the kit needs of the core to build agent contexts. */
-export type AgentDeps = Pick<Core, 'config' | 'log' | 'alerts' | 'redis' | 'memory' | 'llm' | 'db'>;
+export type AgentDeps = Pick<Core, 'config' | 'log' | 'alerts' | 'redis' | 'memory' | 'llm' | 'db' | 'commands'>;
 
 /** The model, with every call counted under purpose `agent:<name>` (llm_calls, the budget). */
 export interface AgentLlm {
@@ -36,6 +36,8 @@ export interface AgentContext {
   log: AgentDeps['log'];
   /** Shared state between runs and workers (keys under `config.redis.prefix`). */
   redis: AgentDeps['redis'];
+  /** The read-only commands (status, recall, budget, …), run as AUREA and answered as text. */
+  tools: { names(): string[]; run(name: string, args: string[]): Promise<string> };
 }
 
 /** What a run returns: stored in ai_agent_executions.output. */
@@ -87,5 +89,6 @@ export function agentContext(deps: AgentDeps, name: string): AgentContext {
     audit: (action, target, details) => audit(deps.db.pool, actor, action, target, details),
     log: deps.log.child({ agent: name }),
     redis: deps.redis,
+    tools: { names: () => deps.commands.readOnlyNames(), run: (tool, args) => deps.commands.runReadOnly(tool, args, actor) },
   };
 }

@@ -6,6 +6,7 @@ import { noArgs } from './registry.js';
 export function agentsCommand(core: Pick<Core, 'agents' | 'scheduler'>): CommandSpec<string[]> {
   return {
     name: 'agents',
+    readOnly: true,
     description: 'Scheduled agents with their last result and next run',
     args: noArgs,
     async run(ctx) {

@@ -9,6 +9,7 @@ const usd = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 export function budgetCommand(core: Pick<Core, 'ledger' | 'config'>): CommandSpec<string[]> {
   return {
     name: 'budget',
+    readOnly: true,
     description: 'LLM spend today and this month by provider and model',
     args: noArgs,
     async run(ctx) {

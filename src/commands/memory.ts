@@ -35,6 +35,7 @@ export function rememberCommand(core: Pick<Core, 'memory' | 'db'>): CommandSpec<
 export function recallCommand(core: Pick<Core, 'memory'>): CommandSpec<string[]> {
   return {
     name: 'recall',
+    readOnly: true,
     description: 'Search long-term memory',
     usage: '<query>',
     args: text('say what to look for, e.g. /recall why did billing go down'),

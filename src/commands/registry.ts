@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Actor } from '../actor.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
 import { REFUSAL_TEXT } from '../access.js';
-import { asAureaError } from '../errors.js';
+import { AureaError, asAureaError, describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 
@@ -27,6 +27,8 @@ export interface CommandSpec<A = unknown> {
   args: z.ZodType<A, string[]>;
   /** Who may run it: `founders` (the default; DESIGN §1) or `anyone` who can reach the bot. */
   access?: 'founders' | 'anyone';
+  /** Only reads (status, recall, …): agents may run it as a tool (CommandRegistry.runReadOnly). */
+  readOnly?: boolean;
   /** Deploys, rolls back, spends: given by voice, it waits for a confirmation tap. */
   changesWorld?: boolean;
   run(ctx: CommandContext, args: A): Promise<void>;
@@ -99,6 +101,33 @@ export class CommandRegistry {
     return this.list()
       .map((c) => `${c.name}${c.usage ? ` ${c.usage}` : ''}`)
       .join(' | ');
+  }
+
+  /** The names of the read-only commands (the tools a declarative agent may use). */
+  readOnlyNames(): string[] {
+    return [...this.commands.values()].filter((c) => c.readOnly).map((c) => c.name);
+  }
+
+  /**
+   * Runs a read-only command for an agent (AUREA itself: no chat, no founder check, since it changes
+   * nothing) and returns what it would have said, title, text and status joined by newlines.
+   * @throws AureaError INVALID_ARGUMENTS for an unknown command or one that is not read-only
+   */
+  async runReadOnly(name: string, args: string[], actor: Actor): Promise<string> {
+    const spec = this.commands.get(this.aliases.get(name) ?? name);
+    if (!spec?.readOnly) throw new AureaError('INVALID_ARGUMENTS', `"${name}" is not a read-only command; agents may use: ${this.readOnlyNames().join(', ')}.`);
+    const said: string[] = [];
+    const ctx: CommandContext = { actor, chat: { channel: 'agent', chatId: actor.id }, reply: async (m) => void said.push([m.title, m.text, m.status].filter(Boolean).join('\n')) };
+    const parsed = spec.args.safeParse(args);
+    if (!parsed.success) return `Usage: ${this.synopsis(spec, 'console')}\n${parsed.error.issues[0]?.message ?? 'invalid arguments'}`;
+    try {
+      await spec.run(ctx, parsed.data);
+      this.metrics.commands.inc({ command: spec.name, outcome: 'ok' });
+    } catch (err) {
+      this.metrics.commands.inc({ command: spec.name, outcome: 'error' });
+      said.push(asAureaError(err)?.message ?? `${spec.name} failed: ${describeError(err)}`);
+    }
+    return said.join('\n\n') || '(no output)';
   }
 
   /**

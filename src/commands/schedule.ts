@@ -14,7 +14,7 @@ export function scheduleCommand(core: Pick<Core, 'scheduler' | 'agents' | 'db'>)
   return {
     name: 'schedule',
     description: "Change a scheduled agent's schedule",
-    usage: '<agent> every <interval> | cron <pattern> [tz] | default',
+    usage: '<agent> every <interval> or cron <pattern> [tz]',
     args: z.array(z.string()).min(2, { error: 'say the agent and its schedule, e.g. /schedule system-monitor every 10m' }),
     async run(ctx, [name, ...words]) {
       const agent = namedAgent(core.scheduler, name!);

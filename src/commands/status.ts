@@ -9,6 +9,7 @@ export function statusCommand(core: Pick<Core, 'config' | 'db' | 'redis' | 'queu
   const report = coalesce(() => statusReport(core));
   return {
     name: 'status',
+    readOnly: true,
     description: 'Health of every service, the database, Redis and the queues',
     args: noArgs,
     async run(ctx) {

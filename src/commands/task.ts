@@ -32,6 +32,7 @@ const STATUS_ICON: Record<string, string> = { running: '⏳', deployed: '✅', r
 export function tasksCommand(core: Pick<Core, 'taskStore' | 'ledger'>): CommandSpec<string[]> {
   return {
     name: 'tasks',
+    readOnly: true,
     description: 'Recent tasks: status, rounds, cost, duration',
     args: noArgs,
     async run(ctx) {
