@@ -92,6 +92,10 @@ const envSchema = z.object({
   OLLAMA_BASE_URL: z.url({ error: 'expected a URL like http://127.0.0.1:11434' }).optional(),
   OPENAI_BASE_URL: z.url({ error: 'expected a URL like https://api.openai.com/v1' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Stripe: the API key (refunds, revenue), the webhook endpoint's signing secret, and where the API is (a mock in tests). */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { error: 'expected a Stripe secret key (sk_live_… or a restricted rk_live_…)' }).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, { error: "expected the webhook endpoint's signing secret (whsec_…)" }).optional(),
+  STRIPE_API_BASE: z.url({ error: 'expected a URL like https://api.stripe.com' }).optional(),
 });
 
 const serviceSchema = z.strictObject({
@@ -174,6 +178,8 @@ const fileSchema = z.strictObject({
       verifyInterval: durationSchema.default(2_000),
     })
     .prefault({}),
+  // Stripe webhooks: a payment_intent.succeeded above this amount (USD) is announced.
+  stripe: z.strictObject({ bigPaymentUsd: z.number().nonnegative().default(1000) }).prefault({}),
   // Diagnose (the button on a down alert): a task deploy this long before the failure is suspected.
   diagnose: z.strictObject({ window: durationSchema.default(3_600_000) }).prefault({}),
   // The workforce (/task): limits per task.
@@ -363,8 +369,9 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       google: { apiKey: e.GOOGLE_API_KEY, baseUrl: e.GOOGLE_BASE_URL },
       ollama: { baseUrl: e.OLLAMA_BASE_URL },
     },
+    stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

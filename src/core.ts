@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type Stripe from 'stripe';
 import type { AgentScheduler } from './agents/port.js';
 import type { AgentStore } from './agents/store.js';
 import type { AlertActionHandler, AlertService } from './alerts/service.js';
@@ -61,6 +62,8 @@ export interface Core {
   refusals: RefusalGate;
   /** The scheduled agents' registry and runs. */
   agents: AgentStore;
+  /** Stripe's official client, or null without STRIPE_SECRET_KEY (src/stripe/client.ts). */
+  stripe: Stripe | null;
   /** The scheduled agents' job schedulers: apply a pause or a new schedule, run now, next run. */
   scheduler: AgentScheduler;
 }

@@ -30,7 +30,9 @@ export type AureaErrorCode =
   /** A git step of a task failed (worktree, commit, merge conflict). */
   | 'GIT_FAILED'
   /** A declarative agent's answer failed its schema or stated figures no tool showed. */
-  | 'AGENT_OUTPUT_INVALID';
+  | 'AGENT_OUTPUT_INVALID'
+  /** A Stripe action without STRIPE_SECRET_KEY. */
+  | 'STRIPE_UNAVAILABLE';
 
 export class AureaError extends Error {
   override readonly name: string = 'AureaError';

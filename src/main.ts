@@ -57,6 +57,9 @@ import { providersFromConfig } from './llm/chain.js';
 import { LlmLedger } from './llm/ledger.js';
 import { LlmRouter } from './llm/router.js';
 import { route } from './router.js';
+import { createStripe } from './stripe/client.js';
+import { createRefundResumer } from './stripe/refund.js';
+import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { OpenAIEmbedder } from './memory/openai-embedder.js';
 import { MemoryService } from './memory/service.js';
@@ -198,13 +201,14 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const tapActions = new Map<string, TapHandler>();
     resumers.set('deploy', deploy.resume);
     resumers.set(COMMAND_APPROVAL, proposalResumer({ send: (channel, chatId, m) => base.broadcaster.sendTo(channel, chatId, m), run: (said) => route(core, { ...said, origin: 'typed' }) }));
-    const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, alertActions, tapActions, scheduler, commands, voice, memory, llm, ledger, conversation };
+    const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, alertActions, tapActions, scheduler, stripe: createStripe(config), commands, voice, memory, llm, ledger, conversation };
     const diagnoser = createDiagnoser(core);
     alertActions.set('diagnose', diagnoser.diagnose);
     tapActions.set(APPROVAL_ACTION, (tap) => handleApprovalTap(core, tap.action, tap.actor));
     tapActions.set(ALERT_ACTION, alertTapHandler(core));
     tapActions.set(TASK_ACTION, createDiffShower(core));
     resumers.set('fix-task', diagnoser.fixTaskResumer);
+    resumers.set('refund', createRefundResumer(core));
     registerCommands(commands, core);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);
@@ -238,7 +242,9 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
 
     let httpPort: number | undefined;
     if (roles.http) {
-      const server: Server = createHttpServer({ log, metrics, routes: chats.routes, health: coalesce(() => selfHealth(db, redis)) });
+      const routes = new Map(chats.routes);
+      if (config.stripe.webhookSecret) routes.set('POST /webhooks/stripe', stripeWebhookRoute(core, config.stripe.webhookSecret));
+      const server: Server = createHttpServer({ log, metrics, routes, health: coalesce(() => selfHealth(db, redis)) });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(
         () =>

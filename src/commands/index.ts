@@ -4,6 +4,7 @@ import { deployCommand } from './deploy.js';
 import { helpCommand } from './help.js';
 import type { CommandRegistry } from './registry.js';
 import { forgetCommand, recallCommand, rememberCommand } from './memory.js';
+import { refundCommand } from './refund.js';
 import { retryCommand } from './retry.js';
 import { rollbackCommand } from './rollback.js';
 import { pauseCommand, resumeCommand } from './pause.js';
@@ -28,7 +29,8 @@ export type CommandDeps = Parameters<typeof statusCommand>[0] &
   Parameters<typeof taskCommand>[0] &
   Parameters<typeof tasksCommand>[0] &
   Parameters<typeof cancelCommand>[0] &
-  Parameters<typeof rollbackCommand>[0];
+  Parameters<typeof rollbackCommand>[0] &
+  Parameters<typeof refundCommand>[0];
 
 /** Registers every command on the registry. The order is the order of /help and setMyCommands. */
 export function registerCommands(registry: CommandRegistry, core: CommandDeps): CommandRegistry {
@@ -42,6 +44,7 @@ export function registerCommands(registry: CommandRegistry, core: CommandDeps): 
     .add(tasksCommand(core))
     .add(cancelCommand(core))
     .add(rollbackCommand(core))
+    .add(refundCommand(core))
     .add(runCommand(core))
     .add(pauseCommand(core))
     .add(resumeCommand(core))

@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Stripe from 'stripe';
+import type { Core } from '../core.js';
+import type { RouteHandler } from '../http/server.js';
+import { claimUpdate } from '../updates/once.js';
+import { alertOf, type StripeEventLike } from './events.js';
+
+/** Stripe's default signature tolerance (stripe-node `DEFAULT_TOLERANCE`): a signed timestamp older than this is refused. */
+export const STRIPE_TOLERANCE_SECONDS = 300;
+
+/** Stripe sends events up to 512 KB; more is refused unread. */
+const MAX_BODY = 1024 * 1024;
+
+function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * `POST /webhooks/stripe`: verifies the `Stripe-Signature` header on the raw body with the official
+ * SDK (`Stripe.webhooks.constructEvent`, tolerance 300 s) and the endpoint's STRIPE_WEBHOOK_SECRET;
+ * a bad signature, a wrong secret or an old timestamp → 400 with the SDK's reason, nothing recorded.
+ * Each `event.id` is handled once (processed_updates, platform `stripe`); events that matter become
+ * alerts (src/stripe/events.ts), the rest are acknowledged and ignored. Answers 200 `{received:true}`.
+ */
+export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' | 'log'>, secret: string): RouteHandler {
+  return async (req, res) => {
+    const body = await rawBody(req);
+    if (body === null) return answer(res, 413, { error: `body over ${MAX_BODY} bytes` });
+    let event: StripeEventLike;
+    try {
+      event = Stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature'] ?? ''), secret, STRIPE_TOLERANCE_SECONDS) as unknown as StripeEventLike;
+    } catch (err) {
+      core.log.warn({ reason: (err as Error).message }, 'stripe webhook refused');
+      return answer(res, 400, { error: (err as Error).message });
+    }
+    if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') return answer(res, 400, { error: 'not a Stripe event' });
+    if (!(await claimUpdate(core.db.pool, 'stripe', event.id))) return answer(res, 200, { received: true, duplicate: true });
+    const alert = alertOf(event, core.config.stripe.bigPaymentUsd);
+    if (alert) await core.alerts.raise(alert);
+    core.log.info({ event: event.id, type: event.type, alerted: Boolean(alert) }, 'stripe event');
+    return answer(res, 200, { received: true });
+  };
+}
