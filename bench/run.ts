@@ -11,6 +11,7 @@ import { statusLatency } from './status-latency.js';
 import { memoryBench } from './memory.js';
 import { routerBench } from './router.js';
 import { slackAck } from './slack-ack.js';
+import { agentRuns } from './agent-runs.js';
 import { taskGraphBench } from './task-graph.js';
 import { taskThroughput } from './task-throughput.js';
 import { voice } from './voice.js';
@@ -30,6 +31,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   router: () => routerBench(),
   'task-graph': () => taskGraphBench(),
   'task-throughput': () => taskThroughput(),
+  'agent-runs': () => agentRuns(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -99,12 +99,15 @@ function lockOptions(config: Config) {
   return { lockDuration: config.jobs.lockDurationMs, stalledInterval: config.jobs.stalledIntervalMs, maxStalledCount: 3 };
 }
 
-/** The BullMQ Worker for the agents queue. Closing it lets running jobs finish. */
-export function startWorker(core: AgentWorkerDeps, connection: Redis): Worker {
+/**
+ * The BullMQ Worker for the agents queue. Closing it lets running jobs finish.
+ * @param concurrency agent runs at once in this worker (default 4)
+ */
+export function startWorker(core: AgentWorkerDeps, connection: Redis, concurrency = 4): Worker {
   const worker = new Worker(AGENTS_QUEUE, (job) => runAgentJob(core, job), {
     connection,
     prefix: core.config.redis.prefix,
-    concurrency: 4,
+    concurrency,
     ...lockOptions(core.config),
   });
   worker.on('failed', (job, err) => core.log.warn({ agent: job?.name, err }, 'agent run failed'));

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { checkSchedule } from './agents/schedule.js';
+import { parseQuietHours } from './alerts/quiet.js';
 import { durationSchema } from './duration.js';
 import { ConfigError } from './errors.js';
 
@@ -92,6 +93,8 @@ const envSchema = z.object({
   OLLAMA_BASE_URL: z.url({ error: 'expected a URL like http://127.0.0.1:11434' }).optional(),
   OPENAI_BASE_URL: z.url({ error: 'expected a URL like https://api.openai.com/v1' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Opens the queue dashboard at /admin/queues (basic auth password or Bearer token). */
+  ADMIN_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
   /** Stripe: the API key (refunds, revenue), the webhook endpoint's signing secret, and where the API is (a mock in tests). */
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { error: 'expected a Stripe secret key (sk_live_… or a restricted rk_live_…)' }).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, { error: "expected the webhook endpoint's signing secret (whsec_…)" }).optional(),
@@ -196,6 +199,17 @@ const fileSchema = z.strictObject({
     .strictObject({
       // How often the workers retry alerts that no chat accepted yet (a chat platform down).
       retryInterval: durationSchema.default(15_000),
+      // Non-critical alerts wait during these hours and arrive afterwards as one summary ("22:00-07:00").
+      quietHours: z.string().optional(),
+      tz: z.string().default('UTC'),
+    })
+    .superRefine((a, ctx) => {
+      if (a.quietHours === undefined) return;
+      try {
+        parseQuietHours(a.quietHours, a.tz);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message, path: ['quietHours'] });
+      }
     })
     .prefault({}),
   // BullMQ workers: a job whose worker stops renewing its lock (a crashed process) is stalled after
@@ -348,7 +362,7 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval },
     diagnose: { windowMs: f.diagnose.window },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
-    alerts: { retryIntervalMs: f.alerts.retryInterval },
+    alerts: { retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
     voice: {
       maxDurationMs: f.voice.maxDuration,
       maxBytes: Math.round(f.voice.maxMegabytes * 1024 * 1024),
@@ -369,9 +383,10 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       google: { apiKey: e.GOOGLE_API_KEY, baseUrl: e.GOOGLE_BASE_URL },
       ollama: { baseUrl: e.OLLAMA_BASE_URL },
     },
+    adminToken: e.ADMIN_TOKEN,
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

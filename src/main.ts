@@ -16,6 +16,7 @@ import { createDiffShower, TASK_ACTION } from '../graphs/task/diff.js';
 import { createRollbackResumer } from '../graphs/task/rollback.js';
 import { createTaskRunner, createTaskWorkflow } from '../graphs/task/workflow.js';
 import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
+import { DASHBOARD_PATH, queueDashboard } from '../jobs/dashboard.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { agentsDir, loadAgentFiles } from '../jobs/agents/declarative.js';
 import { BUILTIN_AGENTS } from '../jobs/agents/index.js';
@@ -27,6 +28,7 @@ import { RefusalGate } from './refusals.js';
 import { AgentStore } from './agents/store.js';
 import { startWatchdog } from './agents/watchdog.js';
 import { ALERT_ACTION, AlertService } from './alerts/service.js';
+import { alertResponses } from './alerts/responses.js';
 import { alertTapHandler } from './alerts/tap.js';
 import { APPROVAL_ACTION } from './approvals/buttons.js';
 import { handleApprovalTap, type ApprovalResumer } from './approvals/tap.js';
@@ -168,7 +170,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       metrics,
       tasks,
       broadcaster,
-      alerts: new AlertService(db.pool, broadcaster, metrics, log),
+      alerts: new AlertService(db.pool, broadcaster, metrics, log, { quietHours: config.alerts.quietHours }),
       approvals: new ApprovalService(db.pool, broadcaster, log),
       resumers,
       queues: queueInspector(queue, graphsQueue),
@@ -204,6 +206,9 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, alertActions, tapActions, scheduler, stripe: createStripe(config), commands, voice, memory, llm, ledger, conversation };
     const diagnoser = createDiagnoser(core);
     alertActions.set('diagnose', diagnoser.diagnose);
+    const responses = alertResponses(core);
+    alertActions.set('ack', responses.ack);
+    alertActions.set('snooze', responses.snooze);
     tapActions.set(APPROVAL_ACTION, (tap) => handleApprovalTap(core, tap.action, tap.actor));
     tapActions.set(ALERT_ACTION, alertTapHandler(core));
     tapActions.set(TASK_ACTION, createDiffShower(core));
@@ -244,7 +249,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     if (roles.http) {
       const routes = new Map(chats.routes);
       if (config.stripe.webhookSecret) routes.set('POST /webhooks/stripe', stripeWebhookRoute(core, config.stripe.webhookSecret));
-      const server: Server = createHttpServer({ log, metrics, routes, health: coalesce(() => selfHealth(db, redis)) });
+      const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue], config.adminToken)]]);
+      const server: Server = createHttpServer({ log, metrics, routes, prefixes, health: coalesce(() => selfHealth(db, redis)) });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(
         () =>

@@ -6,6 +6,7 @@ export interface Metrics {
   updatesHandled: Counter<'platform' | 'outcome'>;
   commands: Counter<'command' | 'outcome'>;
   alertsSent: Counter<'severity'>;
+  alertDeliveries: Counter<'outcome'>;
   deploys: Counter<'service' | 'outcome'>;
   jobRuns: Counter<'agent' | 'outcome'>;
   jobDuration: Histogram<'agent'>;
@@ -25,6 +26,12 @@ export function createMetrics(): Metrics {
     }),
     commands: new Counter({ name: 'aurea_commands_total', help: 'Commands run, by command and outcome', labelNames: ['command', 'outcome'], registers }),
     alertsSent: new Counter({ name: 'aurea_alerts_sent_total', help: 'Alerts delivered to founders, by severity', labelNames: ['severity'], registers }),
+    alertDeliveries: new Counter({
+      name: 'aurea_alert_deliveries_total',
+      help: 'Alerts by delivery outcome (delivered, grouped: in a burst message, after_quiet_hours: in the summary; quiet, snoozed: held back; retry_later: a chat refused it; no_audience: no founder chat)',
+      labelNames: ['outcome'],
+      registers,
+    }),
     deploys: new Counter({
       name: 'aurea_deploys_total',
       help: 'Deploy runs by outcome (deployed, rolled_back, rejected, tests_failed, failed)',

@@ -68,7 +68,7 @@ describe.each([
     h.service.healthy = false; // the deploy "broke" it
     await h.telegram.waitFor(() => messages().some((m) => m.text === '🔴 billing is DOWN: HTTP 503'), 20_000, 'the down alert');
     const alert = messages().find((m) => m.text === '🔴 billing is DOWN: HTTP 503')!;
-    expect(alert.buttons.map((b) => b.text)).toEqual(['🩺 Diagnose']);
+    expect(alert.buttons.map((b) => b.text)).toEqual(['🩺 Diagnose', '✔ Ack', '💤 Snooze 1h']);
     const answered = h.telegram.callsOf('answerCallbackQuery').length;
     h.telegram.pushUpdate(callbackUpdate(FOUNDER, alert.buttons[0]!.callback_data, alert));
     await h.until(() => h.telegram.callsOf('answerCallbackQuery').length > answered, 10_000, 'the tap answer');

@@ -53,7 +53,29 @@ describe('HTTP, webhook mode and doctor', () => {
     });
     expect(text).toMatch(/^aurea_updates_handled_total\{platform="telegram",outcome="handled"\} 1$/m);
     expect(text).toMatch(/^aurea_commands_total\{command="status",outcome="ok"\} 1$/m);
-    for (const name of ['aurea_alerts_sent_total', 'aurea_deploys_total', 'aurea_job_runs_total']) expect(text).toContain(`# TYPE ${name} counter`);
+    for (const name of ['aurea_alerts_sent_total', 'aurea_alert_deliveries_total', 'aurea_deploys_total', 'aurea_job_runs_total']) expect(text).toContain(`# TYPE ${name} counter`);
+    expect(text).toContain('# TYPE aurea_job_run_duration_seconds histogram');
+  });
+
+  it('the queue dashboard (Bull Board) at /admin/queues: 401 without ADMIN_TOKEN, the board and its queues with it', async () => {
+    const token = 'admin-token-0123456789abcdef';
+    h = await Harness.create({ env: { ADMIN_TOKEN: token } });
+    const app = await h.start();
+    const base = `http://127.0.0.1:${app.httpPort}/admin/queues`;
+    const bare = await fetch(base);
+    expect(bare.status).toBe(401);
+    expect(bare.headers.get('www-authenticate')).toMatch(/^Basic realm="AUREA queues"/);
+    expect((await fetch(base, { headers: { authorization: 'Bearer wrong-token-0123456789' } })).status).toBe(401);
+    expect((await fetch(`${base}/api/queues`, { headers: { authorization: `Basic ${Buffer.from('admin:nope').toString('base64')}` } })).status).toBe(401);
+
+    const page = await fetch(base, { headers: { authorization: `Bearer ${token}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<title>AUREA queues<\/title>/);
+    const api = await fetch(`${base}/api/queues`, { headers: { authorization: `Basic ${Buffer.from(`admin:${token}`).toString('base64')}` } });
+    expect(api.status).toBe(200);
+    const { queues } = (await api.json()) as { queues: Array<{ name: string }> };
+    expect(queues.map((q) => q.name).sort()).toEqual(['agents', 'graphs']);
+    expect((await fetch(`http://127.0.0.1:${app.httpPort}/admin/queuesX`)).status).toBe(404);
   });
 
   it('webhook mode: setWebhook with a secret token; POST /telegram/webhook refuses a wrong secret and serves a right one', async () => {

@@ -11,6 +11,8 @@ export interface HttpDeps {
   health: () => Promise<HealthReport>;
   /** Extra routes from adapters: `POST /telegram/webhook` → handler. */
   routes: Map<string, RouteHandler>;
+  /** Path prefixes served whole by one handler, any method (`/admin/queues` → the queue dashboard). */
+  prefixes?: ReadonlyMap<string, RouteHandler>;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -20,7 +22,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * The shared HTTP server: `GET /health` (200 JSON when the database and Redis answer, 503 naming
- * what failed), `GET /metrics` (Prometheus text format), plus adapter routes. Unknown paths: 404.
+ * what failed), `GET /metrics` (Prometheus text format), plus adapter routes and prefixes (the
+ * queue dashboard). Unknown paths: 404.
  */
 export function createHttpServer(deps: HttpDeps): Server {
   return createServer(async (req, res) => {
@@ -37,6 +40,9 @@ export function createHttpServer(deps: HttpDeps): Server {
       }
       const route = deps.routes.get(key);
       if (route) return await route(req, res);
+      for (const [prefix, handler] of deps.prefixes ?? []) {
+        if (path === prefix || path!.startsWith(`${prefix}/`)) return await handler(req, res);
+      }
       if ([...deps.routes.keys()].some((k) => k.endsWith(` ${path}`))) return json(res, 405, { error: 'method not allowed' });
       return json(res, 404, { error: 'not found' });
     } catch (err) {
