@@ -1,6 +1,7 @@
 /**
- * Sustained scheduled-agent runs: a no-op agent declared with the agent kit, N runs queued on the
- * agents queue, one or two BullMQ workers (in this process, concurrency 16 each) running them
+ * Sustained scheduled-agent runs: a no-op agent declared with the agent kit, N scheduled runs (job
+ * ids as job schedulers make them, so each takes the missed-run check) queued on the agents queue,
+ * one or two BullMQ workers (in this process, concurrency 16 each) running them
  * through runAgentJob: each run is recorded in ai_agent_executions (running → succeeded) and counted
  * in metrics, as in production. Reports runs per hour until every run is recorded, on the backend
  * AUREA_TEST_BACKEND names. Target: ≥ 1,000,000 runs/hour with two workers on real Postgres,
@@ -40,7 +41,10 @@ async function measure(workers: number, runs: number): Promise<number> {
       metrics: createMetrics(),
       catalog: agentCatalog({ agents: {} }, [noop]),
     } as unknown as AgentWorkerDeps;
-    await queue.addBulk(Array.from({ length: runs }, () => ({ name: 'noop', data: {}, opts: AGENT_JOB_OPTS })));
+    await deps.agents.register({ ...deps.catalog.info[0]!, enabled: true });
+    // Ids as BullMQ's job schedulers give them (`repeat:<key>:<due ms>`): each run takes the scheduled path, missed-run check included.
+    const due = Date.now();
+    await queue.addBulk(Array.from({ length: runs }, (_, i) => ({ name: 'noop', data: {}, opts: { ...AGENT_JOB_OPTS, jobId: `repeat:noop:${due + i}` } })));
     const t0 = performance.now();
     for (let i = 0; i < workers; i++) started.push(startWorker(deps, createRedis(REDIS_URL, 'bullmq'), 16));
     for (;;) {
