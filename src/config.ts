@@ -130,6 +130,8 @@ const agentSchema = z
     enabled: z.boolean().default(true),
     /** A run missed while AUREA was down: `skip` it, run `once` to catch up (never a burst), or `notify` the founders. */
     missed: z.enum(['skip', 'once', 'notify'], { error: 'expected skip, once or notify' }).default('once'),
+    /** security-monitor: the command that prints an npm audit JSON report in a service repo (default `npm audit --json`). */
+    auditCommand: z.string().min(1).optional(),
     /** system-monitor: consecutive failed checks before a service is declared down (default 2). */
     failuresBeforeAlert: z.number().int().min(1).max(100).optional(),
   })

@@ -1,5 +1,6 @@
 import type { Agent } from './kit.js';
+import { securityMonitor } from './security-monitor.js';
 import { systemMonitor } from './system-monitor.js';
 
 /** The agents that ship with AUREA, one file each in jobs/agents/. */
-export const BUILTIN_AGENTS: readonly Agent[] = [systemMonitor];
+export const BUILTIN_AGENTS: readonly Agent[] = [systemMonitor, securityMonitor];

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { Schedule } from '../../src/agents/schedule.js';
 import { checkSchedule } from '../../src/agents/schedule.js';
-import { audit } from '../../src/audit/log.js';
+import { audit, countAudited } from '../../src/audit/log.js';
 import type { Core } from '../../src/core.js';
 import type { LlmRequest } from '../../src/llm/types.js';
 import type { RoutedResponse } from '../../src/llm/router.js';
@@ -32,6 +32,8 @@ export interface AgentContext {
   llm: AgentLlm;
   /** Appends to audit_log as the actor `system:agent:<name>`. */
   audit(action: string, target: string, details?: Record<string, unknown>): Promise<void>;
+  /** How many times `action` is in audit_log between `since` and `until` (src/audit/log.ts countAudited). */
+  auditCount(action: string, since: Date, until?: Date): Promise<number>;
   /** A child logger bound to `{ agent: name }`. */
   log: AgentDeps['log'];
   /** Shared state between runs and workers (keys under `config.redis.prefix`). */
@@ -87,6 +89,7 @@ export function agentContext(deps: AgentDeps, name: string): AgentContext {
       complete: (request) => deps.llm.complete({ ...request, purpose }),
     },
     audit: (action, target, details) => audit(deps.db.pool, actor, action, target, details),
+    auditCount: (action, since, until) => countAudited(deps.db.pool, action, since, until),
     log: deps.log.child({ agent: name }),
     redis: deps.redis,
     tools: { names: () => deps.commands.readOnlyNames(), run: (tool, args) => deps.commands.runReadOnly(tool, args, actor) },

@@ -24,3 +24,15 @@ export async function audit(
     JSON.stringify({ name: actor.name, ...details }, cleanJsonStrings),
   ]);
 }
+
+/**
+ * How many times `action` happened between `since` and `until` (an aggregated row, such as the
+ * refusals of one stranger in one window, counts as its `details.count`).
+ */
+export async function countAudited(db: pg.Pool, action: string, since: Date, until = new Date()): Promise<number> {
+  const res = await db.query<{ n: string | null }>(
+    `SELECT sum(COALESCE((details->>'count')::int, 1)) AS n FROM audit_log WHERE action = $1 AND at >= $2 AND at < $3`,
+    [action, since, until],
+  );
+  return Number(res.rows[0]?.n ?? 0);
+}

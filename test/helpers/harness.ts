@@ -76,6 +76,10 @@ export interface HarnessOptions {
   freshDatabase?: boolean;
   /** system-monitor schedule (default 1h, so it stays out of the way). */
   monitorEvery?: string;
+  /** More services (YAML under `services:`, indented by two spaces). */
+  extraServicesYaml?: string;
+  /** security-monitor's settings (indented YAML lines); without them it is disabled, so it stays out of the way. */
+  securityMonitorYaml?: string;
   /** system-monitor's missed-run policy (default: the config default, once). */
   monitorMissed?: 'skip' | 'once' | 'notify';
   rateLimits?: RateLimits;
@@ -149,10 +153,12 @@ services:
     health: ${service.healthUrl}
     healthTimeout: 2s
     approval: ${options.approval ?? 'required'}
-${options.serviceYaml ? `${options.serviceYaml.replace(/^/gm, '    ')}\n` : ''}agents:
+${options.serviceYaml ? `${options.serviceYaml.replace(/^/gm, '    ')}\n` : ''}${options.extraServicesYaml ? `${options.extraServicesYaml.replace(/^/gm, '  ')}\n` : ''}agents:
   system-monitor:
     every: ${options.monitorEvery ?? '1h'}
-${options.monitorMissed ? `    missed: ${options.monitorMissed}\n` : ''}deploy:
+${options.monitorMissed ? `    missed: ${options.monitorMissed}\n` : ''}  security-monitor:
+${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    ') : '    enabled: false'}
+deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
 ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
