@@ -71,8 +71,9 @@ export class MemoryService {
   ) {}
 
   /**
-   * Stores a memory, or updates its near-duplicate (cosine ≥ 0.75 under the same embedder and
-   * {@link sameFact}): the newer wording wins, importance is the higher of the two.
+   * Stores a memory, or updates its near-duplicate of the same type (cosine ≥ 0.75 under the same
+   * embedder and {@link sameFact}): the newer wording wins, importance is the higher of the two. An
+   * error and its solution, or a learning and the errors it came from, stay separate memories.
    * @returns the stored memory and whether it merged into an existing one
    * @throws AureaError INVALID_ARGUMENTS for empty content
    */
@@ -86,15 +87,15 @@ export class MemoryService {
     const dims = this.embedder.dimensions;
     const near = await this.db.query<{ id: string; content: string; similarity: number }>(
       `SELECT id, content, 1 - (embedding::vector(${dims}) <=> $1::vector(${dims})) AS similarity FROM ai_persistent_memory
-       WHERE embedding_model = $2 ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT 3`,
-      [vec, this.embedder.model],
+       WHERE embedding_model = $2 AND memory_type = $3 ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims}) LIMIT 3`,
+      [vec, this.embedder.model, type],
     );
     const match = near.rows.find((r) => r.similarity >= NEAR_DUPLICATE && sameFact(content, r.content));
     if (match) {
       const { rows } = await this.db.query<Memory>(
-        `UPDATE ai_persistent_memory SET content = $2, embedding = $3, memory_type = $4, importance = GREATEST(importance, $5),
-           metadata = metadata || $6::jsonb, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS.replace(/m\./g, '')}`,
-        [match.id, content, vec, type, importance, JSON.stringify(input.metadata ?? {})],
+        `UPDATE ai_persistent_memory SET content = $2, embedding = $3, importance = GREATEST(importance, $4),
+           metadata = metadata || $5::jsonb, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS.replace(/m\./g, '')}`,
+        [match.id, content, vec, importance, JSON.stringify(input.metadata ?? {})],
       );
       return { memory: rows[0]!, merged: true };
     }
@@ -141,6 +142,43 @@ export class MemoryService {
         .catch(() => undefined);
     }
     return rows.map((r) => ({ ...r, score: Number(r.score) }));
+  }
+
+  /**
+   * Memories of `types` written since `since` that no consolidation has folded in yet, with the
+   * pairs among them at least `minSimilarity` alike (cosine of their embeddings), for clustering.
+   * @returns the memories (oldest first) and the similar pairs [id, id, similarity]
+   */
+  async recentAlike(types: readonly MemoryType[], since: Date, minSimilarity: number): Promise<{ memories: Memory[]; pairs: Array<[string, string, number]> }> {
+    const dims = this.embedder.dimensions;
+    const where = `m.memory_type = ANY($1) AND m.created_at >= $2 AND m.embedding_model = $3 AND NOT (m.metadata ? 'consolidatedInto')`;
+    const memories = await this.db.query<Memory>(`SELECT ${COLUMNS} FROM ai_persistent_memory m WHERE ${where} ORDER BY m.id LIMIT 500`, [types, since, this.embedder.model]);
+    const pairs = await this.db.query<{ a: string; b: string; similarity: number }>(
+      `WITH m AS (SELECT m.id, m.embedding::vector(${dims}) AS e FROM ai_persistent_memory m WHERE ${where} ORDER BY m.id LIMIT 500)
+       SELECT x.id AS a, y.id AS b, 1 - (x.e <=> y.e) AS similarity FROM m x JOIN m y ON x.id < y.id WHERE 1 - (x.e <=> y.e) >= $4`,
+      [types, since, this.embedder.model, minSimilarity],
+    );
+    return { memories: memories.rows, pairs: pairs.rows.map((r) => [r.a, r.b, Number(r.similarity)]) };
+  }
+
+  /** Marks memories as folded into the learning `learningId` (they stay, and recall still finds them). */
+  async markConsolidated(ids: readonly string[], learningId: string): Promise<void> {
+    await this.db.query(`UPDATE ai_persistent_memory SET metadata = metadata || jsonb_build_object('consolidatedInto', $2::text) WHERE id = ANY($1)`, [ids, learningId]);
+  }
+
+  /**
+   * Lowers the importance of memories neither updated nor recalled for `staleDays` (decisions
+   * excepted: they stay until forgotten), by `factor`, never below 0.05.
+   * @returns how many were lowered
+   */
+  async decayStale(staleDays: number, factor: number): Promise<number> {
+    const res = await this.db.query(
+      `UPDATE ai_persistent_memory SET importance = GREATEST(0.05, importance * $2)
+       WHERE memory_type <> 'decision' AND importance > 0.05
+         AND GREATEST(updated_at, COALESCE(last_accessed_at, updated_at)) < now() - make_interval(days => $1)`,
+      [staleDays, factor],
+    );
+    return res.rowCount ?? 0;
   }
 
   /** Deletes a memory. @returns the deleted memory, or null when there is none with that id */

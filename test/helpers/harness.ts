@@ -76,6 +76,8 @@ export interface HarnessOptions {
   freshDatabase?: boolean;
   /** system-monitor schedule (default 1h, so it stays out of the way). */
   monitorEvery?: string;
+  /** Enable memory-consolidation (daily; off by default in tests). */
+  memoryConsolidation?: boolean;
   /** More services (YAML under `services:`, indented by two spaces). */
   extraServicesYaml?: string;
   /** security-monitor's settings (indented YAML lines); without them it is disabled, so it stays out of the way. */
@@ -158,6 +160,8 @@ ${options.serviceYaml ? `${options.serviceYaml.replace(/^/gm, '    ')}\n` : ''}$
     every: ${options.monitorEvery ?? '1h'}
 ${options.monitorMissed ? `    missed: ${options.monitorMissed}\n` : ''}  security-monitor:
 ${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    ') : '    enabled: false'}
+  memory-consolidation:
+    enabled: ${options.memoryConsolidation ? 'true' : 'false'}
 deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
