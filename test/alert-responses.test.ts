@@ -107,6 +107,7 @@ describe('quiet hours', () => {
         founderChats: () => ['founder'],
         send: async (chatId, m) => (sent.push(m), { channel: 'test', chatId, messageId: String(sent.length) }),
         sendDocument: async () => ({ channel: 'test', chatId: 'founder', messageId: '0' }),
+        sendPhoto: async () => ({ channel: 'test', chatId: 'founder', messageId: '0' }),
         edit: async () => undefined,
       });
       let now = new Date('2026-12-02T22:30:00Z'); // 23:30 in Paris: inside 22:00-07:00

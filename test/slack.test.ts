@@ -124,8 +124,12 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     const ref = await h.app!.core.broadcaster.sendDocumentTo('slack', SLACK_FOUNDER.id, { filename: 'task-9.diff', content, caption: 'Diff of task #9 on billing (300 lines)' });
     expect(slack.calls.filter((c) => c.method !== 'auth.test').map((c) => c.method)).toEqual(['conversations.open', 'files.getUploadURLExternal', 'file upload', 'files.completeUploadExternal']);
     expect(slack.sharedFiles()).toEqual([
-      { id: ref.messageId, channel: `D${SLACK_FOUNDER.id.slice(1)}`, filename: 'task-9.diff', title: 'task-9.diff', comment: 'Diff of task #9 on billing (300 lines)', content },
+      { id: ref.messageId, channel: `D${SLACK_FOUNDER.id.slice(1)}`, filename: 'task-9.diff', title: 'task-9.diff', comment: 'Diff of task #9 on billing (300 lines)', content, bytes: Buffer.from(content) },
     ]);
+    // A chart goes the same way, as the PNG's bytes.
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+    await h.app!.core.broadcaster.broadcastPhoto({ png, filename: 'spend.png', caption: 'Model spend per day' });
+    expect(slack.sharedFiles().at(-1)).toMatchObject({ filename: 'spend.png', comment: 'Model spend per day', bytes: png });
   });
 
   it('an app mention in a channel is handled as text and answered in that channel', async () => {

@@ -1,5 +1,5 @@
 import { encodeAction } from '../../src/channels/action.js';
-import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto } from '../../src/channels/port.js';
 import { renderConsole } from './render.js';
 
 /**
@@ -35,6 +35,12 @@ export class ConsoleChannel implements Channel {
   async sendDocument(_chatId: string, document: OutboundDocument): Promise<MessageRef> {
     const ruler = `──── ${document.filename} ────`;
     this.print([document.caption, ruler, document.content.trimEnd(), '─'.repeat(ruler.length)].filter((l) => l !== undefined).join('\n'));
+    return { channel: 'console', chatId: 'console', messageId: String(this.nextMessage++) };
+  }
+
+  /** A terminal shows no image: the caption (the chart's text summary) and what was not shown. */
+  async sendPhoto(_chatId: string, photo: OutboundPhoto): Promise<MessageRef> {
+    this.print(`${photo.caption}\n(chart ${photo.filename}: ${Math.ceil(photo.png.length / 1024)} KB PNG, shown on Telegram and Slack)`);
     return { channel: 'console', chatId: 'console', messageId: String(this.nextMessage++) };
   }
 

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto } from '../../src/channels/port.js';
 import { fallbackText, renderBlocks } from './render.js';
 
 /**
@@ -29,14 +29,17 @@ export class SlackChannel implements Channel {
    * conversations.open, since completeUploadExternal wants a channel id.
    */
   async sendDocument(chatId: string, document: OutboundDocument): Promise<MessageRef> {
+    return this.upload(chatId, { content: document.content }, document.filename, document.caption);
+  }
+
+  /** An image is a file upload too; Slack shows PNGs inline. */
+  async sendPhoto(chatId: string, photo: OutboundPhoto): Promise<MessageRef> {
+    return this.upload(chatId, { file: photo.png }, photo.filename, photo.caption);
+  }
+
+  private async upload(chatId: string, body: { content: string } | { file: Buffer }, filename: string, comment?: string): Promise<MessageRef> {
     const channel = /^[UW]/.test(chatId) ? String((await this.client.conversations.open({ users: chatId })).channel?.id) : chatId;
-    const res = await this.client.filesUploadV2({
-      channel_id: channel,
-      content: document.content,
-      filename: document.filename,
-      title: document.filename,
-      ...(document.caption ? { initial_comment: document.caption } : {}),
-    });
+    const res = await this.client.filesUploadV2({ channel_id: channel, ...body, filename, title: filename, ...(comment ? { initial_comment: comment } : {}) });
     const file = (res.files as Array<{ files?: Array<{ id?: string }> }>)[0]?.files?.[0];
     return { channel: 'slack', chatId: channel, messageId: String(file?.id) };
   }

@@ -1,5 +1,5 @@
 import { GrammyError, InputFile, type Api } from 'grammy';
-import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto } from '../../src/channels/port.js';
 import { renderTelegram } from './render.js';
 
 /**
@@ -33,6 +33,12 @@ export class TelegramChannel implements Channel {
     const sent = await this.api.sendDocument(chatId, new InputFile(Buffer.from(document.content, 'utf8'), document.filename), {
       ...(document.caption ? { caption: document.caption.slice(0, 1024) } : {}),
     });
+    return { channel: 'telegram', chatId: String(sent.chat.id), messageId: String(sent.message_id) };
+  }
+
+  /** sendPhoto as multipart/form-data; the caption is plain text (Bot API: at most 1024 characters). */
+  async sendPhoto(chatId: string, photo: OutboundPhoto): Promise<MessageRef> {
+    const sent = await this.api.sendPhoto(chatId, new InputFile(photo.png, photo.filename), { caption: photo.caption.slice(0, 1024) });
     return { channel: 'telegram', chatId: String(sent.chat.id), messageId: String(sent.message_id) };
   }
 

@@ -12,7 +12,7 @@ import type { LlmRequest } from '../../src/llm/types.js';
 import type { RoutedResponse } from '../../src/llm/router.js';
 
 /** What the kit needs of the core to build agent contexts. */
-export type AgentDeps = Pick<Core, 'config' | 'log' | 'alerts' | 'redis' | 'memory' | 'llm' | 'db' | 'commands'>;
+export type AgentDeps = Pick<Core, 'config' | 'log' | 'alerts' | 'redis' | 'memory' | 'llm' | 'db' | 'commands' | 'agents' | 'taskStore' | 'approvals' | 'ledger' | 'stripe' | 'broadcaster'>;
 
 /** The model, with every call counted under purpose `agent:<name>` (llm_calls, the budget). */
 export interface AgentLlm {
@@ -38,6 +38,16 @@ export interface AgentContext {
   log: AgentDeps['log'];
   /** Shared state between runs and workers (keys under `config.redis.prefix`). */
   redis: AgentDeps['redis'];
+  /** What reports read (the daily digest): runs, tasks, waiting approvals, model spend, Stripe (null without a key). */
+  reports: {
+    agents: Pick<AgentDeps['agents'], 'runStats'>;
+    tasks: Pick<AgentDeps['taskStore'], 'countsSince'>;
+    approvals: Pick<AgentDeps['approvals'], 'pendingCount'>;
+    ledger: Pick<AgentDeps['ledger'], 'spend' | 'dailySpend'>;
+    stripe: AgentDeps['stripe'];
+  };
+  /** Messages and charts to every founder chat (reports; alerts go through `alerts`). */
+  broadcaster: Pick<AgentDeps['broadcaster'], 'broadcast' | 'broadcastPhoto'>;
   /** The read-only commands (status, recall, budget, …), run as AUREA and answered as text. */
   tools: { names(): string[]; run(name: string, args: string[]): Promise<string> };
 }
@@ -92,6 +102,8 @@ export function agentContext(deps: AgentDeps, name: string): AgentContext {
     auditCount: (action, since, until) => countAudited(deps.db.pool, action, since, until),
     log: deps.log.child({ agent: name }),
     redis: deps.redis,
+    reports: { agents: deps.agents, tasks: deps.taskStore, approvals: deps.approvals, ledger: deps.ledger, stripe: deps.stripe },
+    broadcaster: deps.broadcaster,
     tools: { names: () => deps.commands.readOnlyNames(), run: (tool, args) => deps.commands.runReadOnly(tool, args, actor) },
   };
 }

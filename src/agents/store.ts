@@ -148,4 +148,15 @@ export class AgentStore {
     );
     return res.rows;
   }
+
+  /** Finished runs per agent since `since`, by outcome (agents with none are left out). */
+  async runStats(since: Date): Promise<Array<{ agent: string; succeeded: number; failed: number; skipped: number }>> {
+    const { rows } = await this.db.query<{ agent: string; succeeded: number; failed: number; skipped: number }>(
+      `SELECT agent_name AS agent, count(*) FILTER (WHERE status = 'succeeded')::int AS succeeded,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed, count(*) FILTER (WHERE status = 'skipped')::int AS skipped
+       FROM ai_agent_executions WHERE started_at >= $1 AND status <> 'running' GROUP BY agent_name ORDER BY agent_name`,
+      [since],
+    );
+    return rows;
+  }
 }

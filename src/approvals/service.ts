@@ -126,6 +126,12 @@ export class ApprovalService {
     return res.rows[0] ?? null;
   }
 
+  /** How many requests wait for a decision (not expired). */
+  async pendingCount(): Promise<number> {
+    const res = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM approvals WHERE status = 'pending' AND (expires_at IS NULL OR expires_at > now())`);
+    return res.rows[0]?.n ?? 0;
+  }
+
   async get(id: string): Promise<ApprovalRow | null> {
     const res = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE id = $1', [id]);
     return res.rows[0] ?? null;

@@ -1,5 +1,5 @@
 import type { Logger } from '../log.js';
-import type { Channel, MessageRef, OutboundDocument, OutboundMessage } from './port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto } from './port.js';
 
 export interface BroadcastResult {
   refs: MessageRef[];
@@ -44,6 +44,15 @@ export class Broadcaster {
   /** Sends to one chat of one channel (a reply that outlives the update it answers). */
   async sendTo(channel: string, chatId: string, message: OutboundMessage): Promise<MessageRef> {
     return this.running(channel).send(chatId, message);
+  }
+
+  /** Sends an image to every founder chat; a failure in one chat does not stop the others. */
+  async broadcastPhoto(photo: OutboundPhoto): Promise<BroadcastResult> {
+    const sends = this.channels.flatMap((channel) => channel.founderChats().map((chatId) => ({ channel, chatId })));
+    const results = await Promise.allSettled(sends.map(({ channel, chatId }) => channel.sendPhoto(chatId, photo)));
+    const refs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    results.forEach((r, i) => r.status === 'rejected' && this.log.warn({ err: r.reason, channel: sends[i]!.channel.name }, 'broadcast: photo failed'));
+    return { refs, failed: results.length - refs.length };
   }
 
   /** Sends a text file to one chat of one channel (a long diff). Throws the platform's error. */

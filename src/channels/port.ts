@@ -39,6 +39,16 @@ export interface OutboundDocument {
   caption?: string;
 }
 
+/** An image (a chart) with the text that says the same thing, for chats that show no images. */
+export interface OutboundPhoto {
+  /** PNG bytes. */
+  png: Buffer;
+  /** `chart.png` */
+  filename: string;
+  /** The plain-text summary sent with it (Telegram photo caption: at most 1,024 characters). */
+  caption: string;
+}
+
 /** Where a sent message lives, so it can be edited later. Stored in approvals.messages. */
 export interface MessageRef {
   channel: ChannelName;
@@ -54,6 +64,8 @@ export interface Channel {
   send(chatId: string, message: OutboundMessage): Promise<MessageRef>;
   /** Sends a text file to one chat; resolves once the platform accepted it. Throws the platform's error otherwise. */
   sendDocument(chatId: string, document: OutboundDocument): Promise<MessageRef>;
+  /** Sends an image with its caption (Telegram sendPhoto, a Slack file upload, the caption alone in a terminal). */
+  sendPhoto(chatId: string, photo: OutboundPhoto): Promise<MessageRef>;
   /** Replaces a sent message's text; omitting buttons removes them. */
   edit(ref: MessageRef, message: OutboundMessage): Promise<void>;
   /** Shows "typing…" in a chat while AUREA works, where the platform has it. */

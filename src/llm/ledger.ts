@@ -52,4 +52,16 @@ export class LlmLedger {
     );
     return rows;
   }
+
+  /** Spend per UTC day over the last `days` days (today included, oldest first; days without calls are 0). */
+  async dailySpend(days: number): Promise<Array<{ day: string; usd: number }>> {
+    const { rows } = await this.db.query<{ day: string; usd: string }>(
+      `SELECT to_char(d, 'YYYY-MM-DD') AS day, COALESCE(sum(c.cost_usd), 0) AS usd
+       FROM generate_series((now() AT TIME ZONE 'UTC')::date - ($1::int - 1), (now() AT TIME ZONE 'UTC')::date, interval '1 day') AS d
+       LEFT JOIN llm_calls c ON (c.at AT TIME ZONE 'UTC')::date = d::date
+       GROUP BY d ORDER BY d`,
+      [days],
+    );
+    return rows.map((r) => ({ day: r.day, usd: Number(r.usd) }));
+  }
 }

@@ -74,6 +74,12 @@ export class TaskStore {
   }
 
   /** The most recent tasks, newest first. */
+  /** Tasks started since `since`, by status. */
+  async countsSince(since: Date): Promise<Record<string, number>> {
+    const { rows } = await this.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM tasks WHERE created_at >= $1 GROUP BY status', [since]);
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
   async recent(limit = 10): Promise<TaskRow[]> {
     const { rows } = await this.db.query<TaskRow>('SELECT * FROM tasks ORDER BY id DESC LIMIT $1', [limit]);
     return rows;

@@ -27,6 +27,7 @@ export interface SharedFile {
   title: string;
   comment?: string;
   content: string;
+  bytes: Buffer;
 }
 
 export const BOT = { user_id: 'UAUREA0001', bot_id: 'BAUREA0001', team_id: 'T0AUREA01' };
@@ -190,7 +191,7 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
         for (const { f, pending } of done) {
           this.pendingUploads.delete(f.id);
           if (payload.channel_id) {
-            this.shared.push({ id: f.id, channel: payload.channel_id, filename: pending!.filename, title: f.title ?? pending!.filename, ...(payload.initial_comment ? { comment: payload.initial_comment } : {}), content: pending!.bytes!.toString('utf8') });
+            this.shared.push({ id: f.id, channel: payload.channel_id, filename: pending!.filename, title: f.title ?? pending!.filename, ...(payload.initial_comment ? { comment: payload.initial_comment } : {}), content: pending!.bytes!.toString('utf8'), bytes: pending!.bytes! });
           }
         }
         return ok({ files: done.map(({ f, pending }) => ({ id: f.id, name: pending!.filename, title: f.title ?? pending!.filename })) });

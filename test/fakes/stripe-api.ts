@@ -49,6 +49,15 @@ export class FakeStripeApi extends CallRecorder<StripeCall> {
     this.charges.set(id, { ...CHARGE, id, amount, amount_captured: amount, amount_refunded: 0, refunded: false, currency: 'usd', billing_details: { ...CHARGE.billing_details, email } });
   }
 
+  /** What GET /v1/balance_transactions lists (newest first, as Stripe does). */
+  balanceTransactions: Array<Record<string, any>> = [];
+
+  /** Adds a balance transaction (`charge`, `refund`, …) `ago` ms ago, amount in cents. */
+  addBalanceTransaction(type: string, amount: number, agoMs = 3_600_000): void {
+    const created = Math.floor((Date.now() - agoMs) / 1000);
+    this.balanceTransactions.unshift({ id: `txn_fake${this.balanceTransactions.length + 1}`, object: 'balance_transaction', type, amount, currency: 'usd', created, fee: 0, net: amount, status: 'available' });
+  }
+
   refunds(): Array<Record<string, any>> {
     return [...this.refundsByKey.values()];
   }
@@ -75,6 +84,12 @@ export class FakeStripeApi extends CallRecorder<StripeCall> {
     if (req.method === 'GET' && charge) {
       const c = this.charges.get(charge[1]!);
       return c ? send(200, c) : error(404, 'invalid_request_error', 'resource_missing', `No such charge: '${charge[1]}'`);
+    }
+    if (req.method === 'GET' && path === '/v1/balance_transactions') {
+      const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+      const gte = Number(query.get('created[gte]') ?? 0);
+      const data = this.balanceTransactions.filter((t) => t.created >= gte).slice(0, Number(query.get('limit') ?? 10));
+      return send(200, { object: 'list', data, has_more: false, url: '/v1/balance_transactions' });
     }
     if (req.method === 'POST' && path === '/v1/refunds') {
       const replay = idempotencyKey ? this.refundsByKey.get(idempotencyKey) : undefined;

@@ -164,6 +164,11 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
     return this.callsOf('sendDocument', chatId).map((c) => ({ ...c.payload.document, ...(c.payload.caption ? { caption: c.payload.caption } : {}) }));
   }
 
+  /** The photos sent to `chatId` (sendPhoto): the PNG bytes and the caption. */
+  photosTo(chatId: number | string): Array<{ filename: string; png: Buffer; caption?: string }> {
+    return this.callsOf('sendPhoto', chatId).map((c) => ({ filename: c.payload.photo.filename, png: c.payload.photo.bytes, ...(c.payload.caption ? { caption: c.payload.caption } : {}) }));
+  }
+
   /** Waits for the n-th sendMessage to `chatId` (1-based) and returns its text. */
   async nthMessage(chatId: number | string, n: number, timeoutMs?: number): Promise<string> {
     await this.waitFor(() => this.messagesTo(chatId).length >= n, timeoutMs, `message #${n} to ${chatId}`);
@@ -229,7 +234,7 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
     const parts = parseMultipart(body, req.headers['content-type']);
     if (parts) {
       // Files travel as their own parts, named by the attach://<id> string in their field (grammY).
-      const files = new Map(parts.filter((p) => p.filename).map((p) => [p.name, { filename: p.filename!, content: p.bytes.toString('utf8') }]));
+      const files = new Map(parts.filter((p) => p.filename).map((p) => [p.name, { filename: p.filename!, content: p.bytes.toString('utf8'), bytes: p.bytes }]));
       for (const part of parts.filter((p) => !p.filename)) {
         const value = part.bytes.toString('utf8');
         payload[part.name] = value.startsWith('attach://') ? files.get(value.slice('attach://'.length)) : value;
@@ -305,6 +310,20 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
           chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
           date: Math.floor(Date.now() / 1000),
           document: { file_name: payload.document.filename, mime_type: 'text/plain', file_id: `doc${this.nextMessageId}`, file_unique_id: `udoc${this.nextMessageId}`, file_size: Buffer.byteLength(payload.document.content) },
+          ...(payload.caption ? { caption: payload.caption } : {}),
+        });
+      }
+      case 'sendPhoto': {
+        if (!payload.chat_id) return fail(400, 'Bad Request: chat not found');
+        const photo = payload.photo as { bytes?: Buffer } | undefined;
+        if (!photo?.bytes || photo.bytes.subarray(1, 4).toString() !== 'PNG') return fail(400, 'Bad Request: IMAGE_PROCESS_FAILED');
+        if (typeof payload.caption === 'string' && payload.caption.length > 1024) return fail(400, 'Bad Request: message caption is too long');
+        return ok({
+          message_id: this.nextMessageId++,
+          from: BOT_USER,
+          chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
+          date: Math.floor(Date.now() / 1000),
+          photo: [{ file_id: `photo${this.nextMessageId}`, file_unique_id: `uphoto${this.nextMessageId}`, width: 320, height: 160, file_size: photo.bytes.length }],
           ...(payload.caption ? { caption: payload.caption } : {}),
         });
       }

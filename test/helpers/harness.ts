@@ -76,6 +76,8 @@ export interface HarnessOptions {
   freshDatabase?: boolean;
   /** system-monitor schedule (default 1h, so it stays out of the way). */
   monitorEvery?: string;
+  /** Enable daily-digest (off by default in tests). */
+  dailyDigest?: boolean;
   /** Enable memory-consolidation (daily; off by default in tests). */
   memoryConsolidation?: boolean;
   /** More services (YAML under `services:`, indented by two spaces). */
@@ -162,6 +164,8 @@ ${options.monitorMissed ? `    missed: ${options.monitorMissed}\n` : ''}  securi
 ${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    ') : '    enabled: false'}
   memory-consolidation:
     enabled: ${options.memoryConsolidation ? 'true' : 'false'}
+  daily-digest:
+    enabled: ${options.dailyDigest ? 'true' : 'false'}
 deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
