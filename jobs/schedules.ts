@@ -38,7 +38,16 @@ export function agentCatalog(config: Pick<Config, 'agents'>, agents: readonly Ag
   }
   const info = agents.map((a): AgentInfo => {
     const cfg = config.agents[a.name];
-    const schedule: Schedule = cfg?.cron ? { cron: cfg.cron, ...(cfg.tz ? { tz: cfg.tz } : {}) } : cfg?.every ? { every: cfg.every } : a.schedule;
+    const tz = cfg?.tz ?? ('cron' in a.schedule ? a.schedule.tz : undefined);
+    const schedule: Schedule = cfg?.cron
+      ? { cron: cfg.cron, ...(cfg.tz ? { tz: cfg.tz } : {}) }
+      : cfg?.at
+        ? { cron: `${Number(cfg.at.slice(3))} ${Number(cfg.at.slice(0, 2))} * * *`, ...(tz ? { tz } : {}) }
+        : cfg?.every
+          ? { every: cfg.every }
+          : cfg?.tz && 'cron' in a.schedule
+            ? { ...a.schedule, tz: cfg.tz }
+            : a.schedule;
     return { name: a.name, description: a.description, schedule, enabled: cfg?.enabled ?? true, missed: cfg?.missed ?? 'once' };
   });
   return { info, byName };

@@ -127,6 +127,8 @@ const agentSchema = z
     every: durationSchema.optional(),
     cron: z.string().min(1).optional(),
     tz: z.string().min(1).optional(),
+    /** A daily agent's time of day, HH:MM in `tz` (revenue-report: 08:00); the same as cron "MM HH * * *". */
+    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time like 08:00' }).optional(),
     enabled: z.boolean().default(true),
     /** A run missed while AUREA was down: `skip` it, run `once` to catch up (never a burst), or `notify` the founders. */
     missed: z.enum(['skip', 'once', 'notify'], { error: 'expected skip, once or notify' }).default('once'),
@@ -135,7 +137,7 @@ const agentSchema = z
     /** system-monitor: consecutive failed checks before a service is declared down (default 2). */
     failuresBeforeAlert: z.number().int().min(1).max(100).optional(),
   })
-  .refine((a) => !(a.every !== undefined && a.cron !== undefined), { error: 'give either every or cron, not both' })
+  .refine((a) => [a.every, a.cron, a.at].filter((x) => x !== undefined).length <= 1, { error: 'give one of every, cron or at' })
   .superRefine((a, ctx) => {
     try {
       if (a.cron !== undefined) checkSchedule({ cron: a.cron, ...(a.tz ? { tz: a.tz } : {}) });

@@ -52,10 +52,11 @@ export class FakeStripeApi extends CallRecorder<StripeCall> {
   /** What GET /v1/balance_transactions lists (newest first, as Stripe does). */
   balanceTransactions: Array<Record<string, any>> = [];
 
-  /** Adds a balance transaction (`charge`, `refund`, …) `ago` ms ago, amount in cents. */
-  addBalanceTransaction(type: string, amount: number, agoMs = 3_600_000): void {
+  /** Adds a balance transaction (`charge`, `refund`, `adjustment` …) `ago` ms ago, amount in cents. */
+  addBalanceTransaction(type: string, amount: number, agoMs = 3_600_000, reportingCategory = type): void {
     const created = Math.floor((Date.now() - agoMs) / 1000);
-    this.balanceTransactions.unshift({ id: `txn_fake${this.balanceTransactions.length + 1}`, object: 'balance_transaction', type, amount, currency: 'usd', created, fee: 0, net: amount, status: 'available' });
+    this.balanceTransactions.unshift({ id: `txn_fake${this.balanceTransactions.length + 1}`, object: 'balance_transaction', type, reporting_category: reportingCategory, amount, currency: 'usd', created, fee: 0, net: amount, status: 'available' });
+    this.balanceTransactions.sort((a, b) => b.created - a.created);
   }
 
   refunds(): Array<Record<string, any>> {

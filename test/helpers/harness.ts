@@ -76,6 +76,8 @@ export interface HarnessOptions {
   freshDatabase?: boolean;
   /** system-monitor schedule (default 1h, so it stays out of the way). */
   monitorEvery?: string;
+  /** Enable revenue-report (off by default in tests). */
+  revenueReport?: boolean;
   /** Enable daily-digest (off by default in tests). */
   dailyDigest?: boolean;
   /** Enable memory-consolidation (daily; off by default in tests). */
@@ -166,6 +168,8 @@ ${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    
     enabled: ${options.memoryConsolidation ? 'true' : 'false'}
   daily-digest:
     enabled: ${options.dailyDigest ? 'true' : 'false'}
+  revenue-report:
+    enabled: ${options.revenueReport ? 'true' : 'false'}
 deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
