@@ -7,6 +7,10 @@ export class FakeService {
   hits = 0;
   /** 503 answers given so far. */
   failedRequests = 0;
+  /** GET /slow-health answers 200 after this many ms (a service slow to answer). */
+  slowMs = 0;
+  /** Requests to /slow-health so far. */
+  slowHits = 0;
   private failures = 0;
   private constructor(private readonly server: Server) {}
 
@@ -14,6 +18,14 @@ export class FakeService {
     let svc!: FakeService;
     const server = createServer((req, res) => {
       svc.hits++;
+      if (req.url === '/slow-health') {
+        svc.slowHits++;
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"status":"ok"}');
+        }, svc.slowMs);
+        return;
+      }
       const failOnce = svc.failures > 0;
       if (failOnce) svc.failures--;
       if (req.url === '/health' && svc.healthy && !failOnce) {
@@ -33,6 +45,11 @@ export class FakeService {
   /** The next `n` requests answer 503 whatever `healthy` says (a blip). */
   failNext(n: number): void {
     this.failures = n;
+  }
+
+  /** The URL of the slow health endpoint. */
+  get slowHealthUrl(): string {
+    return this.healthUrl.replace(/\/health$/, '/slow-health');
   }
 
   get healthUrl(): string {

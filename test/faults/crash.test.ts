@@ -1,7 +1,8 @@
 /**
  * Faults: AUREA killed with SIGKILL in the middle of a graph run. The run is a BullMQ job executed
  * from its Postgres checkpoint; the deploy step is journalled (graph_steps), so no deploy runs twice
- * without a founder's new decision.
+ * without a founder's new decision. And a worker killed in the middle of a scheduled agent's run:
+ * the stalled job runs again on the next worker and its execution row completes once.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,6 +113,28 @@ describe(`fault: AUREA killed mid-run (${BACKEND})`, { timeout: 120_000 }, () =>
       expect(readLines(join(h.repo.dir, 'test-starts.log'))).toHaveLength(2);
       expect(h.telegram.messagesTo(FOUNDER.id).filter((m) => /^Deploy billing\?/.test(m.text))).toHaveLength(1);
       expect(await h.query(`SELECT step, finished_at IS NOT NULL AS finished FROM graph_steps`)).toEqual([{ step: 'deploy', finished: true }]);
+    });
+
+    it('kill -9 of the worker in the middle of an agent run → after restart the run completes once (stalled-job recovery), one execution row', async () => {
+      // A second service whose health answers after 4 s: the monitor run is slow enough to be killed.
+      h = await Harness.create({ yaml: FAST_STALLS, extraServicesYaml: (svc) => `slow:\n  repo: ./billing\n  test: "true"\n  deploy: "true"\n  health: ${svc.slowHealthUrl}\n  healthTimeout: 20s` });
+      h.service.slowMs = 4_000;
+      await h.start(ROLES.bot);
+      const first = AureaProcess.start('worker', h.processEnv());
+      procs.push(first);
+      // A new job scheduler runs its first job at once: the monitor is now waiting on /slow-health.
+      await h.until(() => h.service.slowHits === 1, 30_000, 'the monitor run to start');
+      await first.kill9();
+      procs.splice(procs.indexOf(first), 1);
+      const [running] = await h.query<{ job_id: string; status: string }>(`SELECT job_id, status FROM ai_agent_executions WHERE agent_name = 'system-monitor'`);
+      expect(running).toMatchObject({ status: 'running', job_id: expect.stringMatching(/^repeat:system-monitor:\d+$/) });
+
+      const second = AureaProcess.start('worker', h.processEnv());
+      procs.push(second);
+      await h.until(async () => (await h.query(`SELECT 1 FROM ai_agent_executions WHERE status = 'succeeded'`)).length === 1, 60_000, 'the run to complete');
+      const runs = await h.query(`SELECT job_id, status, attempts, output->>'summary' AS summary FROM ai_agent_executions WHERE agent_name = 'system-monitor'`);
+      expect(runs).toEqual([{ job_id: running!.job_id, status: 'succeeded', attempts: 2, summary: '2/2 up' }]);
+      expect(h.service.slowHits).toBe(2);
     });
   }
 });

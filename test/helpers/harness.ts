@@ -82,8 +82,8 @@ export interface HarnessOptions {
   dailyDigest?: boolean;
   /** Enable memory-consolidation (daily; off by default in tests). */
   memoryConsolidation?: boolean;
-  /** More services (YAML under `services:`, indented by two spaces). */
-  extraServicesYaml?: string;
+  /** More services (YAML under `services:`, indented by two spaces), or a function of the fake service. */
+  extraServicesYaml?: string | ((service: FakeService) => string);
   /** security-monitor's settings (indented YAML lines); without them it is disabled, so it stays out of the way. */
   securityMonitorYaml?: string;
   /** system-monitor's missed-run policy (default: the config default, once). */
@@ -159,7 +159,7 @@ services:
     health: ${service.healthUrl}
     healthTimeout: 2s
     approval: ${options.approval ?? 'required'}
-${options.serviceYaml ? `${options.serviceYaml.replace(/^/gm, '    ')}\n` : ''}${options.extraServicesYaml ? `${options.extraServicesYaml.replace(/^/gm, '  ')}\n` : ''}agents:
+${options.serviceYaml ? `${options.serviceYaml.replace(/^/gm, '    ')}\n` : ''}${options.extraServicesYaml ? `${(typeof options.extraServicesYaml === 'function' ? options.extraServicesYaml(service) : options.extraServicesYaml).replace(/^/gm, '  ')}\n` : ''}agents:
   system-monitor:
     every: ${options.monitorEvery ?? '1h'}
 ${options.monitorMissed ? `    missed: ${options.monitorMissed}\n` : ''}  security-monitor:
