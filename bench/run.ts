@@ -12,6 +12,7 @@ import { memoryBench } from './memory.js';
 import { routerBench } from './router.js';
 import { slackAck } from './slack-ack.js';
 import { agentRuns } from './agent-runs.js';
+import { alertFanout } from './alert-fanout.js';
 import { taskGraphBench } from './task-graph.js';
 import { taskThroughput } from './task-throughput.js';
 import { voice } from './voice.js';
@@ -32,6 +33,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'task-graph': () => taskGraphBench(),
   'task-throughput': () => taskThroughput(),
   'agent-runs': () => agentRuns(),
+  'alert-fanout': () => alertFanout(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
