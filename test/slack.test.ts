@@ -132,6 +132,16 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     expect(slack.sharedFiles().at(-1)).toMatchObject({ filename: 'spend.png', comment: 'Model spend per day', bytes: png });
   });
 
+  it("an alert that meets Slack's rate limit (429 Retry-After) is waited out and delivered once", async () => {
+    const slack = await setup();
+    slack.rateLimitNext('chat.postMessage', 1);
+    await h.app!.core.alerts.raise({ severity: 'warning', source: 'test', message: 'disk at 91%' });
+    const sent = slack.callsOf('chat.postMessage').filter((c) => c.payload.text === '🟠 disk at 91%');
+    expect(sent).toHaveLength(1);
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && !c.ok)).toHaveLength(1);
+    expect(await h.query(`SELECT delivered_at IS NOT NULL AS delivered FROM ai_system_alerts`)).toEqual([{ delivered: true }]);
+  });
+
   it('an app mention in a channel is handled as text and answered in that channel', async () => {
     const slack = await setup();
     await postSigned(h.slackEventsUrl, appMentionEventBody(SLACK_FOUNDER, 'agents', 'Ev0MENTION1'), 'application/json', SLACK_SIGNING_SECRET);

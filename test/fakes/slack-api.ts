@@ -45,6 +45,8 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
   private ts = 1_700_000_000;
   private files = new Map<string, { bytes: Buffer; mimetype: string; filetype: string }>();
   /** files.getUploadURLExternal → the upload → files.completeUploadExternal (filesUploadV2). */
+  /** Methods that answer HTTP 429 with Retry-After (seconds) for their next calls. */
+  private rateLimits: Array<{ method: string; times: number; retryAfter: number }> = [];
   private pendingUploads = new Map<string, { filename: string; length: number; bytes?: Buffer }>();
   private readonly shared: SharedFile[] = [];
 
@@ -80,6 +82,14 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
   /** Makes a file available to files.info and to its authenticated url_private_download. */
   addFile(id: string, bytes: Buffer, mimetype = 'audio/ogg', filetype = 'ogg'): void {
     this.files.set(id, { bytes, mimetype, filetype });
+  }
+
+  /**
+   * The next `times` calls of `method` answer as Slack does when a method's rate limit is exceeded:
+   * HTTP 429, `Retry-After: <seconds>`, `{ ok: false, error: 'ratelimited' }` (docs.slack.dev/apis/web-api/rate-limits).
+   */
+  rateLimitNext(method: string, retryAfter = 1, times = 1): void {
+    this.rateLimits.push({ method, times, retryAfter });
   }
 
   /** The files AUREA uploaded and shared, in order. */
@@ -155,6 +165,13 @@ export class FakeSlackApi extends CallRecorder<SlackCall> {
       json(200, { ok: false, error });
     };
     if (req.headers.authorization !== `Bearer ${this.token}` && payload.token !== this.token) return fail('invalid_auth');
+    const limited = this.rateLimits.find((r) => r.method === method && r.times > 0);
+    if (limited) {
+      limited.times--;
+      this.record({ method, payload, at, ok: false });
+      res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(limited.retryAfter) });
+      return void res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+    }
     switch (method) {
       case 'auth.test':
         return ok({ url: 'https://aurea-test.slack.com/', team: 'AUREA test', user: 'aurea', ...BOT });
