@@ -7,14 +7,28 @@
 import type { Queue } from 'bullmq';
 import type { AgentInfo, AgentScheduler } from '../src/agents/port.js';
 import type { Schedule } from '../src/agents/schedule.js';
-import { repeatOf } from '../src/agents/schedule.js';
+import { effectiveSchedule, repeatOf } from '../src/agents/schedule.js';
 import type { AgentStore } from '../src/agents/store.js';
-import type { Config } from '../src/config.js';
+import type { AgentConfig, Config } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import type { Agent } from './agents/kit.js';
 
 /** Job options of every agent run: one attempt (a crash is recovered as a stalled job), bounded history. */
 export const AGENT_JOB_OPTS = { attempts: 1, removeOnComplete: 100, removeOnFail: 500 } as const;
+
+/**
+ * An agent's default schedule as aurea.config.yaml sets it: `cron` (+ `tz`), `at: "HH:MM"` (a daily
+ * cron in `tz`, else in the agent's own zone), `every`, or only `tz` (the agent's own cron in that
+ * zone); nothing = the agent's own.
+ */
+function configuredSchedule(own: Schedule, cfg: AgentConfig | undefined): Schedule {
+  const tz = cfg?.tz ?? ('cron' in own ? own.tz : undefined);
+  const zoned = (cron: string): Schedule => ({ cron, ...(tz ? { tz } : {}) });
+  if (cfg?.cron) return zoned(cfg.cron);
+  if (cfg?.at) return zoned(`${Number(cfg.at.slice(3))} ${Number(cfg.at.slice(0, 2))} * * *`);
+  if (cfg?.every) return { every: cfg.every };
+  return 'cron' in own ? zoned(own.cron) : own;
+}
 
 /** The agents with what aurea.config.yaml says of them, by name. */
 export interface AgentCatalog {
@@ -38,24 +52,9 @@ export function agentCatalog(config: Pick<Config, 'agents'>, agents: readonly Ag
   }
   const info = agents.map((a): AgentInfo => {
     const cfg = config.agents[a.name];
-    const tz = cfg?.tz ?? ('cron' in a.schedule ? a.schedule.tz : undefined);
-    const schedule: Schedule = cfg?.cron
-      ? { cron: cfg.cron, ...(cfg.tz ? { tz: cfg.tz } : {}) }
-      : cfg?.at
-        ? { cron: `${Number(cfg.at.slice(3))} ${Number(cfg.at.slice(0, 2))} * * *`, ...(tz ? { tz } : {}) }
-        : cfg?.every
-          ? { every: cfg.every }
-          : cfg?.tz && 'cron' in a.schedule
-            ? { ...a.schedule, tz: cfg.tz }
-            : a.schedule;
-    return { name: a.name, description: a.description, schedule, enabled: cfg?.enabled ?? true, missed: cfg?.missed ?? 'once' };
+    return { name: a.name, description: a.description, schedule: configuredSchedule(a.schedule, cfg), enabled: cfg?.enabled ?? true, missed: cfg?.missed ?? 'once' };
   });
   return { info, byName };
-}
-
-/** The effective schedule: the founders' /schedule, else the default. */
-export function effectiveSchedule(info: AgentInfo, override: Schedule | null): Schedule {
-  return override ?? info.schedule;
 }
 
 /** The AgentScheduler port over the agents queue. */

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { AgentInfo } from '../src/agents/port.js';
-import { intervalOf, scheduleText } from '../src/agents/schedule.js';
+import { effectiveSchedule, intervalOf, scheduleText } from '../src/agents/schedule.js';
 import type { RunTrigger } from '../src/agents/store.js';
 import type { Core } from '../src/core.js';
 import { formatDuration } from '../src/duration.js';
@@ -11,7 +11,7 @@ import type { Logger } from '../src/log.js';
 import type { GraphName, GraphRunner } from '../src/runs/port.js';
 import { agentContext, type AgentDeps } from './agents/kit.js';
 import { GRAPHS_QUEUE, AGENTS_QUEUE, graphJobSchema } from './definitions.js';
-import { effectiveSchedule, type AgentCatalog } from './schedules.js';
+import type { AgentCatalog } from './schedules.js';
 
 /** What the agents' worker uses: the agents' deps, their registry and runs, the metrics, and the catalog. */
 export type AgentWorkerDeps = AgentDeps & Pick<Core, 'agents' | 'metrics'> & { catalog: AgentCatalog };

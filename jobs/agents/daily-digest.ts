@@ -9,6 +9,7 @@ import { barSpec, renderChart } from '../../src/charts/render.js';
 import { describeError } from '../../src/errors.js';
 import { money } from '../../src/stripe/client.js';
 import { defineAgent, type AgentContext } from './kit.js';
+import { kindOf } from './revenue-report.js';
 
 const DAY_MS = 86_400_000;
 const usd = (n: number) => `$${n.toFixed(2)}`;
@@ -21,10 +22,11 @@ async function revenueLine(ctx: AgentContext, since: Date): Promise<string> {
     const byCurrency = new Map<string, { in: number; refunds: number; n: number }>();
     for (const t of list.data) {
       const c = byCurrency.get(t.currency) ?? { in: 0, refunds: 0, n: 0 };
-      if (t.type === 'charge' || t.type === 'payment') {
+      const kind = kindOf(t);
+      if (kind === 'payment') {
         c.in += t.amount;
         c.n++;
-      } else if (t.type === 'refund' || t.type === 'payment_refund') c.refunds += -t.amount;
+      } else if (kind === 'refund') c.refunds += -t.amount;
       byCurrency.set(t.currency, c);
     }
     if (!byCurrency.size) return 'Revenue (24 h): no payments.';

@@ -16,6 +16,11 @@ export type MissedPolicy = (typeof MISSED_POLICIES)[number];
 /** Shortest interval a schedule may have (tests run agents every few hundred ms). */
 export const MIN_EVERY_MS = 100;
 
+/** The schedule an agent runs on: the founders' /schedule when they set one, else its default. */
+export function effectiveSchedule(agent: { schedule: Schedule }, override: Schedule | null): Schedule {
+  return override ?? agent.schedule;
+}
+
 /** `every 5m` / `cron 0 8 * * * Europe/Paris` */
 export function scheduleText(s: Schedule): string {
   return 'every' in s ? `every ${formatDuration(s.every)}` : `cron ${s.cron}${s.tz ? ` ${s.tz}` : ''}`;

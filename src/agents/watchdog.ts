@@ -2,7 +2,7 @@ import type { AlertService } from '../alerts/service.js';
 import { formatDuration } from '../duration.js';
 import type { Logger } from '../log.js';
 import type { AgentScheduler } from './port.js';
-import { intervalOf, scheduleText, type Schedule } from './schedule.js';
+import { effectiveSchedule, intervalOf, scheduleText } from './schedule.js';
 import type { AgentStore } from './store.js';
 
 /** Intervals without a run after which an enabled agent is reported silent (issue 10: "3 of their intervals"). */
@@ -28,7 +28,7 @@ export async function checkAgentsRun(deps: WatchdogDeps, now = new Date()): Prom
     for (const a of await deps.agents.withLastRun()) {
       const info = deps.scheduler.agents().find((i) => i.name === a.name);
       if (!info || !a.enabled || a.paused) continue;
-      const schedule: Schedule = a.schedule_override ?? info.schedule;
+      const schedule = effectiveSchedule(info, a.schedule_override);
       const since = Math.max(a.started_at?.getTime() ?? 0, a.active_since.getTime());
       const interval = intervalOf(schedule, new Date(since));
       const key = `agent-silent:${a.name}`;

@@ -26,16 +26,25 @@ export class Broadcaster {
   }
 
   /** Sends `message` to all founder chats in parallel; a failure in one chat does not stop the others. */
-  async broadcast(message: OutboundMessage): Promise<BroadcastResult> {
+  broadcast(message: OutboundMessage): Promise<BroadcastResult> {
+    return this.fanOut('message', (channel, chatId) => channel.send(chatId, message));
+  }
+
+  /** Sends an image to every founder chat; a failure in one chat does not stop the others. */
+  broadcastPhoto(photo: OutboundPhoto): Promise<BroadcastResult> {
+    return this.fanOut('photo', (channel, chatId) => channel.sendPhoto(chatId, photo));
+  }
+
+  private async fanOut(what: string, send: (channel: Channel, chatId: string) => Promise<MessageRef>): Promise<BroadcastResult> {
     const sends = this.channels.flatMap((channel) => channel.founderChats().map((chatId) => ({ channel, chatId })));
-    const results = await Promise.allSettled(sends.map(({ channel, chatId }) => channel.send(chatId, message)));
+    const results = await Promise.allSettled(sends.map(({ channel, chatId }) => send(channel, chatId)));
     const refs: MessageRef[] = [];
     let failed = 0;
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') refs.push(r.value);
       else {
         failed++;
-        this.log.warn({ err: r.reason, channel: sends[i]!.channel.name, chatId: sends[i]!.chatId }, 'broadcast: send failed');
+        this.log.warn({ err: r.reason, channel: sends[i]!.channel.name, chatId: sends[i]!.chatId }, `broadcast: ${what} failed`);
       }
     });
     return { refs, failed };
@@ -44,15 +53,6 @@ export class Broadcaster {
   /** Sends to one chat of one channel (a reply that outlives the update it answers). */
   async sendTo(channel: string, chatId: string, message: OutboundMessage): Promise<MessageRef> {
     return this.running(channel).send(chatId, message);
-  }
-
-  /** Sends an image to every founder chat; a failure in one chat does not stop the others. */
-  async broadcastPhoto(photo: OutboundPhoto): Promise<BroadcastResult> {
-    const sends = this.channels.flatMap((channel) => channel.founderChats().map((chatId) => ({ channel, chatId })));
-    const results = await Promise.allSettled(sends.map(({ channel, chatId }) => channel.sendPhoto(chatId, photo)));
-    const refs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-    results.forEach((r, i) => r.status === 'rejected' && this.log.warn({ err: r.reason, channel: sends[i]!.channel.name }, 'broadcast: photo failed'));
-    return { refs, failed: results.length - refs.length };
   }
 
   /** Sends a text file to one chat of one channel (a long diff). Throws the platform's error. */

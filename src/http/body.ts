@@ -18,7 +18,7 @@ function refuse(res: ServerResponse, status: number, error: string): void {
 }
 
 /** Reads a body up to `max` bytes. @returns the bytes, or null when it is larger (reading stops) */
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+export async function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

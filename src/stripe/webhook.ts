@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import Stripe from 'stripe';
 import type { Core } from '../core.js';
+import { readBody } from '../http/body.js';
 import type { RouteHandler } from '../http/server.js';
 import { claimUpdate } from '../updates/once.js';
 import { alertOf, type StripeEventLike } from './events.js';
@@ -16,17 +17,6 @@ function answer(res: ServerResponse, status: number, body: Record<string, unknow
   res.end(JSON.stringify(body));
 }
 
-async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 /**
  * `POST /webhooks/stripe`: verifies the `Stripe-Signature` header on the raw body with the official
  * SDK (`Stripe.webhooks.constructEvent`, tolerance 300 s) and the endpoint's STRIPE_WEBHOOK_SECRET;
@@ -36,7 +26,7 @@ async function rawBody(req: IncomingMessage): Promise<Buffer | null> {
  */
 export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' | 'log'>, secret: string): RouteHandler {
   return async (req, res) => {
-    const body = await rawBody(req);
+    const body = await readBody(req, MAX_BODY);
     if (body === null) return answer(res, 413, { error: `body over ${MAX_BODY} bytes` });
     let event: StripeEventLike;
     try {

@@ -283,6 +283,16 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
       record({ ok: true, result });
       send(200, { ok: true, result });
     };
+    /** A Message the bot sent to the private chat `chat_id` (Bot API Message object), with `extra` fields. */
+    const sent = (extra: Record<string, unknown>) => ({
+      message_id: this.nextMessageId++,
+      from: BOT_USER,
+      chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
+      date: Math.floor(Date.now() / 1000),
+      ...(typeof payload.caption === 'string' && payload.caption ? { caption: payload.caption } : {}),
+      ...extra,
+    });
+    if (typeof payload.caption === 'string' && payload.caption.length > 1024) return fail(400, 'Bad Request: message caption is too long');
     switch (method) {
       case 'getMe':
         return ok(BOT_USER);
@@ -291,41 +301,18 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
       case 'sendMessage': {
         if (!payload.chat_id || !text) return fail(400, 'Bad Request: message text is empty');
         if (text.length > 4096) return fail(400, 'Bad Request: message is too long');
-        return ok({
-          message_id: this.nextMessageId++,
-          from: BOT_USER,
-          chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
-          date: Math.floor(Date.now() / 1000),
-          text,
-          ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}),
-        });
+        return ok(sent({ text, ...(payload.reply_markup ? { reply_markup: payload.reply_markup } : {}) }));
       }
       case 'sendDocument': {
         if (!payload.chat_id) return fail(400, 'Bad Request: chat not found');
         if (!payload.document?.filename) return fail(400, 'Bad Request: there is no document in the request');
-        if (typeof payload.caption === 'string' && payload.caption.length > 1024) return fail(400, 'Bad Request: message caption is too long');
-        return ok({
-          message_id: this.nextMessageId++,
-          from: BOT_USER,
-          chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
-          date: Math.floor(Date.now() / 1000),
-          document: { file_name: payload.document.filename, mime_type: 'text/plain', file_id: `doc${this.nextMessageId}`, file_unique_id: `udoc${this.nextMessageId}`, file_size: Buffer.byteLength(payload.document.content) },
-          ...(payload.caption ? { caption: payload.caption } : {}),
-        });
+        return ok(sent({ document: { file_name: payload.document.filename, mime_type: 'text/plain', file_id: `doc${this.nextMessageId}`, file_unique_id: `udoc${this.nextMessageId}`, file_size: Buffer.byteLength(payload.document.content) } }));
       }
       case 'sendPhoto': {
         if (!payload.chat_id) return fail(400, 'Bad Request: chat not found');
         const photo = payload.photo as { bytes?: Buffer } | undefined;
         if (!photo?.bytes || photo.bytes.subarray(1, 4).toString() !== 'PNG') return fail(400, 'Bad Request: IMAGE_PROCESS_FAILED');
-        if (typeof payload.caption === 'string' && payload.caption.length > 1024) return fail(400, 'Bad Request: message caption is too long');
-        return ok({
-          message_id: this.nextMessageId++,
-          from: BOT_USER,
-          chat: { id: Number(payload.chat_id), type: 'private', first_name: 'Founder' },
-          date: Math.floor(Date.now() / 1000),
-          photo: [{ file_id: `photo${this.nextMessageId}`, file_unique_id: `uphoto${this.nextMessageId}`, width: 320, height: 160, file_size: photo.bytes.length }],
-          ...(payload.caption ? { caption: payload.caption } : {}),
-        });
+        return ok(sent({ photo: [{ file_id: `photo${this.nextMessageId}`, file_unique_id: `uphoto${this.nextMessageId}`, width: 320, height: 160, file_size: photo.bytes.length }] }));
       }
       case 'editMessageText':
         return ok({
