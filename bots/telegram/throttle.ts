@@ -10,9 +10,14 @@ import { withTimeout } from '../../src/runtime/timed.js';
  * Telegram's limits (Bot FAQ): about 30 messages/s overall, 20/min in a group, about 1/s per chat
  * with short bursts allowed. Per private chat we allow a burst of 3 refilled at 1/s instead of the
  * plugin's strict 1 per 1.05 s, so an answer to a founder's command is not held behind the last one.
+ *
+ * Overall we stay under 30/s as a token bucket: a burst of 20, refilled by 5 every 200 ms (25/s).
+ * A reservoir refilled to 30 once a second (the plugin's default) is anchored to the moment the
+ * limiter was created, not to the first send, so a burst sent 100 ms after creation and the next
+ * one at the refill could come 900 ms apart: 60 messages in under a second. That cost 429s in CI.
  */
 const LIMITS = {
-  global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1_000 },
+  global: { reservoir: 20, reservoirIncreaseAmount: 5, reservoirIncreaseInterval: 200, reservoirIncreaseMaximum: 20 },
   group: { maxConcurrent: 1, minTime: 1_000, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
   out: { maxConcurrent: 1, reservoir: 3, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 1_000, reservoirIncreaseMaximum: 3 },
 } satisfies APIThrottlerOptions;
@@ -36,19 +41,14 @@ export function createTelegramThrottle(config: Config, log: Logger): TelegramThr
   const connection = new Bottleneck.IORedisConnection({ client, Redis } as Bottleneck.IORedisConnectionOptions);
   connection.on('error', () => undefined);
   const id = `${config.redis.prefix}:telegram:${config.telegram.token!.split(':')[0]}`;
-  // The overall budget is what processes compete for: a reservoir of 30 refilled every second, kept
-  // in Redis. Clustered limiters learn of a refill on their heartbeat (default every 5 s): 100 ms here.
-  // (Every limiter that connects with the same id writes its settings, so a process starting refills
-  // the reservoir once; auto-retry absorbs the 429 that may cost.) Per-chat limits stay per process:
-  // clustered per-chat limiters stalled after a restart in our tests, a founder chat rarely hears
-  // from two processes in the same second, and auto-retry absorbs a 429 there too.
-  // The overall budget is what processes compete for: a reservoir of 30 refilled every second, kept
-  // in Redis. Clustered limiters learn of a refill on their heartbeat (default every 5 s): 100 ms here.
-  // (Every limiter that connects with the same id writes its settings, so a process starting refills
-  // the reservoir once; auto-retry absorbs the 429 that may cost.) Per-chat limits stay per process:
-  // clustered per-chat limiters stalled after a restart in our tests, a founder chat rarely hears
-  // from two processes in the same second, and auto-retry absorbs a 429 there too.
-  const sharedGlobal = new Bottleneck({ ...LIMITS.global, datastore: 'ioredis', connection, id: `${id}:global`, heartbeatInterval: 100 });
+  // The overall budget is what processes compete for: the bucket is kept in Redis (Bottleneck's
+  // scripts refill it from Redis's clock); clustered limiters learn of a refill on their heartbeat
+  // (default every 5 s): 100 ms here. The first limiter to connect writes the settings and later
+  // ones keep them, so the id carries the settings' version (`v2`: the token bucket above).
+  // Per-chat limits stay per process: clustered per-chat limiters stalled after a restart in our
+  // tests, a founder chat rarely hears from two processes in the same second, and auto-retry
+  // absorbs a 429 there.
+  const sharedGlobal = new Bottleneck({ ...LIMITS.global, datastore: 'ioredis', connection, id: `${id}:global:v2`, heartbeatInterval: 100 });
   // Bottleneck 2.19.5 never observes a clustered limiter's readiness promise: closed before its
   // init script answered (a quick stop after start), it became an unhandled rejection
   // ("Connection is closed.") that failed a CI run. Observed here; schedule() still sees the failure.
