@@ -16,6 +16,8 @@ export interface ChatAdapters {
   session?: OpenChannel['session'];
   /** Whether any channel is open at all. */
   any: boolean;
+  /** The names of the channels opened. */
+  names: string[];
   /** Starts receiving (polling, webhook registration, Socket Mode). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -34,16 +36,19 @@ export async function createChatAdapters(
   terminal?: { input: Readable; output: Writable & { isTTY?: boolean } },
 ): Promise<ChatAdapters> {
   const opened: OpenChannel[] = [];
+  const names: string[] = [];
   for (const declaration of channels) {
     const open = await declaration.open(deps, { receive, terminal });
     if (!open) continue;
     opened.push(open);
+    names.push(declaration.name);
     deps.broadcaster.add(open.channel);
   }
   return {
     routes: new Map(opened.flatMap((o) => [...(o.routes ?? [])])),
     session: opened.find((o) => o.session)?.session,
     any: opened.length > 0,
+    names,
     async start() {
       for (const o of opened) await o.start?.();
     },

@@ -185,6 +185,8 @@ const fileSchema = z.strictObject({
       verifyInterval: durationSchema.default(2_000),
     })
     .prefault({}),
+  // Pairing codes (src/founders/pairing.ts): how long a printed code is valid.
+  pairing: z.strictObject({ codeTtl: durationSchema.default(900_000) }).prefault({}),
   // Stripe webhooks: a payment_intent.succeeded above this amount (USD) is announced.
   stripe: z.strictObject({ bigPaymentUsd: z.number().nonnegative().default(1000) }).prefault({}),
   // Diagnose (the button on a down alert): a task deploy this long before the failure is suspected.
@@ -335,6 +337,8 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       /** Founders' Telegram user ids (file ∪ FOUNDER_TELEGRAM_IDS). */
       founders: [...new Set([...f.founders.telegram, ...e.FOUNDER_TELEGRAM_IDS])],
+      /** Those of them named in FOUNDER_TELEGRAM_IDS (the rest are in the file), for /founders. */
+      foundersFromEnv: e.FOUNDER_TELEGRAM_IDS,
     },
     slack: {
       /** Bot token (xoxb-); undefined = no Slack channel. Secret. */
@@ -347,6 +351,8 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
       /** Founders' Slack user ids (file ∪ FOUNDER_SLACK_IDS). */
       founders: [...new Set([...f.founders.slack, ...e.FOUNDER_SLACK_IDS])],
+      /** Those of them named in FOUNDER_SLACK_IDS (the rest are in the file), for /founders. */
+      foundersFromEnv: e.FOUNDER_SLACK_IDS,
     },
     database: { url: e.DATABASE_URL, dataDir: resolve(e.AUREA_DATA_DIR) },
     /** `managed`: REDIS_URL was not set, so AUREA may start a local redis-server itself when none answers. */
@@ -365,6 +371,7 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
     },
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval },
     diagnose: { windowMs: f.diagnose.window },
+    pairing: { codeTtlMs: f.pairing.codeTtl },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
     alerts: { retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
     voice: {

@@ -24,6 +24,8 @@ import type { ConversationAgent } from './conversation/agent.js';
 import type { LlmLedger } from './llm/ledger.js';
 import type { LlmRouter } from './llm/router.js';
 import type { RefusalGate } from './refusals.js';
+import type { FounderDirectory } from './founders/directory.js';
+import type { PairingCodes } from './founders/pairing.js';
 
 /**
  * The services every adapter, graph and job is given: built once by the composition root
@@ -60,6 +62,10 @@ export interface Core {
   ledger: LlmLedger;
   conversation: ConversationAgent;
   refusals: RefusalGate;
+  /** Who the founders are: configured and paired (src/founders/directory.ts). */
+  founders: FounderDirectory;
+  /** One-time codes that make their sender a founder (src/founders/pairing.ts). */
+  pairing: PairingCodes;
   /** The scheduled agents' registry and runs. */
   agents: AgentStore;
   /** Stripe's official client, or null without STRIPE_SECRET_KEY (src/stripe/client.ts). */

@@ -8,12 +8,14 @@ import { actorKey, cleanActor, type Actor } from './actor.js';
 import { parseAction } from './channels/action.js';
 import type { ChannelName, MessageRef, OutboundMessage } from './channels/port.js';
 import type { Core } from './core.js';
+import { claimWithCode, type ClaimDeps } from './founders/claim.js';
+import { pairingCodeIn } from './founders/pairing.js';
 import { route, type RouterDeps } from './router.js';
 import { cleanText } from './text/clean.js';
 import type { IncomingVoice } from './voice/service.js';
 
 /** What the inbound handlers use. */
-export type InboundDeps = RouterDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'channels' | 'tapActions'>;
+export type InboundDeps = RouterDeps & ClaimDeps & Pick<Core, 'log' | 'metrics' | 'refusals' | 'voice' | 'channels' | 'tapActions'>;
 
 /** What a chat adapter (bots/*) is given: the inbound handlers' deps, and the database for its update de-duplication. */
 export type AdapterDeps = InboundDeps & Pick<Core, 'db'>;
@@ -30,13 +32,13 @@ export interface InboundText {
 export type RefusalTarget = { chat: { channel: ChannelName; chatId: string }; reply(message: OutboundMessage): Promise<MessageRef | void> } | 'tap';
 
 /**
- * Lets founders through and refuses everyone else: counted, audited (aggregated per stranger) and
+ * Lets founders (configured or paired, src/founders/directory.ts) through and refuses everyone else: counted, audited (aggregated per stranger) and
  * logged. In a chat the refusal text is sent here, at most once per chat per hour
  * (src/refusals.ts); a tap's caller answers the tap with REFUSAL_TEXT itself.
  * @returns true when `actor` is served
  */
-export async function admit(core: Pick<Core, 'config' | 'log' | 'metrics' | 'refusals' | 'channels'>, actor: Actor, attempted: string, from: RefusalTarget): Promise<boolean> {
-  if (core.channels.isFounder(core.config, actor)) {
+export async function admit(core: Pick<Core, 'founders' | 'log' | 'metrics' | 'refusals'>, actor: Actor, attempted: string, from: RefusalTarget): Promise<boolean> {
+  if (core.founders.isFounder(actor)) {
     core.metrics.updatesHandled.inc({ platform: actor.platform, outcome: 'handled' });
     return true;
   }
@@ -51,11 +53,18 @@ export async function admit(core: Pick<Core, 'config' | 'log' | 'metrics' | 'ref
 
 /**
  * Handles a text from a chat (a message, a Slack slash command or mention, a console line): cleans
- * it (src/text/clean.ts, so no platform input can fail in SQL), refuses non-founders, then routes
- * it as the founder's own typing (src/router.ts).
+ * it (src/text/clean.ts, so no platform input can fail in SQL), lets a newcomer claim the bot with
+ * a pairing code (src/founders/claim.ts), refuses non-founders, then routes it as the founder's own
+ * typing (src/router.ts).
  */
 export async function handleText(core: InboundDeps, raw: InboundText): Promise<void> {
   const input = { ...raw, actor: cleanActor(raw.actor), text: cleanText(raw.text) };
+  const code = core.founders.isFounder(input.actor) ? null : pairingCodeIn(input.text);
+  if (code) {
+    // A wrong code is refused like any stranger's message (rate-limited, audited); the code is not stored.
+    if (!(await claimWithCode(core, input, code))) await admit(core, input.actor, 'start ******', input);
+    return;
+  }
   if (!(await admit(core, input.actor, input.text, input))) return;
   await route(core, { ...input, origin: 'typed' });
 }

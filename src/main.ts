@@ -7,6 +7,9 @@ import type { Server } from 'node:http';
 import type { Queue, Worker } from 'bullmq';
 import type { Readable, Writable } from 'node:stream';
 import { CHANNELS } from '../bots/channels.js';
+
+/** The declared channels, for the CLI's commands that need them without starting AUREA (`aurea pair`). */
+export { CHANNELS };
 import { createChatAdapters } from '../bots/index.js';
 import { ChannelCatalog } from './channels/catalog.js';
 import type { OpenChannel } from './channels/declaration.js';
@@ -25,6 +28,11 @@ import { startGraphWorker, startWorker } from '../jobs/worker.js';
 import { TaskStore } from './tasks/store.js';
 import { StepJournal } from './runs/journal.js';
 import { RefusalGate } from './refusals.js';
+import { announcePairing } from './founders/claim.js';
+import { FounderDirectory } from './founders/directory.js';
+import { PairingCodes } from './founders/pairing.js';
+import { FounderStore } from './founders/store.js';
+import { createUnpairResumer, UNPAIR_APPROVAL } from './founders/unpair.js';
 import { AgentStore } from './agents/store.js';
 import { startWatchdog } from './agents/watchdog.js';
 import { ALERT_ACTION, AlertService } from './alerts/service.js';
@@ -92,6 +100,9 @@ export interface RunningAurea {
   stop(): Promise<void>;
 }
 
+/** How often a process re-reads the paired founders (another process may have paired one). */
+const FOUNDERS_REFRESH_MS = 5_000;
+
 /** How long shutdown waits for running jobs and graph runs. */
 const DRAIN_MS = 10_000;
 
@@ -113,6 +124,8 @@ export interface StartOptions {
   log?: Logger;
   /** Also open the console channel on these streams (aurea chat). */
   console?: { input: Readable; output: Writable & { isTTY?: boolean } };
+  /** Where a person reads what they must do (a pairing code to send); default: the log only. */
+  announce?: (line: string) => void;
 }
 
 export async function startAurea(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningAurea> {
@@ -176,10 +189,14 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       queues: queueInspector(queue, graphsQueue),
       refusals: new RefusalGate({ db: db.pool, redis, prefix: config.redis.prefix, log }),
       agents: new AgentStore(db.pool),
+      founders: new FounderDirectory(config, channels, new FounderStore(db.pool), log),
+      pairing: new PairingCodes(redis, config.redis.prefix, config.pairing.codeTtlMs),
     };
+    await base.founders.refresh();
+    cleanups.push(base.founders.startRefresh(FOUNDERS_REFRESH_MS));
     const scheduler = createAgentScheduler(queue, base.agents, catalog);
     cleanups.push(() => base.refusals.stop());
-    const commands = new CommandRegistry(metrics, log, { isFounder: (actor) => channels.isFounder(config, actor), commandPrefix: (c) => channels.commandPrefix(c) });
+    const commands = new CommandRegistry(metrics, log, { isFounder: (actor) => base.founders.isFounder(actor), commandPrefix: (c) => channels.commandPrefix(c) });
     const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
     const voice = new VoiceService({ config, db, log, transcriber, commands, scheduler });
     const embedder = config.embedder === 'openai' && config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
@@ -214,6 +231,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     tapActions.set(TASK_ACTION, createDiffShower(core));
     resumers.set('fix-task', diagnoser.fixTaskResumer);
     resumers.set('refund', createRefundResumer(core));
+    resumers.set(UNPAIR_APPROVAL, createUnpairResumer(core));
     registerCommands(commands, core);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);
@@ -264,6 +282,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
 
     await chats.start();
     cleanups.push(() => chats.stop());
+    if (roles.bot) await announcePairing(core, chats.names, options.announce ?? (() => undefined));
     log.info({ roles: Object.entries(roles).filter(([, on]) => on).map(([r]) => r) }, 'aurea: started');
 
     let stopped: Promise<void> | undefined;

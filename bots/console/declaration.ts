@@ -6,6 +6,7 @@ export const terminal: ChannelDeclaration = {
   name: 'console',
   commandPrefix: '/',
   isFounder: () => true,
+  configuredFounders: () => [],
   configKeys: [],
   async open(deps, how) {
     if (!how.terminal) return null;

@@ -11,11 +11,12 @@ export class SlackChannel implements Channel {
 
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly founders: readonly string[],
+    /** The founders' user ids, read at each broadcast: founders may pair meanwhile. */
+    private readonly founders: () => readonly string[],
   ) {}
 
   founderChats(): string[] {
-    return [...this.founders];
+    return [...this.founders()];
   }
 
   async send(chatId: string, message: OutboundMessage): Promise<MessageRef> {

@@ -9,16 +9,25 @@ export const slack: ChannelDeclaration = {
   name: 'slack',
   commandPrefix: '/aurea ',
   isFounder: (config, userId) => config.slack.founders.includes(userId),
-  configKeys: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)', 'FOUNDER_SLACK_IDS (or founders.slack)', 'SLACK_API_URL'],
-  async open(deps, { receive }) {
-    const { config, log } = deps;
-    if (!config.slack.botToken) return null;
-    if (config.slack.founders.length === 0) {
-      log.warn('SLACK_BOT_TOKEN is set but no founder is: set FOUNDER_SLACK_IDS or founders.slack, or nobody can use the Slack app');
+  configuredFounders: (config) =>
+    config.slack.founders.map((id) => ({ userId: id, from: config.slack.foundersFromEnv.includes(id) ? 'FOUNDER_SLACK_IDS' : 'aurea.config.yaml' })),
+  configKeys: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)', 'FOUNDER_SLACK_IDS (or founders.slack, or a pairing code)', 'SLACK_API_URL'],
+  async pairingHint(config, code) {
+    // The app's bot user name (auth.test), as people see it in Slack's sidebar.
+    let name: string | undefined;
+    if (config.slack.botToken) {
+      const { webApi } = await import('@slack/bolt');
+      const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } });
+      name = await client.auth.test().then((r) => r.user, () => undefined);
     }
+    return `send "start ${code}" to ${name ? `@${name}` : 'the AUREA app'} in Slack (its Messages tab), or type "/aurea start ${code}"`;
+  },
+  async open(deps, { receive }) {
+    const { config } = deps;
+    if (!config.slack.botToken) return null;
     if (!receive) {
       const [{ webApi }, { SlackChannel }] = await Promise.all([import('@slack/bolt'), import('./channel.js')]);
-      return { channel: new SlackChannel(new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }), config.slack.founders) };
+      return { channel: new SlackChannel(new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }), () => deps.founders.chatsOf('slack')) };
     }
     const { createSlackApp } = await import('./index.js');
     const app = createSlackApp(deps);

@@ -61,7 +61,7 @@ export function createSlackApp(core: AdapterDeps): SlackAdapter {
     ? new SocketModeReceiver({ appToken: config.slack.appToken!, logger })
     : new HTTPReceiver({ signingSecret: config.slack.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
   const app = new App({ receiver, token: config.slack.botToken, logger, clientOptions: { slackApiUrl: config.slack.apiUrl } });
-  const channel = new SlackChannel(app.client, config.slack.founders);
+  const channel = new SlackChannel(app.client, () => core.founders.chatsOf('slack'));
 
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: string }).event_id;

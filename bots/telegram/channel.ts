@@ -11,11 +11,12 @@ export class TelegramChannel implements Channel {
 
   constructor(
     private readonly api: Api,
-    private readonly founders: readonly number[],
+    /** The founders' user ids (= their private chats), read at each broadcast: founders may pair meanwhile. */
+    private readonly founders: () => readonly string[],
   ) {}
 
   founderChats(): string[] {
-    return this.founders.map(String);
+    return [...this.founders()];
   }
 
   async send(chatId: string, message: OutboundMessage): Promise<MessageRef> {

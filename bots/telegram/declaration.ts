@@ -1,3 +1,4 @@
+import { Api } from 'grammy';
 import type { ChannelDeclaration } from '../../src/channels/declaration.js';
 import { guardBody } from '../../src/http/body.js';
 import { createApi } from './api.js';
@@ -10,16 +11,22 @@ export const telegram: ChannelDeclaration = {
   name: 'telegram',
   commandPrefix: '/',
   isFounder: (config, userId) => config.telegram.founders.includes(Number(userId)),
-  configKeys: ['TELEGRAM_BOT_TOKEN', 'FOUNDER_TELEGRAM_IDS (or founders.telegram)', 'TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_API_ROOT'],
+  configuredFounders: (config) =>
+    config.telegram.founders.map((id) => ({ userId: String(id), from: config.telegram.foundersFromEnv.includes(id) ? 'FOUNDER_TELEGRAM_IDS' : 'aurea.config.yaml' })),
+  configKeys: ['TELEGRAM_BOT_TOKEN', 'FOUNDER_TELEGRAM_IDS (or founders.telegram, or a pairing code)', 'TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_API_ROOT'],
+  async pairingHint(config, code) {
+    // The bot's @username (getMe); a deep link sends the same `/start <code>` with one tap.
+    const username = config.telegram.token
+      ? await new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: 10 }).getMe().then((me) => me.username, () => undefined)
+      : undefined;
+    return username ? `send "/start ${code}" to @${username} (or open https://t.me/${username}?start=${code})` : `send "/start ${code}" to your bot`;
+  },
   async open(deps, { receive }) {
     const { config, log } = deps;
     if (!config.telegram.token) return null;
-    if (config.telegram.founders.length === 0) {
-      log.warn('TELEGRAM_BOT_TOKEN is set but no founder is: set FOUNDER_TELEGRAM_IDS or founders.telegram, or nobody can use the bot');
-    }
     const throttle = createTelegramThrottle(config, log);
     if (!receive) {
-      return { channel: new TelegramChannel(createApi(config, throttle), config.telegram.founders), stop: () => throttle.close() };
+      return { channel: new TelegramChannel(createApi(config, throttle), () => deps.founders.chatsOf('telegram')), stop: () => throttle.close() };
     }
     const bot = createTelegramBot(deps, throttle);
     return {

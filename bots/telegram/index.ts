@@ -33,7 +33,7 @@ export function createTelegramBot(core: AdapterDeps, throttle: TelegramThrottle)
   const { config, log } = core;
   const bot = new Bot(config.telegram.token!, { client: clientOptions(config) });
   configureApi(bot.api, throttle);
-  const channel = new TelegramChannel(bot.api, config.telegram.founders);
+  const channel = new TelegramChannel(bot.api, () => core.founders.chatsOf('telegram'));
 
   bot.use(onceFeature(core));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));

@@ -10,6 +10,14 @@ export interface ChannelRules {
   commandPrefix: string;
   /** Whether this user of the channel is a founder, by the configuration. */
   isFounder(config: Config, userId: string): boolean;
+  /** The founders the configuration names (user ids), with the setting each comes from. */
+  configuredFounders(config: Config): Array<{ userId: string; from: string }>;
+  /**
+   * The exact thing a newcomer sends to claim the bot with a pairing code, e.g.
+   * `send "/start 482913" to @aurea_bot`; absent where nobody pairs (the console's owner is a founder).
+   * Never throws (without the bot's name it says "your bot").
+   */
+  pairingHint?(config: Config, code: string): Promise<string>;
   /** The settings that configure it (environment variables and aurea.config.yaml keys), for hints. */
   configKeys: readonly string[];
 }

@@ -9,6 +9,7 @@ import { migrate } from '../db/migrate.js';
 import { AureaError, describeError } from '../errors.js';
 import { ROLES, startAurea } from '../main.js';
 import { runDoctor } from './doctor.js';
+import { runFounders, runPair } from './founders.js';
 
 const USAGE = `Usage: aurea <command>
 
@@ -17,7 +18,9 @@ const USAGE = `Usage: aurea <command>
   bot      run the HTTP server and the chat bots only (needs DATABASE_URL)
   worker   run the scheduled agents only (needs DATABASE_URL; scale out with more workers)
   migrate  apply database migrations and exit
-  doctor   show what is configured and what answers; exit 1 when something required is missing
+  doctor   show what is configured and what answers, and how to fix what does not; exit 1 when something required is missing
+  pair     pair telegram|slack: print a one-time code that makes its sender a founder
+  founders list the founders and where each comes from
 
 Configuration: environment variables (.env is read when present) and aurea.config.yaml (AUREA_CONFIG).`;
 
@@ -28,12 +31,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!['chat', 'start', 'bot', 'worker', 'migrate', 'doctor'].includes(command)) {
+  if (!['chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders'].includes(command)) {
     console.error(`aurea: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
   const config = loadConfig(process.env);
   if (command === 'doctor') return runDoctor(config);
+  if (command === 'pair') return runPair(config, argv[1]);
+  if (command === 'founders') return runFounders(config);
   if (command === 'migrate') {
     const db = await openDatabase(config);
     try {
@@ -45,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'chat') return chat(config);
-  const app = await startAurea(config, ROLES[command as keyof typeof ROLES]);
+  // Pairing codes go to the terminal as a plain line, besides the JSON log on stdout.
+  const app = await startAurea(config, ROLES[command as keyof typeof ROLES], { announce: (line) => console.error(line) });
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -67,7 +73,7 @@ async function chat(config: Config): Promise<number> {
   const logFile = join(config.database.dataDir, 'aurea.log');
   const log = createLogger(config.logLevel, config.secrets, pino.destination({ dest: logFile, sync: true }));
   process.stdout.write(`AUREA is starting (logs: ${logFile})…\n`);
-  const app = await startAurea(config, ROLES.start, { log, console: { input: process.stdin, output: process.stdout } });
+  const app = await startAurea(config, ROLES.start, { log, console: { input: process.stdin, output: process.stdout }, announce: (line) => process.stdout.write(`${line}\n`) });
   const interrupted = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   await Promise.race([app.console!.run(), interrupted]);
   process.stdout.write('Stopping AUREA…\n');

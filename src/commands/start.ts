@@ -1,11 +1,14 @@
+import { z } from 'zod';
 import type { CommandSpec } from './registry.js';
-import { noArgs } from './registry.js';
+
+/** Telegram deep links (`t.me/<bot>?start=<payload>`) send `/start <payload>`; a founder's payload is ignored. */
+const payload = z.array(z.string()).max(1, { error: 'this command takes no arguments' });
 
 export function startCommand(): CommandSpec<string[]> {
   return {
     name: 'start',
     description: 'Say hello and show what AUREA can do',
-    args: noArgs,
+    args: payload,
     async run(ctx) {
       await ctx.reply({
         text:

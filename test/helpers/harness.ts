@@ -122,6 +122,8 @@ function embeddedTemplate(): Promise<string> {
 export class Harness {
   app?: RunningAurea;
   config!: Config;
+  /** What AUREA printed for a person to read (pairing codes), in order. */
+  readonly announced: string[] = [];
 
   private constructor(
     readonly dir: string,
@@ -196,7 +198,7 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
 
   /** Starts AUREA (all roles, or those given) in this process on this harness's data; call again after stop() to restart. */
   async start(roles: Roles = ROLES.start, console?: StartOptions['console']): Promise<RunningAurea> {
-    this.app = await startAurea(this.config, roles, { log: createLogger(this.config.logLevel, this.config.secrets), console });
+    this.app = await startAurea(this.config, roles, { log: createLogger(this.config.logLevel, this.config.secrets), console, announce: (line) => this.announced.push(line) });
     return this.app;
   }
 
