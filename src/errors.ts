@@ -32,7 +32,11 @@ export type AureaErrorCode =
   /** A declarative agent's answer failed its schema or stated figures no tool showed. */
   | 'AGENT_OUTPUT_INVALID'
   /** A Stripe action without STRIPE_SECRET_KEY. */
-  | 'STRIPE_UNAVAILABLE';
+  | 'STRIPE_UNAVAILABLE'
+  /** `aurea demo` could not create or start its demo service. */
+  | 'DEMO_FAILED'
+  /** `aurea init` could not take an answer (a token refused, a file it must not overwrite). */
+  | 'INIT_FAILED';
 
 export class AureaError extends Error {
   override readonly name: string = 'AureaError';

@@ -46,7 +46,7 @@ import type { AlertActionHandler } from './alerts/service.js';
 import { Broadcaster } from './channels/broadcast.js';
 import { registerCommands } from './commands/index.js';
 import { COMMAND_APPROVAL, proposalResumer } from './commands/proposals.js';
-import { CommandRegistry } from './commands/registry.js';
+import { CommandRegistry, type CommandSpec } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { Core } from './core.js';
 import { openDatabase, type Database } from './db/database.js';
@@ -126,6 +126,8 @@ export interface StartOptions {
   console?: { input: Readable; output: Writable & { isTTY?: boolean } };
   /** Where a person reads what they must do (a pairing code to send); default: the log only. */
   announce?: (line: string) => void;
+  /** Commands of this run only, after the built-in ones (`demo break` in `aurea demo`). */
+  commands?: readonly CommandSpec<any>[];
 }
 
 export async function startAurea(config: Config, roles: Roles, options: StartOptions = {}): Promise<RunningAurea> {
@@ -233,6 +235,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     resumers.set('refund', createRefundResumer(core));
     resumers.set(UNPAIR_APPROVAL, createUnpairResumer(core));
     registerCommands(commands, core);
+    for (const spec of options.commands ?? []) commands.add(spec);
     cleanups.push(async () => {
       const left = await tasks.drain(DRAIN_MS);
       if (left) log.warn({ left }, 'stopped with background tasks still in flight (graph runs are jobs: a worker resumes them from their checkpoint)');

@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { createInterface, type Interface } from 'node:readline';
+import { clearLine, createInterface, cursorTo, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Actor } from '../../src/actor.js';
 import type { AdapterDeps } from '../../src/inbound.js';
@@ -8,8 +8,11 @@ import { ConsoleChannel } from './channel.js';
 
 export interface ConsoleAdapter {
   channel: ConsoleChannel;
-  /** Starts reading lines; resolves when the founder leaves (exit, quit, end of input). */
-  run(): Promise<void>;
+  /**
+   * Starts reading lines; resolves when the founder leaves (exit, quit, end of input).
+   * @param first lines handled first, shown as if typed (`aurea demo` opens with /status)
+   */
+  run(first?: readonly string[]): Promise<void>;
   close(): void;
 }
 
@@ -24,6 +27,12 @@ export function createConsole(core: AdapterDeps, io: { input: Readable; output: 
   const color = Boolean(io.output.isTTY) && !process.env.NO_COLOR;
   let rl: Interface | undefined;
   const print = (text: string) => {
+    // On a terminal the prompt (and what the founder is typing) is cleared, the text printed, and
+    // the prompt redrawn below it with their typing intact.
+    if (io.output.isTTY && rl) {
+      cursorTo(io.output, 0);
+      clearLine(io.output, 0);
+    }
     io.output.write(`${text}\n`);
     if (io.output.isTTY) rl?.prompt(true);
   };
@@ -42,17 +51,25 @@ export function createConsole(core: AdapterDeps, io: { input: Readable; output: 
 
   return {
     channel,
-    run() {
+    run(first = []) {
       return new Promise<void>((resolve) => {
         const lines = createInterface({ input: io.input, output: io.output, terminal: Boolean(io.output.isTTY), prompt: 'aurea> ' });
         rl = lines;
         let queue = Promise.resolve();
+        const enqueue = (line: string) => {
+          queue = queue.then(() => handle(line)).catch((err: unknown) => core.log.error({ err }, 'console: line failed'));
+        };
         lines.on('line', (line) => {
           if (/^(exit|quit)$/i.test(line.trim())) return lines.close();
-          queue = queue.then(() => handle(line)).catch((err: unknown) => core.log.error({ err }, 'console: line failed'));
+          enqueue(line);
         });
         lines.on('close', () => void queue.then(() => resolve()));
         print(BANNER);
+        for (const line of first) {
+          // Shown as if typed: after the prompt already drawn on a terminal.
+          io.output.write(io.output.isTTY ? `${line}\n` : `aurea> ${line}\n`);
+          enqueue(line);
+        }
         if (!io.output.isTTY) io.output.write('> ready\n');
       });
     },

@@ -19,7 +19,7 @@ export interface OpenChannel {
   start?(): Promise<void>;
   stop?(): Promise<void>;
   /** An interactive session the process runs in the foreground (the console of `aurea chat`). */
-  session?: { run(): Promise<void>; close(): void };
+  session?: { run(first?: readonly string[]): Promise<void>; close(): void };
 }
 
 export interface ChannelDeclaration extends ChannelRules {

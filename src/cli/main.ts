@@ -8,11 +8,14 @@ import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { AureaError, describeError } from '../errors.js';
 import { ROLES, startAurea } from '../main.js';
+import type { CommandSpec } from '../commands/registry.js';
+import { prepareDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runFounders, runPair } from './founders.js';
 
 const USAGE = `Usage: aurea <command>
 
+  demo     try AUREA on a tiny demo service, in this terminal (status, deploy with approval, break → alert)
   chat     talk to AUREA in this terminal (runs everything, like start, plus the console channel)
   start    run everything in one process (HTTP server, chat bots, scheduled agents)
   bot      run the HTTP server and the chat bots only (needs DATABASE_URL)
@@ -31,9 +34,18 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!['chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders'].includes(command)) {
+  if (!['demo', 'chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders'].includes(command)) {
     console.error(`aurea: unknown command "${command}"\n\n${USAGE}`);
     return 2;
+  }
+  if (command === 'demo') {
+    const demo = await prepareDemo(process.env);
+    try {
+      process.stdout.write(demo.intro);
+      return await chat(demo.config, { commands: demo.commands, first: demo.first });
+    } finally {
+      await demo.service.stop();
+    }
   }
   const config = loadConfig(process.env);
   if (command === 'doctor') return runDoctor(config);
@@ -67,15 +79,24 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** `aurea chat`: everything in this process, logs to <data dir>/aurea.log, the terminal is a channel. */
-async function chat(config: Config): Promise<number> {
+/**
+ * `aurea chat` (and `aurea demo`): everything in this process, logs to <data dir>/aurea.log, the
+ * terminal is a channel.
+ * @param extra.commands commands of this run only; extra.first lines handled first, as if typed
+ */
+async function chat(config: Config, extra: { commands?: CommandSpec<any>[]; first?: string[] } = {}): Promise<number> {
   mkdirSync(config.database.dataDir, { recursive: true });
   const logFile = join(config.database.dataDir, 'aurea.log');
   const log = createLogger(config.logLevel, config.secrets, pino.destination({ dest: logFile, sync: true }));
   process.stdout.write(`AUREA is starting (logs: ${logFile})…\n`);
-  const app = await startAurea(config, ROLES.start, { log, console: { input: process.stdin, output: process.stdout }, announce: (line) => process.stdout.write(`${line}\n`) });
+  const app = await startAurea(config, ROLES.start, {
+    log,
+    console: { input: process.stdin, output: process.stdout },
+    announce: (line) => process.stdout.write(`${line}\n`),
+    commands: extra.commands,
+  });
   const interrupted = new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
-  await Promise.race([app.console!.run(), interrupted]);
+  await Promise.race([app.console!.run(extra.first), interrupted]);
   process.stdout.write('Stopping AUREA…\n');
   await app.stop();
   return 0;
