@@ -33,6 +33,9 @@ const idList = (what: string) =>
       return ids.map(Number);
     });
 
+/** The environment variables AUREA reads (the names of .env.example). */
+export const ENV_NAMES = (): string[] => Object.keys(envSchema.shape);
+
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: z
     .string()

@@ -11,6 +11,7 @@ import { ROLES, startAurea } from '../main.js';
 import type { CommandSpec } from '../commands/registry.js';
 import { prepareDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
+import { runInit } from './init.js';
 import { runFounders, runPair } from './founders.js';
 
 const USAGE = `Usage: aurea <command>
@@ -22,6 +23,8 @@ const USAGE = `Usage: aurea <command>
   worker   run the scheduled agents only (needs DATABASE_URL; scale out with more workers)
   migrate  apply database migrations and exit
   doctor   show what is configured and what answers, and how to fix what does not; exit 1 when something required is missing
+  init     set AUREA up: tokens (checked), model keys, a first service; writes .env and aurea.config.yaml
+           (--yes takes the answers from the environment and --service/--repo/--health/--test/--deploy/--rollback)
   pair     pair telegram|slack: print a one-time code that makes its sender a founder
   founders list the founders and where each comes from
 
@@ -34,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (command === 'init') return runInit(argv.slice(1), process.env);
   if (!['demo', 'chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders'].includes(command)) {
     console.error(`aurea: unknown command "${command}"\n\n${USAGE}`);
     return 2;

@@ -57,9 +57,16 @@ export async function announcePairing(core: ClaimDeps, opened: readonly string[]
   for (const declaration of core.channels.declarations) {
     if (!opened.includes(declaration.name) || !declaration.pairingHint || core.founders.hasFounder(declaration.name)) continue;
     try {
-      const { code } = await core.pairing.issue(declaration.name);
-      const minutes = Math.round(core.pairing.ttlMs / 60_000);
-      const line = `🔑 ${declaration.name} has no founder yet: ${await declaration.pairingHint(core.config, code)} within ${minutes} minutes to become one. (\`aurea pair ${declaration.name}\` prints a new code.)`;
+      const waiting = await core.pairing.remainingMs(declaration.name);
+      let line: string;
+      if (waiting > 0) {
+        // A code printed by `aurea init` or `aurea pair` is still valid: keep it rather than replace it.
+        line = `🔑 ${declaration.name} has no founder yet: send the pairing code \`aurea init\` or \`aurea pair\` printed (valid ${Math.ceil(waiting / 60_000)} more minutes), or run \`aurea pair ${declaration.name}\` for a new one.`;
+      } else {
+        const { code } = await core.pairing.issue(declaration.name);
+        const minutes = Math.round(core.pairing.ttlMs / 60_000);
+        line = `🔑 ${declaration.name} has no founder yet: ${await declaration.pairingHint(core.config, code)} within ${minutes} minutes to become one. (\`aurea pair ${declaration.name}\` prints a new code.)`;
+      }
       print(line);
       core.log.info({ channel: declaration.name }, line);
     } catch (err) {

@@ -61,6 +61,14 @@ export class PairingCodes {
   }
 
   /**
+   * How long the channel's current code stays valid, in ms, or 0 when there is none (a code that
+   * `aurea init` or `aurea pair` printed before AUREA started is kept, not replaced).
+   */
+  async remainingMs(channel: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(this.codeKey(channel)));
+  }
+
+  /**
    * Checks a code someone sent, and uses it up when it is right (compare-and-delete in one script).
    * A wrong or expired code counts against the sender; at {@link PAIRING_ATTEMPTS} they are blocked
    * for {@link PAIRING_LOCKOUT_MS}, even with the right code.

@@ -42,6 +42,11 @@ export class FakeAnthropicApi extends CallRecorder<AnthropicCall> {
       };
       // The SDK authenticates with `x-api-key` (older versions) or `Authorization: Bearer` (current ones).
       if (req.headers['x-api-key'] !== fake.apiKey && req.headers.authorization !== `Bearer ${fake.apiKey}`) return json(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } });
+      // Models API (https://docs.anthropic.com/en/api/models-list): what `aurea init` checks a key with.
+      if (req.method === 'GET' && req.url?.startsWith('/v1/models')) {
+        const model = { type: 'model', id: 'claude-sonnet-5-5', display_name: 'Claude Sonnet 5.5', created_at: '2026-09-01T00:00:00Z' };
+        return json(200, { data: [model], has_more: false, first_id: model.id, last_id: model.id });
+      }
       if (req.method !== 'POST' || req.url !== '/v1/messages') return json(404, { type: 'error', error: { type: 'not_found_error', message: 'Not found' } });
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       const step = fake.respond?.(body) ?? fake.script.next();

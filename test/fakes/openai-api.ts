@@ -74,6 +74,10 @@ export class FakeOpenAIApi extends CallRecorder<OpenAICall> {
       if (req.headers.authorization !== `Bearer ${fake.apiKey}`) {
         return json(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
       }
+      // Models API (https://platform.openai.com/docs/api-reference/models/list): what `aurea init` checks a key with.
+      if (req.method === 'GET' && req.url?.startsWith('/v1/models')) {
+        return json(200, { object: 'list', data: [{ id: 'gpt-5.4-mini', object: 'model', created: 1_780_000_000, owned_by: 'openai' }] });
+      }
       if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
         const parsed = multipart(Buffer.concat(chunks), req.headers['content-type'] ?? '');
         fake.record({ method: 'audio.transcriptions', ok: true, ...parsed });
