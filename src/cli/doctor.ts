@@ -1,4 +1,5 @@
-import { Api } from 'grammy';
+import { spawnSync } from 'node:child_process';
+import { Api, GrammyError } from 'grammy';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { describeError } from '../errors.js';
@@ -9,32 +10,47 @@ import { redactUrl } from '../secrets.js';
 type Level = 'ok' | 'warn' | 'fail';
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
 
+/** The one thing to do about pgvector missing on a Postgres server (docker-compose.yml uses the first). */
+const PGVECTOR_FIX =
+  'run Postgres from the image pgvector/pgvector:pg17 (as docker-compose.yml does), or install the extension: ' +
+  'apt-get install postgresql-<version>-pgvector (Debian 12: build Debian\'s pgvector source package, as test/setup/postgres.sh does)';
+
 /**
  * `aurea doctor`: prints what is configured and whether each part answers — database (and pgvector),
- * Redis, Telegram getMe, every service's health URL.
- * @returns exit code: 1 when something required (database, Redis, a configured Telegram token and its
- *   founders) is missing or unreachable, else 0. Unhealthy services are warnings, not failures.
+ * Redis, Telegram (getMe, and the webhook's last error), Slack (auth.test), founders, every
+ * service's health URL — and under each failed or doubtful check the one command or setting that fixes it.
+ * @returns exit code: 1 when something required (database, Redis, a configured Telegram or Slack
+ *   token) is missing or unreachable, else 0. No founder yet and unhealthy services are warnings.
  */
 export async function runDoctor(config: Config, print: (line: string) => void = console.log): Promise<number> {
   let failed = false;
-  const report = (level: Level, what: string, detail: string) => {
+  const report = (level: Level, what: string, detail: string, fix?: string) => {
     if (level === 'fail') failed = true;
     print(`${MARK[level]} ${what.padEnd(18)} ${detail}`);
+    if (fix && level !== 'ok') print(`  ${''.padEnd(18)} → fix: ${fix}`);
   };
 
   report('ok', 'config', config.configFile ?? 'no aurea.config.yaml: defaults (no services, no agents overrides)');
 
+  const paired = { telegram: 0, slack: 0 };
   try {
     const db = await openDatabase(config);
     try {
       const ext = await db.pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);
-      report(ext.rowCount ? 'ok' : 'fail', 'database', `${db.describe}${ext.rowCount ? ', pgvector available' : ', pgvector MISSING'}`);
+      report(ext.rowCount ? 'ok' : 'fail', 'database', `${db.describe}${ext.rowCount ? ', pgvector available' : ', pgvector MISSING'}`, PGVECTOR_FIX);
+      const founders = await db.pool.query<{ platform: string; n: number }>(`SELECT platform, count(*)::int AS n FROM founders GROUP BY platform`).catch(() => ({ rows: [] }));
+      for (const r of founders.rows) if (r.platform === 'telegram' || r.platform === 'slack') paired[r.platform] = r.n;
     } finally {
       await db.close();
     }
   } catch (err) {
-    const locked = (err as { code?: string }).code === 'DATABASE_LOCKED';
-    report(locked ? 'ok' : 'fail', 'database', locked ? `embedded, in use by a running AUREA: ${describeError(err)}` : describeError(err));
+    const message = describeError(err);
+    const pid = /\(pid (\d+)\)/.exec(message)?.[1];
+    if ((err as { code?: string }).code === 'DATABASE_LOCKED') {
+      report('warn', 'database', `embedded, in use by a running AUREA${pid ? ` (PID ${pid})` : ''}`, pid ? `that is fine while it runs; to use this data dir here, stop it first: kill ${pid}` : message);
+    } else {
+      report('fail', 'database', message, config.database.url ? 'start that Postgres, or correct DATABASE_URL (host, port, password); unset it to use the embedded database' : `make ${config.database.dataDir} writable, or set AUREA_DATA_DIR`);
+    }
   }
 
   const redis = createRedis(config.redis.url, 'app');
@@ -42,33 +58,87 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
     await ensureRedis(redis, config.redis.url);
     report('ok', 'redis', `${redactUrl(config.redis.url)} (prefix ${config.redis.prefix})`);
   } catch (err) {
-    report('fail', 'redis', describeError(err));
+    const installed = spawnSync('redis-server', ['--version']).status === 0;
+    if (config.redis.managed && installed) {
+      report('ok', 'redis', 'not running; AUREA starts redis-server itself (REDIS_URL is unset)');
+    } else {
+      report(
+        'fail',
+        'redis',
+        describeError(err),
+        config.redis.managed || !installed ? 'apt-get install redis-server (macOS: brew install redis); AUREA starts it when REDIS_URL is unset' : `start the Redis at ${redactUrl(config.redis.url)}, or unset REDIS_URL to let AUREA start a local one`,
+      );
+    }
   } finally {
     redis.disconnect();
   }
 
   if (!config.telegram.token) {
-    report('warn', 'telegram', 'TELEGRAM_BOT_TOKEN not set: no Telegram channel');
+    report('warn', 'telegram', 'TELEGRAM_BOT_TOKEN not set: no Telegram channel', 'npx aurea init (asks for the token from @BotFather)');
   } else {
+    const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: 10 });
     try {
-      const me = await new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: 10 }).getMe();
+      const me = await api.getMe();
       report('ok', 'telegram', `@${me.username} via ${config.telegram.apiRoot}, ${config.telegram.webhookUrl ? `webhook ${config.telegram.webhookUrl}` : 'long polling'}`);
+      if (config.telegram.webhookUrl) {
+        const info = await api.getWebhookInfo();
+        if (info.url !== config.telegram.webhookUrl) {
+          report('warn', 'telegram webhook', `Telegram has ${info.url ? info.url : 'no webhook'} registered`, 'start AUREA (it calls setWebhook with TELEGRAM_WEBHOOK_URL)');
+        } else if (info.last_error_message) {
+          report(
+            'fail',
+            'telegram webhook',
+            `Telegram cannot deliver to ${info.url}: ${info.last_error_message} (${info.pending_update_count} updates waiting)`,
+            `make ${info.url} reach AUREA's POST /telegram/webhook on port ${config.http.port} (a public https reverse proxy), or unset TELEGRAM_WEBHOOK_URL for long polling`,
+          );
+        } else report('ok', 'telegram webhook', `${info.url} (${info.pending_update_count} updates waiting)`);
+      }
     } catch (err) {
-      report('fail', 'telegram', `getMe failed: ${describeError(err)}`);
+      const refused = err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404);
+      report(
+        'fail',
+        'telegram',
+        `getMe failed: ${describeError(err)}`,
+        refused ? 'the token was revoked or mistyped: copy the current one from @BotFather (/mybots → your bot → API Token) into TELEGRAM_BOT_TOKEN' : `${config.telegram.apiRoot} is unreachable from here: check the network or proxy, or TELEGRAM_API_ROOT`,
+      );
     }
-    if (config.telegram.founders.length) report('ok', 'founders', `telegram: ${config.telegram.founders.join(', ')}`);
-    else report('fail', 'founders', 'none: set FOUNDER_TELEGRAM_IDS or founders.telegram in aurea.config.yaml');
+  }
+
+  if (config.slack.botToken) {
+    try {
+      const { webApi } = await import('@slack/bolt');
+      const who = await new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } }).auth.test();
+      report('ok', 'slack', `@${who.user} in ${who.team}, ${config.slack.appToken ? 'Socket Mode' : 'HTTP mode on POST /slack/events'}`);
+    } catch (err) {
+      const code = (err as { data?: { error?: string } }).data?.error;
+      report(
+        'fail',
+        'slack',
+        `auth.test failed: ${describeError(err)}`,
+        code && /token|auth|account/.test(code) ? 'the token was revoked: reinstall the app (OAuth & Permissions → Reinstall) and put the new Bot User OAuth Token in SLACK_BOT_TOKEN' : `${config.slack.apiUrl} is unreachable from here: check the network or SLACK_API_URL`,
+      );
+    }
+  }
+
+  for (const [channel, configured, fromConfig] of [
+    ['telegram', config.telegram.token, config.telegram.founders.length],
+    ['slack', config.slack.botToken, config.slack.founders.length],
+  ] as const) {
+    if (!configured) continue;
+    const total = fromConfig + paired[channel];
+    if (total) report('ok', `founders ${channel}`, `${fromConfig} configured, ${paired[channel]} paired`);
+    else report('warn', `founders ${channel}`, 'none yet: nobody can use the bot', `npx aurea pair ${channel} (prints a code to send), or set FOUNDER_${channel.toUpperCase()}_IDS`);
   }
 
   const services = Object.entries(config.services);
-  if (services.length === 0) report('warn', 'services', 'none configured');
+  if (services.length === 0) report('warn', 'services', 'none configured', 'npx aurea init --service <name> --repo <path> … (or services in aurea.config.yaml); npx aurea demo shows one');
   await Promise.all(
     services.map(async ([name, s]) => {
-      if (!s.health) return report('warn', `service ${name}`, 'no health URL');
+      if (!s.health) return report('warn', `service ${name}`, 'no health URL', `services.${name}.health in aurea.config.yaml`);
       const r = await checkHealth(s.health, s.healthTimeout);
-      report(r.ok ? 'ok' : 'warn', `service ${name}`, r.ok ? `up (${Math.round(r.latencyMs)} ms)` : `down: ${r.error}`);
+      report(r.ok ? 'ok' : 'warn', `service ${name}`, r.ok ? `up (${Math.round(r.latencyMs)} ms)` : `down: ${r.error}`, `start ${name}, or correct services.${name}.health`);
     }),
   );
-  print(failed ? '\nSomething required is missing or unreachable (✗ above).' : '\nAll required parts answer.');
+  print(failed ? '\nSomething required is missing or unreachable (✗ above); each says how to fix it.' : '\nAll required parts answer.');
   return failed ? 1 : 0;
 }

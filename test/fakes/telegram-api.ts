@@ -85,6 +85,10 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
   /** update_id → performance.now() when getUpdates handed it out. */
   readonly handedOut = new Map<number, number>();
   rateLimited429 = 0;
+  /** The URL of the last setWebhook ('' after deleteWebhook). */
+  webhookUrl = '';
+  /** What getWebhookInfo reports as the last delivery error (Telegram could not reach the webhook). */
+  webhookError?: string;
   private updates: Array<Record<string, any> & { update_id: number; redelivered?: boolean }> = [];
   private nextUpdateId = 500_000;
   private nextMessageId = 1;
@@ -329,10 +333,22 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
         if (!file) return fail(400, 'Bad Request: invalid file_id');
         return ok({ file_id: payload.file_id, file_unique_id: `u${payload.file_id}`, file_size: file.bytes.length, file_path: file.path });
       }
+      case 'setWebhook':
+        this.webhookUrl = String(payload.url ?? '');
+        return ok(true);
+      case 'deleteWebhook':
+        this.webhookUrl = '';
+        return ok(true);
+      case 'getWebhookInfo':
+        // WebhookInfo (https://core.telegram.org/bots/api#webhookinfo), with the last delivery error when set.
+        return ok({
+          url: this.webhookUrl,
+          has_custom_certificate: false,
+          pending_update_count: this.webhookUrl ? this.updates.length : 0,
+          ...(this.webhookUrl && this.webhookError ? { last_error_date: Math.floor(Date.now() / 1000) - 30, last_error_message: this.webhookError } : {}),
+        });
       case 'answerCallbackQuery':
       case 'setMyCommands':
-      case 'deleteWebhook':
-      case 'setWebhook':
       case 'sendChatAction':
         return ok(true);
       default:
