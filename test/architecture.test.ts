@@ -51,6 +51,7 @@ const TABLE_OWNERS: Record<string, string> = {
   llm_calls: 'src/llm/ledger.ts',
   chat_turns: 'src/conversation/turns.ts',
   voice_notes: 'src/voice/service.ts',
+  founders: 'src/founders/store.ts',
 };
 
 describe(`architecture (${BACKEND})`, () => {

@@ -3,6 +3,7 @@ import { Api, GrammyError } from 'grammy';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { describeError } from '../errors.js';
+import { FounderStore } from '../founders/store.js';
 import { checkHealth } from '../health/check.js';
 import { createRedis, ensureRedis } from '../redis.js';
 import { redactUrl } from '../secrets.js';
@@ -38,8 +39,8 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
     try {
       const ext = await db.pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);
       report(ext.rowCount ? 'ok' : 'fail', 'database', `${db.describe}${ext.rowCount ? ', pgvector available' : ', pgvector MISSING'}`, PGVECTOR_FIX);
-      const founders = await db.pool.query<{ platform: string; n: number }>(`SELECT platform, count(*)::int AS n FROM founders GROUP BY platform`).catch(() => ({ rows: [] }));
-      for (const r of founders.rows) if (r.platform === 'telegram' || r.platform === 'slack') paired[r.platform] = r.n;
+      // Paired founders (none before the first start has migrated the database).
+      for (const f of await new FounderStore(db.pool).list().catch(() => [])) if (f.platform === 'telegram' || f.platform === 'slack') paired[f.platform]++;
     } finally {
       await db.close();
     }
