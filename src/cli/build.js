@@ -1,11 +1,14 @@
 // `npm run build`: compiles the TypeScript to dist/ (tsc, the project's tsconfig with emit on),
 // copies the SQL migrations beside the compiled migrate.js, and stamps the build for src/cli/bin.js.
+// A build of the current sources is kept (`--force` rebuilds): `npx aurea` in this folder runs the
+// `prepare` script again the first time (npm exec links the folder's own package into its cache),
+// and recompiling there made the quick start's first command wait 15 s more.
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { builtIsCurrent, root, stamp } from './stamp.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+if (builtIsCurrent() && !process.argv.includes('--force')) process.exit(0);
 let tsc;
 try {
   tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -17,4 +20,4 @@ try {
 rmSync(`${root}dist`, { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', `${root}tsconfig.json`, '--noEmit', 'false', '--outDir', `${root}dist`, '--rootDir', root], { stdio: 'inherit' });
 cpSync(`${root}src/db/migrations`, `${root}dist/src/db/migrations`, { recursive: true });
-writeFileSync(`${root}dist/.built`, new Date().toISOString());
+writeFileSync(stamp, new Date().toISOString());
