@@ -6,8 +6,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { REFUSAL_TEXT } from '../src/access.js';
 import { runFounders, runPair } from '../src/cli/founders.js';
+import { SLACK_STRANGER, directMessageEventBody, postSigned } from './fixtures/slack-requests.js';
 import { FOUNDER, STRANGER, callbackUpdate, textUpdate, type Person } from './fixtures/telegram-updates.js';
-import { Harness } from './helpers/harness.js';
+import { Harness, SLACK_SIGNING_SECRET } from './helpers/harness.js';
 
 const CODE = /send "\/start (\d{6})" to @aurea_test_bot/;
 
@@ -123,4 +124,19 @@ describe('pairing: claiming the bot with a one-time code', () => {
     await h.until(() => h.query('SELECT user_id FROM founders').then((r) => r.length), 10_000, 'paired');
     expect(await h.query('SELECT user_id FROM founders')).toEqual([{ user_id: String(FOUNDER.id) }]);
   }, 60_000);
+
+  it('on Slack: the printed code sent in a DM with the app makes its sender a Slack founder', async () => {
+    h = await Harness.create({ slack: true, env: { FOUNDER_SLACK_IDS: '' } });
+    await h.start();
+    expect(h.announced).toHaveLength(1); // Telegram has its configured founder
+    expect(h.announced[0]).toMatch(/^🔑 slack has no founder yet: send "start (\d{6})" to @aurea in Slack \(its Messages tab\), or type "\/aurea start \1" within 15 minutes to become one\./);
+    const code = h.announced[0]!.match(/"start (\d{6})"/)![1]!;
+    const res = await postSigned(h.slackEventsUrl, directMessageEventBody(SLACK_STRANGER, `start ${code}`, 'Ev0PAIR0001'), 'application/json', SLACK_SIGNING_SECRET);
+    expect(res.status).toBe(200);
+    const welcome = await h.slack!.waitFor((c) => c.method === 'chat.postMessage' && /Welcome/.test(c.payload.text), 10_000, 'welcome');
+    expect(welcome.payload.text).toBe('✅ Welcome, U0STRANGE1: you are now a founder of this AUREA. Alerts and approval requests will arrive in this chat.\n\nSend /help for the commands.');
+    expect(await h.query('SELECT platform, user_id FROM founders')).toEqual([{ platform: 'slack', user_id: SLACK_STRANGER.id }]);
+    // Broadcasts now reach their DM too.
+    expect(h.app!.core.founders.chatsOf('slack')).toEqual([SLACK_STRANGER.id]);
+  });
 });
