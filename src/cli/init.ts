@@ -250,11 +250,12 @@ async function init(flags: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['
 
   // How to become a founder: a pairing code now, valid 15 minutes (AUREA keeps it when it starts).
   const config: Config = loadConfig(Object.fromEntries(values), configWritten || existsSync(configPath) ? configPath : undefined);
-  print('\nNext: npx aurea start, then:');
-  for (const channel of ['telegram', 'slack'] as const) {
-    const founders = channel === 'telegram' ? config.telegram.founders.length : config.slack.founders.length;
-    const configured = channel === 'telegram' ? config.telegram.token : config.slack.botToken;
-    if (!configured || founders) continue;
+  const unclaimed = (['telegram', 'slack'] as const).filter((channel) =>
+    channel === 'telegram' ? config.telegram.token && !config.telegram.founders.length : config.slack.botToken && !config.slack.founders.length,
+  );
+  const chat = config.telegram.token || config.slack.botToken;
+  print(`\nNext: ${chat ? 'npx aurea start' : 'npx aurea chat (no Telegram or Slack: this terminal is your channel)'}${unclaimed.length ? ', then:' : ''}`);
+  for (const channel of unclaimed) {
     await runPair(config, channel, print).catch(() => print(`(Redis did not answer, so no pairing code yet: npx aurea start prints one for ${channel}.)`));
   }
   return 0;
