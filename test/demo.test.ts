@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeAnthropicApi } from './fakes/anthropic-api.js';
+import type { Step } from './fakes/llm-script.js';
 import { REDIS_URL } from './helpers/harness.js';
 
 const BIN = resolve('src/cli/bin.js');
@@ -16,7 +18,11 @@ const BIN = resolve('src/cli/bin.js');
 /** A tmux session on its own server socket, read through capture-pane. */
 class Terminal {
   private readonly socket = `aurea-demo-test-${process.pid}`;
-  constructor(cwd: string, command: string[], env: Record<string, string>) {
+  constructor(
+    private readonly cwd: string,
+    command: string[],
+    env: Record<string, string>,
+  ) {
     const flags = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
     this.tmux('new-session', '-d', '-s', 'demo', '-x', '160', '-y', '50', '-c', cwd, ...flags, command.map((a) => `'${a}'`).join(' '));
     this.tmux('set-option', '-t', 'demo', 'remain-on-exit', 'on');
@@ -42,8 +48,17 @@ class Terminal {
     for (;;) {
       const m = this.screen().slice(from).match(pattern);
       if (m) return m;
-      if (Date.now() > deadline) throw new Error(`no ${pattern} on the terminal:\n${this.screen()}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} on the terminal:\n${this.screen()}\n\nlog:\n${this.logTail()}`);
       await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** The end of the demo AUREA's log, for a failure's message. */
+  private logTail(): string {
+    try {
+      return readFileSync(join(this.cwd, 'data/demo/state/aurea.log'), 'utf8').split('\n').slice(-15).join('\n');
+    } catch {
+      return '(none)';
     }
   }
 
@@ -61,11 +76,40 @@ class Terminal {
   }
 }
 
+/** The text of a model request's messages (string contents and tool results), oldest first. */
+const texts = (body: any): string[] =>
+  body.messages.flatMap((m: any) => (typeof m.content === 'string' ? [m.content] : m.content.map((b: any) => (b.type === 'tool_result' ? String(b.content) : (b.text ?? '')))));
+
+const HEALTHY = 'return { status: 200, body: { ok: true, revision: ctx.revision } };';
+const EXACT_TEST = "assert.deepEqual(handle('GET', '/health', { dir: '.', revision: 'abc1234' }), { status: 200, body: { ok: true, revision: 'abc1234' } });";
+
+/**
+ * A scripted model for "make /health also say the uptime" on the demo service: the plan; round 1
+ * adds the uptime (the demo's exact test then fails); told so, round 2 updates the test; finish.
+ */
+function uptimeModel(body: any): Step | undefined {
+  const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
+  const said = texts(body);
+  if (tools.includes('submit_plan')) {
+    return { kind: 'tool', name: 'submit_plan', input: { summary: 'Add the uptime to /health', steps: ['Add uptime in app.mjs', 'Run the tests'], files: ['app.mjs'], risk: 'low', tests: 'sh test.sh' } };
+  }
+  if (!tools.includes('finish')) return undefined;
+  const fixing = said[0]!.includes('The tests failed');
+  if (said.length === 1) {
+    return fixing
+      ? { kind: 'tool', name: 'edit_file', input: { path: 'test/app.test.mjs', old_string: EXACT_TEST, new_string: "const { status, body } = handle('GET', '/health', { dir: '.', revision: 'abc1234' });\n  assert.equal(status, 200);\n  assert.equal(body.revision, 'abc1234');\n  assert.equal(typeof body.uptime, 'number');" } }
+      : { kind: 'tool', name: 'edit_file', input: { path: 'app.mjs', old_string: HEALTHY, new_string: 'return { status: 200, body: { ok: true, revision: ctx.revision, uptime: Math.round(process.uptime()) } };' } };
+  }
+  return { kind: 'tool', name: 'finish', input: { summary: fixing ? 'the health test allows the uptime' : 'health says the uptime' } };
+}
+
 describe('aurea demo in a terminal', () => {
   let term: Terminal | undefined;
   let dir: string | undefined;
+  let anthropic: FakeAnthropicApi | undefined;
   afterEach(async () => {
     term?.kill();
+    await anthropic?.close();
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys('aurea-demo:*');
     if (keys.length) await redis.del(...keys);
@@ -105,5 +149,34 @@ describe('aurea demo in a terminal', () => {
     expect(term.exited()).toBe(true);
     // The demo service stopped with it.
     expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => 'answered', () => 'gone')).toBe('gone');
+  }, 120_000);
+
+  it('with a model key, /task demo … plans, codes, tests twice, asks, deploys, and the service says its uptime', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'aurea-demo-'));
+    anthropic = await FakeAnthropicApi.start();
+    anthropic.respond = uptimeModel;
+    term = new Terminal(dir, [process.execPath, BIN, 'demo'], {
+      PATH: process.env.PATH!,
+      REDIS_URL,
+      NO_COLOR: '1',
+      HOME: dir,
+      ANTHROPIC_API_KEY: anthropic.apiKey,
+      ANTHROPIC_BASE_URL: anthropic.baseUrl,
+    });
+    await term.expect(/Try: .*·  \/task demo make \/health also say the uptime  ·  exit/);
+    await term.expect(/🟢 demo: up/);
+    const port = term.screen().match(/runs on http:\/\/127\.0\.0\.1:(\d+)/)![1]!;
+
+    let mark = term.screen().length;
+    term.type('/task demo make /health also say the uptime');
+    const approve = await term.expect(/Task #1: deploy to demo\?\n[\s\S]*Tests: passed in [\d.]+s in round 2\/3\n {2}2 tests passed\n[\s\S]*\[(\d+)\] ✅ Approve {3}\[\d+\] ❌ Reject\n\[\d+\] 📄 Show diff/, mark);
+    expect(term.screen().slice(mark)).toMatch(/plan ✓ · code ✓ · test 2\/3 ✗→✓ · approve ⏳/);
+    mark = term.screen().length;
+    term.type(approve[1]!);
+    await term.expect(/plan ✓ · code ✓ · test 2\/3 ✗→✓ · approve ✓ · deploy ✓ · verify ✓/, mark);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { ok: boolean; uptime?: number };
+    expect(health).toMatchObject({ ok: true, uptime: expect.any(Number) });
+    term.type('exit');
+    await term.expect(/Stopping AUREA…/);
   }, 120_000);
 });
