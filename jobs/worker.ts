@@ -25,12 +25,16 @@ export function dueAt(jobId: string | undefined): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** Slack before a late run counts as a catch-up: a slow worker is not downtime. */
+/**
+ * Slack before a late run counts as a catch-up: a slow worker is not downtime. At least 5 s whatever
+ * the interval (it was at most the interval, and a 1 s agent on a loaded machine was judged late
+ * again right after its catch-up).
+ */
 const MISSED_GRACE_MS = 5_000;
 
 /**
  * How late a scheduled run is: the time since the agent last ran (or was resumed, rescheduled,
- * enabled) and its interval. Two intervals and some grace mean runs were missed while no worker ran
+ * enabled) and its interval. Two intervals and 5 s mean runs were missed while no worker ran
  * (BullMQ keeps one pending job per scheduler, so what arrives late is one job, never a burst).
  */
 async function intervalsSinceLastRun(deps: AgentWorkerDeps, info: AgentInfo, now: number): Promise<{ intervalMs: number; gapMs: number; text: string }> {
@@ -59,7 +63,7 @@ export async function runAgentJob(deps: AgentWorkerDeps, job: Pick<Job, 'name' |
   let trigger: RunTrigger = dueAt(job.id) === null ? 'manual' : 'schedule';
   if (trigger === 'schedule') {
     const late = await intervalsSinceLastRun(deps, info, Date.now());
-    if (late.gapMs >= 2 * late.intervalMs + Math.min(late.intervalMs, MISSED_GRACE_MS)) {
+    if (late.gapMs >= 2 * late.intervalMs + MISSED_GRACE_MS) {
       const what = `no run for ${formatDuration(late.gapMs)} (${late.text})`;
       if (info.missed === 'once') trigger = 'catch-up';
       else {
