@@ -12,69 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeAnthropicApi } from './fakes/anthropic-api.js';
 import type { Step } from './fakes/llm-script.js';
 import { REDIS_URL } from './helpers/harness.js';
+import { Terminal } from './helpers/terminal.js';
 
 const BIN = resolve('src/cli/bin.js');
-
-/** A tmux session on its own server socket, read through capture-pane. */
-class Terminal {
-  private readonly socket = `aurea-demo-test-${process.pid}`;
-  constructor(
-    private readonly cwd: string,
-    command: string[],
-    env: Record<string, string>,
-  ) {
-    const flags = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-    this.tmux('new-session', '-d', '-s', 'demo', '-x', '160', '-y', '50', '-c', cwd, ...flags, command.map((a) => `'${a}'`).join(' '));
-    this.tmux('set-option', '-t', 'demo', 'remain-on-exit', 'on');
-  }
-
-  private tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-  }
-
-  /** Everything on screen and in the scrollback. */
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-J', '-t', 'demo', '-S', '-2000').trimEnd();
-  }
-
-  type(line: string): void {
-    this.tmux('send-keys', '-t', 'demo', '-l', line);
-    this.tmux('send-keys', '-t', 'demo', 'Enter');
-  }
-
-  /** Waits until the screen (after the first `from` characters) matches; returns the match. */
-  async expect(pattern: RegExp, from = 0, timeoutMs = 60_000): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.screen().slice(from).match(pattern);
-      if (m) return m;
-      if (Date.now() > deadline) throw new Error(`no ${pattern} on the terminal:\n${this.screen()}\n\nlog:\n${this.logTail()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  /** The end of the demo AUREA's log, for a failure's message. */
-  private logTail(): string {
-    try {
-      return readFileSync(join(this.cwd, 'data/demo/state/aurea.log'), 'utf8').split('\n').slice(-15).join('\n');
-    } catch {
-      return '(none)';
-    }
-  }
-
-  /** Whether the program in the pane has ended. */
-  exited(): boolean {
-    return this.tmux('display-message', '-p', '-t', 'demo', '#{pane_dead}').trim() === '1';
-  }
-
-  kill(): void {
-    try {
-      this.tmux('kill-server');
-    } catch {
-      // already gone
-    }
-  }
-}
 
 /** The text of a model request's messages (string contents and tool results), oldest first. */
 const texts = (body: any): string[] =>
@@ -119,7 +59,7 @@ describe('aurea demo in a terminal', () => {
 
   it('opens with the status, deploys the demo behind a typed approval, and alerts with Diagnose after demo break', async () => {
     dir = mkdtempSync(join(tmpdir(), 'aurea-demo-'));
-    term = new Terminal(dir, [process.execPath, BIN, 'demo'], { PATH: process.env.PATH!, REDIS_URL, NO_COLOR: '1', HOME: dir });
+    term = new Terminal(dir, [process.execPath, BIN, 'demo'], join(dir, 'data/demo/state/aurea.log'), { PATH: process.env.PATH!, REDIS_URL, NO_COLOR: '1', HOME: dir });
 
     // The first answer, without typing anything: the demo service's status.
     await term.expect(/The AUREA demo: a tiny service named "demo" runs on http:\/\/127\.0\.0\.1:(\d+)/);
@@ -155,7 +95,7 @@ describe('aurea demo in a terminal', () => {
     dir = mkdtempSync(join(tmpdir(), 'aurea-demo-'));
     anthropic = await FakeAnthropicApi.start();
     anthropic.respond = uptimeModel;
-    term = new Terminal(dir, [process.execPath, BIN, 'demo'], {
+    term = new Terminal(dir, [process.execPath, BIN, 'demo'], join(dir, 'data/demo/state/aurea.log'), {
       PATH: process.env.PATH!,
       REDIS_URL,
       NO_COLOR: '1',

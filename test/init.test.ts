@@ -1,11 +1,12 @@
 /**
- * `aurea init --yes` against the fake Telegram, Slack, Anthropic and OpenAI APIs: what it checks,
- * the files it writes (.env mode 600, aurea.config.yaml AUREA can load), the pairing code it leaves,
- * and that a second run keeps existing files without consent and edits them with it.
+ * `aurea init` (--yes, and interactive in a real terminal) against the fake Telegram, Slack,
+ * Anthropic and OpenAI APIs: what it checks, the files it writes (.env mode 600, aurea.config.yaml
+ * AUREA can load), the pairing code it leaves, and that a second run keeps existing files without
+ * consent and edits them with it.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { parse } from 'yaml';
@@ -19,8 +20,9 @@ import { FakeOpenAIApi } from './fakes/openai-api.js';
 import { FakeSlackApi } from './fakes/slack-api.js';
 import { FakeTelegramApi } from './fakes/telegram-api.js';
 import { REDIS_URL, ServiceRepo } from './helpers/harness.js';
+import { Terminal } from './helpers/terminal.js';
 
-describe('aurea init --yes', () => {
+describe('aurea init', () => {
   let telegram: FakeTelegramApi, slack: FakeSlackApi, anthropic: FakeAnthropicApi, openai: FakeOpenAIApi, service: FakeService;
   const dirs: string[] = [];
   const prefix = `aurea-test-${randomUUID()}`;
@@ -130,4 +132,68 @@ describe('aurea init --yes', () => {
     expect(() => statSync(join(dir, '.env'))).toThrow();
     expect(() => statSync(join(dir, 'aurea.config.yaml'))).toThrow();
   });
+
+  it('interactive, in a terminal: asks each question, checks the answers, writes the files; a second run asks before touching them', async () => {
+    const dir = workdir();
+    const term = new Terminal(dir, [process.execPath, resolve('src/cli/bin.js'), 'init'], null, {
+      PATH: process.env.PATH!,
+      HOME: dir,
+      REDIS_URL,
+      AUREA_REDIS_PREFIX: prefix,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      ANTHROPIC_BASE_URL: anthropic.baseUrl,
+    });
+    try {
+      const answer = async (question: RegExp, text: string) => {
+        await term.expect(question, 0, 15_000);
+        const mark = term.screen().length;
+        term.type(text);
+        await term.expect(/\S/, mark); // the answer is taken (the next line appears)
+      };
+      await answer(/Telegram bot token from @BotFather \(Enter to skip\):$/, telegram.token);
+      await term.expect(/^✓ Telegram {5}@aurea_test_bot \(getMe\)$/m);
+      await answer(/Slack bot token xoxb-… \(Enter to skip\):$/, '');
+      await answer(/Anthropic API key \(Enter to skip\):$/, anthropic.apiKey);
+      await term.expect(/^✓ Anthropic {4}the key works \(models\.list\)$/m);
+      await answer(/OpenAI API key \(Enter to skip\):$/, '');
+      await answer(/First service to watch and deploy: its name \(Enter to skip\):$/, 'billing');
+      await answer(/Path of billing's git checkout:$/, './billing');
+      await answer(/billing's health URL \(Enter to skip\):$/, service.healthUrl);
+      await answer(/billing's test command \(e\.g\. npm test; Enter to skip\):$/, 'sh test.sh');
+      await answer(/billing's deploy command \(Enter to skip\):$/, 'sh deploy.sh');
+      await answer(/billing's rollback command \(Enter to skip\):$/, '');
+      await term.expect(/^✓ \.env {9}wrote \.env \(mode 600\)\n\nNext: npx aurea start, then:\nSend "\/start \d{6}" to @aurea_test_bot/m);
+      expect(parse(readFileSync(join(dir, 'aurea.config.yaml'), 'utf8')).services).toEqual({ billing: { repo: 'billing', test: 'sh test.sh', deploy: 'sh deploy.sh', health: service.healthUrl } });
+      expect(readFileSync(join(dir, '.env'), 'utf8')).toContain(`TELEGRAM_BOT_TOKEN=${telegram.token}\n`);
+      expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
+    } finally {
+      term.kill();
+    }
+
+    // Again: Enter keeps what .env holds; the config gains a service with consent; .env is kept on "n".
+    const envBefore = readFileSync(join(dir, '.env'), 'utf8');
+    const again = new Terminal(dir, [process.execPath, resolve('src/cli/bin.js'), 'init'], null, { PATH: process.env.PATH!, HOME: dir, REDIS_URL, AUREA_REDIS_PREFIX: prefix });
+    try {
+      const answer = async (question: RegExp, text: string) => {
+        await again.expect(question, 0, 15_000);
+        const mark = again.screen().length;
+        again.type(text);
+        await again.expect(/\S/, mark);
+      };
+      await answer(/Telegram bot token from @BotFather \(Enter to skip\) \[\d{6}…\]:$/, '');
+      await answer(/Slack bot token xoxb-… \(Enter to skip\):$/, '');
+      await answer(/Anthropic API key \(Enter to skip\) \[sk-ant…\]:$/, '');
+      await answer(/OpenAI API key \(Enter to skip\):$/, '');
+      await answer(/its name \(Enter to skip\):$/, 'payments');
+      await answer(/Path of payments's git checkout:$/, './billing');
+      for (const q of [/health URL \(Enter to skip\):$/, /test command \(e\.g\. npm test; Enter to skip\):$/, /deploy command \(Enter to skip\):$/, /rollback command \(Enter to skip\):$/]) await answer(q, '');
+      await answer(/aurea\.config\.yaml exists: add or update the service payments in it\? \[y\/N\]:$/, 'y');
+      await answer(/\.env exists: update it with these answers \(other lines are kept\)\? \[y\/N\]:$/, 'n');
+      await again.expect(/^- \.env {9}kept \.env as it is$/m);
+    } finally {
+      again.kill();
+    }
+    expect(Object.keys(parse(readFileSync(join(dir, 'aurea.config.yaml'), 'utf8')).services)).toEqual(['billing', 'payments']);
+    expect(readFileSync(join(dir, '.env'), 'utf8')).toBe(envBefore);
+  }, 60_000);
 });
