@@ -49,6 +49,17 @@ export class AureaError extends Error {
   }
 }
 
+/** The embedded data dir is held by another live AUREA process, `pid` (when its lockfile names one). */
+export class DatabaseLockedError extends AureaError {
+  override readonly name = 'DatabaseLockedError';
+  constructor(
+    message: string,
+    readonly pid?: number,
+  ) {
+    super('DATABASE_LOCKED', message);
+  }
+}
+
 /** The configuration (env or aurea.config.yaml) is invalid; `key` names the offending setting. */
 export class ConfigError extends AureaError {
   override readonly name = 'ConfigError';

@@ -6,6 +6,11 @@ import type { Redis } from 'ioredis';
 import { AureaError } from './errors.js';
 import type { Logger } from './log.js';
 
+/** Whether the machine has a `redis-server` AUREA could start. */
+export function redisServerInstalled(): boolean {
+  return spawnSync('redis-server', ['--version']).status === 0;
+}
+
 /**
  * Embedded-defaults Redis: when REDIS_URL is unset and nothing answers on 127.0.0.1:6379, AUREA runs
  * the machine's `redis-server` itself, bound to loopback, persisting (AOF) in `<AUREA_DATA_DIR>/redis`.
@@ -13,7 +18,7 @@ import type { Logger } from './log.js';
  * @throws AureaError REDIS_UNAVAILABLE when no redis-server is installed or it does not come up
  */
 export async function startLocalRedis(dataDir: string, probe: Redis, log: Logger): Promise<() => Promise<void>> {
-  if (spawnSync('redis-server', ['--version']).status !== 0) {
+  if (!redisServerInstalled()) {
     throw new AureaError(
       'REDIS_UNAVAILABLE',
       'No Redis answers on 127.0.0.1:6379 and redis-server is not installed. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or set REDIS_URL.',

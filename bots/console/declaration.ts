@@ -5,6 +5,7 @@ import { createConsole } from './index.js';
 export const terminal: ChannelDeclaration = {
   name: 'console',
   commandPrefix: '/',
+  configured: () => false,
   isFounder: () => true,
   configuredFounders: () => [],
   configKeys: [],

@@ -8,6 +8,7 @@ import { guardBody } from '../../src/http/body.js';
 export const slack: ChannelDeclaration = {
   name: 'slack',
   commandPrefix: '/aurea ',
+  configured: (config) => Boolean(config.slack.botToken),
   isFounder: (config, userId) => config.slack.founders.includes(userId),
   configuredFounders: (config) =>
     config.slack.founders.map((id) => ({ userId: id, from: config.slack.foundersFromEnv.includes(id) ? 'FOUNDER_SLACK_IDS' : 'aurea.config.yaml' })),
@@ -20,11 +21,11 @@ export const slack: ChannelDeclaration = {
       const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } });
       name = await client.auth.test().then((r) => r.user, () => undefined);
     }
-    return `send "start ${code}" to ${name ? `@${name}` : 'the AUREA app'} in Slack (its Messages tab), or type "/aurea start ${code}"`;
+    return `"start ${code}" to ${name ? `@${name}` : 'the AUREA app'} in Slack (its Messages tab), or type "/aurea start ${code}"`;
   },
   async open(deps, { receive }) {
     const { config } = deps;
-    if (!config.slack.botToken) return null;
+    if (!slack.configured(config)) return null;
     if (!receive) {
       const [{ webApi }, { SlackChannel }] = await Promise.all([import('@slack/bolt'), import('./channel.js')]);
       return { channel: new SlackChannel(new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }), () => deps.founders.chatsOf('slack')) };

@@ -10,6 +10,7 @@ import { createTelegramThrottle } from './throttle.js';
 export const telegram: ChannelDeclaration = {
   name: 'telegram',
   commandPrefix: '/',
+  configured: (config) => Boolean(config.telegram.token),
   isFounder: (config, userId) => config.telegram.founders.includes(Number(userId)),
   configuredFounders: (config) =>
     config.telegram.founders.map((id) => ({ userId: String(id), from: config.telegram.foundersFromEnv.includes(id) ? 'FOUNDER_TELEGRAM_IDS' : 'aurea.config.yaml' })),
@@ -19,11 +20,11 @@ export const telegram: ChannelDeclaration = {
     const username = config.telegram.token
       ? await new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: 10 }).getMe().then((me) => me.username, () => undefined)
       : undefined;
-    return username ? `send "/start ${code}" to @${username} (or open https://t.me/${username}?start=${code})` : `send "/start ${code}" to your bot`;
+    return username ? `"/start ${code}" to @${username} (or open https://t.me/${username}?start=${code})` : `"/start ${code}" to your bot`;
   },
   async open(deps, { receive }) {
     const { config, log } = deps;
-    if (!config.telegram.token) return null;
+    if (!telegram.configured(config)) return null;
     const throttle = createTelegramThrottle(config, log);
     if (!receive) {
       return { channel: new TelegramChannel(createApi(config, throttle), () => deps.founders.chatsOf('telegram')), stop: () => throttle.close() };

@@ -8,13 +8,15 @@ export interface ChannelRules {
   name: ChannelName;
   /** How a command is typed there: `/` (`/status`), or `/aurea ` for a Slack slash command. */
   commandPrefix: string;
+  /** Whether the configuration turns it on (its token is set); the console is turned on by a terminal instead. */
+  configured(config: Config): boolean;
   /** Whether this user of the channel is a founder, by the configuration. */
   isFounder(config: Config, userId: string): boolean;
   /** The founders the configuration names (user ids), with the setting each comes from. */
   configuredFounders(config: Config): Array<{ userId: string; from: string }>;
   /**
-   * The exact thing a newcomer sends to claim the bot with a pairing code, e.g.
-   * `send "/start 482913" to @aurea_bot`; absent where nobody pairs (the console's owner is a founder).
+   * What a newcomer sends, and where, to claim the bot with a pairing code, after the caller's verb
+   * ("send"): e.g. `"/start 482913" to @aurea_bot`; absent where nobody pairs (the console's owner is a founder).
    * Never throws (without the bot's name it says "your bot").
    */
   pairingHint?(config: Config, code: string): Promise<string>;

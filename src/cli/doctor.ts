@@ -1,11 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { Api, GrammyError } from 'grammy';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
-import { describeError } from '../errors.js';
+import { DatabaseLockedError, describeError } from '../errors.js';
 import { FounderStore } from '../founders/store.js';
 import { checkHealth } from '../health/check.js';
 import { createRedis, ensureRedis } from '../redis.js';
+import { redisServerInstalled } from '../redis-local.js';
+import { CHANNELS } from '../main.js';
 import { redactUrl } from '../secrets.js';
 
 type Level = 'ok' | 'warn' | 'fail';
@@ -33,21 +34,21 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
 
   report('ok', 'config', config.configFile ?? 'no aurea.config.yaml: defaults (no services, no agents overrides)');
 
-  const paired = { telegram: 0, slack: 0 };
+  const paired = new Map<string, number>();
   try {
     const db = await openDatabase(config);
     try {
       const ext = await db.pool.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`);
       report(ext.rowCount ? 'ok' : 'fail', 'database', `${db.describe}${ext.rowCount ? ', pgvector available' : ', pgvector MISSING'}`, PGVECTOR_FIX);
       // Paired founders (none before the first start has migrated the database).
-      for (const f of await new FounderStore(db.pool).list().catch(() => [])) if (f.platform === 'telegram' || f.platform === 'slack') paired[f.platform]++;
+      for (const f of await new FounderStore(db.pool).list().catch(() => [])) paired.set(f.platform, (paired.get(f.platform) ?? 0) + 1);
     } finally {
       await db.close();
     }
   } catch (err) {
     const message = describeError(err);
-    const pid = /\(pid (\d+)\)/.exec(message)?.[1];
-    if ((err as { code?: string }).code === 'DATABASE_LOCKED') {
+    if (err instanceof DatabaseLockedError) {
+      const { pid } = err;
       report('warn', 'database', `embedded, in use by a running AUREA${pid ? ` (PID ${pid})` : ''}`, pid ? `that is fine while it runs; to use this data dir here, stop it first: kill ${pid}` : message);
     } else {
       report('fail', 'database', message, config.database.url ? 'start that Postgres, or correct DATABASE_URL (host, port, password); unset it to use the embedded database' : `make ${config.database.dataDir} writable, or set AUREA_DATA_DIR`);
@@ -59,7 +60,7 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
     await ensureRedis(redis, config.redis.url);
     report('ok', 'redis', `${redactUrl(config.redis.url)} (prefix ${config.redis.prefix})`);
   } catch (err) {
-    const installed = spawnSync('redis-server', ['--version']).status === 0;
+    const installed = redisServerInstalled();
     if (config.redis.managed && installed) {
       report('ok', 'redis', 'not running; AUREA starts redis-server itself (REDIS_URL is unset)');
     } else {
@@ -121,14 +122,11 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
     }
   }
 
-  for (const [channel, configured, fromConfig] of [
-    ['telegram', config.telegram.token, config.telegram.founders.length],
-    ['slack', config.slack.botToken, config.slack.founders.length],
-  ] as const) {
-    if (!configured) continue;
-    const total = fromConfig + paired[channel];
-    if (total) report('ok', `founders ${channel}`, `${fromConfig} configured, ${paired[channel]} paired`);
-    else report('warn', `founders ${channel}`, 'none yet: nobody can use the bot', `npx aurea pair ${channel} (prints a code to send), or set FOUNDER_${channel.toUpperCase()}_IDS`);
+  for (const d of CHANNELS.filter((c) => c.pairingHint && c.configured(config))) {
+    const fromConfig = d.configuredFounders(config).length;
+    const fromPairing = paired.get(d.name) ?? 0;
+    if (fromConfig + fromPairing) report('ok', `founders ${d.name}`, `${fromConfig} configured, ${fromPairing} paired`);
+    else report('warn', `founders ${d.name}`, 'none yet: nobody can use the bot', `npx aurea pair ${d.name} (prints a code to send), or set FOUNDER_${d.name.toUpperCase()}_IDS`);
   }
 
   const services = Object.entries(config.services);

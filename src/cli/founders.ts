@@ -23,8 +23,7 @@ export async function runPair(config: Config, channel: string | undefined, print
     print(`Usage: aurea pair ${CHANNELS.filter((d) => d.pairingHint).map((d) => d.name).join('|')}`);
     return 2;
   }
-  const configured = declaration.name === 'telegram' ? config.telegram.token : config.slack.botToken;
-  if (!configured) {
+  if (!declaration.configured(config)) {
     print(`${declaration.name} is not configured: set ${declaration.configKeys[0]} (aurea init asks for it).`);
     return 2;
   }
@@ -33,7 +32,7 @@ export async function runPair(config: Config, channel: string | undefined, print
     await ensureRedis(redis, config.redis.url);
     const pairing = new PairingCodes(redis, config.redis.prefix, config.pairing.codeTtlMs);
     const { code } = await pairing.issue(declaration.name);
-    print(`${(await declaration.pairingHint!(config, code)).replace(/^s/, 'S')} within ${Math.round(pairing.ttlMs / 60_000)} minutes: whoever sends it first becomes a founder.`);
+    print(`Send ${await declaration.pairingHint!(config, code)} within ${Math.round(pairing.ttlMs / 60_000)} minutes: whoever sends it first becomes a founder.`);
     return 0;
   } finally {
     redis.disconnect();

@@ -16,6 +16,7 @@ import { ENV_NAMES, loadConfig, type Config } from '../config.js';
 import { describeError } from '../errors.js';
 import { checkHealth } from '../health/check.js';
 import { runCommand } from '../shell/run.js';
+import { CHANNELS } from '../main.js';
 import { runPair } from './founders.js';
 
 /** Asks a person, or answers for them (`--yes`). */
@@ -40,6 +41,9 @@ const OPTIONS = {
   deploy: { type: 'string' },
   rollback: { type: 'string' },
 } as const;
+
+/** The parsed flags of `aurea init`. */
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'];
 
 /** `KEY=value` lines → map (comments and blank lines dropped; quotes removed). */
 function parseEnvFile(text: string): Map<string, string> {
@@ -94,7 +98,7 @@ function givenPrompter(force: boolean): Prompter {
  * @returns exit code: 0 written (or kept by choice), 1 a check failed (nothing written), 2 bad flags
  */
 export async function runInit(argv: string[], env: NodeJS.ProcessEnv, print: (line: string) => void = console.log, cwd = process.cwd()): Promise<number> {
-  let flags;
+  let flags: Flags;
   try {
     flags = parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
   } catch (err) {
@@ -109,7 +113,7 @@ export async function runInit(argv: string[], env: NodeJS.ProcessEnv, print: (li
   }
 }
 
-async function init(flags: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string }, env: NodeJS.ProcessEnv, prompter: Prompter, print: (line: string) => void, cwd: string): Promise<number> {
+async function init(flags: Flags, env: NodeJS.ProcessEnv, prompter: Prompter, print: (line: string) => void, cwd: string): Promise<number> {
   const envPath = resolve(cwd, '.env');
   const configPath = resolve(cwd, env.AUREA_CONFIG || 'aurea.config.yaml');
   const report = (level: Level, what: string, detail: string) => print(`${MARK[level]} ${what.padEnd(12)} ${detail}`);
@@ -250,13 +254,11 @@ async function init(flags: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['
 
   // How to become a founder: a pairing code now, valid 15 minutes (AUREA keeps it when it starts).
   const config: Config = loadConfig(Object.fromEntries(values), configWritten || existsSync(configPath) ? configPath : undefined);
-  const unclaimed = (['telegram', 'slack'] as const).filter((channel) =>
-    channel === 'telegram' ? config.telegram.token && !config.telegram.founders.length : config.slack.botToken && !config.slack.founders.length,
-  );
-  const chat = config.telegram.token || config.slack.botToken;
-  print(`\nNext: ${chat ? 'npx aurea start' : 'npx aurea chat (no Telegram or Slack: this terminal is your channel)'}${unclaimed.length ? ', then:' : ''}`);
-  for (const channel of unclaimed) {
-    await runPair(config, channel, print).catch(() => print(`(Redis did not answer, so no pairing code yet: npx aurea start prints one for ${channel}.)`));
+  const chats = CHANNELS.filter((d) => d.configured(config));
+  const unclaimed = chats.filter((d) => d.pairingHint && d.configuredFounders(config).length === 0);
+  print(`\nNext: ${chats.length ? 'npx aurea start' : 'npx aurea chat (no Telegram or Slack: this terminal is your channel)'}${unclaimed.length ? ', then:' : ''}`);
+  for (const { name } of unclaimed) {
+    await runPair(config, name, print).catch(() => print(`(Redis did not answer, so no pairing code yet: npx aurea start prints one for ${name}.)`));
   }
   return 0;
 }

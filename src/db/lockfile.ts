@@ -1,6 +1,6 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
-import { AureaError } from '../errors.js';
+import { DatabaseLockedError } from '../errors.js';
 
 const heldHere = new Set<string>();
 
@@ -17,7 +17,7 @@ function alive(pid: number): boolean {
  * Takes the embedded database's lockfile (`<dataDir>/aurea.lock`, holding the owner's pid).
  * A lock left by a dead process is taken over.
  * @returns a function that releases the lock
- * @throws AureaError DATABASE_LOCKED when a live process (or this one) already holds it
+ * @throws DatabaseLockedError (DATABASE_LOCKED) when a live process (or this one) already holds it
  */
 export function acquireDataDirLock(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
@@ -37,14 +37,14 @@ export function acquireDataDirLock(dataDir: string): () => void {
       const pid = Number(readFileSync(path, 'utf8').trim());
       const ours = pid === process.pid && heldHere.has(path);
       if (ours || (pid !== process.pid && Number.isInteger(pid) && pid > 0 && alive(pid))) {
-        throw new AureaError(
-          'DATABASE_LOCKED',
+        throw new DatabaseLockedError(
           `The embedded database in ${dataDir} is in use by another AUREA process (pid ${pid}). ` +
             'Stop that process, or set DATABASE_URL to a Postgres server to run several AUREA processes.',
+          pid,
         );
       }
       rmSync(path, { force: true });
     }
   }
-  throw new AureaError('DATABASE_LOCKED', `Could not take the lock ${path}; remove it if no AUREA process is running.`);
+  throw new DatabaseLockedError(`Could not take the lock ${path}; remove it if no AUREA process is running.`);
 }

@@ -65,7 +65,7 @@ export async function announcePairing(core: ClaimDeps, opened: readonly string[]
       } else {
         const { code } = await core.pairing.issue(declaration.name);
         const minutes = Math.round(core.pairing.ttlMs / 60_000);
-        line = `🔑 ${declaration.name} has no founder yet: ${await declaration.pairingHint(core.config, code)} within ${minutes} minutes to become one. (\`aurea pair ${declaration.name}\` prints a new code.)`;
+        line = `🔑 ${declaration.name} has no founder yet: send ${await declaration.pairingHint(core.config, code)} within ${minutes} minutes to become one. (\`aurea pair ${declaration.name}\` prints a new code.)`;
       }
       print(line);
       core.log.info({ channel: declaration.name }, line);
