@@ -117,6 +117,17 @@ describe('HTTP, webhook mode and doctor', () => {
     expect(bad.join('\n')).toMatch(/✗ redis +Cannot reach Redis at redis:\/\/127\.0\.0\.1:1.*\n +→ fix: start the Redis at redis:\/\/127\.0\.0\.1:1, or unset REDIS_URL to let AUREA start a local one\n/);
     expect(bad.join('\n')).toMatch(/! founders telegram +none yet: nobody can use the bot\n +→ fix: npx aurea pair telegram \(prints a code to send\), or set FOUNDER_TELEGRAM_IDS/);
 
+    // No Redis answers and none is installed (no redis-server on the PATH): the install line.
+    const path = process.env.PATH;
+    const missing: string[] = [];
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(await runDoctor(broken, (l) => missing.push(l))).toBe(1);
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(missing.join('\n')).toMatch(/✗ redis +Cannot reach Redis.*\n +→ fix: apt-get install redis-server \(macOS: brew install redis\); AUREA starts it when REDIS_URL is unset\n/);
+
     // A revoked token.
     const revoked: string[] = [];
     expect(await runDoctor(loadConfig({ ...h.env(), TELEGRAM_BOT_TOKEN: '123456789:AARevokedToken' }, h.config.configFile!), (l) => revoked.push(l))).toBe(1);
