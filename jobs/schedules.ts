@@ -4,6 +4,7 @@
  * scheduler per enabled, unpaused agent (`upsertJobScheduler` keyed by the agent's name, so a
  * restart never duplicates a schedule), with the founders' /schedule when they set one.
  */
+import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
 import type { AgentInfo, AgentScheduler } from '../src/agents/port.js';
 import type { Schedule } from '../src/agents/schedule.js';
@@ -73,7 +74,9 @@ export function createAgentScheduler(queue: Queue, store: AgentStore, catalog: A
       }
     },
     async runNow(name: string) {
-      const job = await queue.add(name, {}, AGENT_JOB_OPTS);
+      // A job id of our own: BullMQ's counter restarts with an emptied Redis, and a repeated id would
+      // continue an old run's ai_agent_executions row (src/agents/store.ts started()).
+      const job = await queue.add(name, {}, { ...AGENT_JOB_OPTS, jobId: `run.${randomUUID()}` });
       return job.id ?? '';
     },
     async nextRun(name: string) {

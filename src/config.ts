@@ -85,7 +85,9 @@ const envSchema = z.object({
     .min(0)
     .max(65535)
     .default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless said otherwise: a webhook behind a reverse proxy needs no more (the Dockerfile
+  // and docker-compose.yml set 0.0.0.0 inside the container).
+  HOST: z.string().min(1).default('127.0.0.1'),
   AUREA_EMBEDDER: z.enum(['auto', 'openai', 'offline'], { error: 'expected auto, openai or offline' }).default('auto'),
   TRANSCRIBE_PROVIDER: z.enum(['auto', 'openai', 'offline'], { error: 'expected auto, openai or offline' }).default('auto'),
   OPENAI_API_KEY: z.string().min(1).optional(),
@@ -98,6 +100,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Opens the queue dashboard at /admin/queues (basic auth password or Bearer token). */
   ADMIN_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
+  /** The queue dashboard may add, retry, promote and remove jobs (default: read-only). */
+  ADMIN_QUEUES_WRITE: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
   /** Stripe: the API key (refunds, revenue), the webhook endpoint's signing secret, and where the API is (a mock in tests). */
   STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_\w+$/, { error: 'expected a Stripe secret key (sk_live_… or a restricted rk_live_…)' }).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, { error: "expected the webhook endpoint's signing secret (whsec_…)" }).optional(),
@@ -305,6 +309,13 @@ export function loadConfig(rawEnv: Env, file?: string): Config {
   if (!fileResult.success) throw issueToError(configFile ?? 'aurea.config.yaml', fileResult.error.issues[0]!, data);
   const f = fileResult.data;
 
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError(
+      'TELEGRAM_WEBHOOK_SECRET',
+      'Invalid environment: TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not, so anyone who finds the URL could post updates as a founder. ' +
+        'Make one with `openssl rand -hex 32` and set TELEGRAM_WEBHOOK_SECRET (Telegram then sends it with every update), or unset TELEGRAM_WEBHOOK_URL for long polling',
+    );
+  }
   if (e.TELEGRAM_WEBHOOK_SECRET && !e.TELEGRAM_WEBHOOK_URL) {
     throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'Invalid environment: TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not; set both for webhook mode, or neither for long polling');
   }
@@ -398,6 +409,8 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       ollama: { baseUrl: e.OLLAMA_BASE_URL },
     },
     adminToken: e.ADMIN_TOKEN,
+    /** ADMIN_QUEUES_WRITE: the queue dashboard may change jobs. */
+    adminQueuesWrite: e.ADMIN_QUEUES_WRITE === 'true',
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
     secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(

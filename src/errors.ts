@@ -23,6 +23,8 @@ export type AureaErrorCode =
   | 'GRAPH_BUSY'
   /** A task's tool was given a path outside its worktree (or into .git, or through a symlink out). */
   | 'PATH_REFUSED'
+  /** A task's edit_file was given a file larger than it edits. */
+  | 'FILE_TOO_LARGE'
   /** A task's edit_file did not find exactly one occurrence. */
   | 'EDIT_NOT_UNIQUE'
   /** A task's run_command was given a command off the service's allow-list. */

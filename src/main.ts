@@ -270,8 +270,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     if (roles.http) {
       const routes = new Map(chats.routes);
       if (config.stripe.webhookSecret) routes.set('POST /webhooks/stripe', stripeWebhookRoute(core, config.stripe.webhookSecret));
-      const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue], config.adminToken)]]);
-      const server: Server = createHttpServer({ log, metrics, routes, prefixes, health: coalesce(() => selfHealth(db, redis)) });
+      const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue], config.adminToken, config.adminQueuesWrite)]]);
+      const server: Server = createHttpServer({ log, metrics, routes, prefixes, health: coalesce(() => selfHealth(db, redis)), adminToken: config.adminToken });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(
         () =>

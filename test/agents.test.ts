@@ -45,7 +45,7 @@ describe('agent kit: /pause, /resume, /schedule', () => {
     await h.stop();
     await h.start();
     expect(await schedulers(h)).toEqual([]);
-    expect(await say('/agents')).toMatch(/^Scheduled agents\n\ndaily-digest \(cron 0 8 \* \* \* UTC\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nmemory-consolidation \(cron 30 3 \* \* \* UTC\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nrevenue-report \(cron 0 8 \* \* \* UTC\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nsecurity-monitor \(every 1h\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nsystem-monitor \(every 10m, set by \/schedule\)\n {2}last: .+\n {2}next: paused \(\/resume system-monitor\)$/);
+    expect(await say('/agents')).toMatch(/^Scheduled agents\n\ndaily-digest \(cron 0 8 \* \* \* UTC\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nmaintenance \(cron 15 4 \* \* \* UTC\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nmemory-consolidation \(cron 30 3 \* \* \* UTC\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nrevenue-report \(cron 0 8 \* \* \* UTC\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nsecurity-monitor \(every 1h\)\n {2}last: never ran yet\n {2}next: disabled in aurea\.config\.yaml\nsystem-monitor \(every 10m, set by \/schedule\)\n {2}last: .+\n {2}next: paused \(\/resume system-monitor\)$/);
 
     expect(await say('/resume system-monitor')).toMatch(/^▶ system-monitor resumed \(every 10m\); next run at \d\d:\d\d UTC\.$/);
     expect(await schedulers(h)).toEqual([['system-monitor', 600_000, undefined, undefined]]);
@@ -59,7 +59,7 @@ describe('agent kit: /pause, /resume, /schedule', () => {
     expect(await say('/schedule system-monitor cron 0 8 * * * Mars/Olympus')).toBe('"Mars/Olympus" is not a time zone; use an IANA name such as Europe/Paris or UTC.');
     expect(await say('/schedule system-monitor every soon')).toBe('"soon" is not an interval. Say every <interval> (e.g. every 10m) or cron <pattern> [time zone] (e.g. cron 0 8 * * * Europe/Paris).');
     expect(await say('/schedule system-monitor every 10ms')).toBe('An agent runs at most every 100ms; "every 10ms" is too often.');
-    expect(await say('/pause nosuch')).toBe('There is no agent "nosuch". Agents: system-monitor, security-monitor, memory-consolidation, daily-digest, revenue-report.');
+    expect(await say('/pause nosuch')).toBe('There is no agent "nosuch". Agents: system-monitor, security-monitor, memory-consolidation, daily-digest, revenue-report, maintenance.');
     expect(await schedulers(h)).toEqual([['system-monitor', undefined, '0 8 * * *', 'Europe/Paris']]);
 
     expect(await say('/schedule system-monitor default')).toMatch(/^🗓 system-monitor is back on its default schedule, every 1h\. Next run at \d\d:\d\d UTC\.$/);

@@ -77,8 +77,8 @@ describe('aurea init', () => {
     expect(out).toMatch(/^✓ service billing tests pass \(sh test\.sh, [\d.]+ s\)$/m);
     expect(out).toMatch(/^✓ config {7}wrote aurea\.config\.yaml$/m);
     expect(out).toMatch(/^✓ \.env {9}wrote \.env \(mode 600\)$/m);
-    expect(out).toMatch(/^Send "\/start \d{6}" to @aurea_test_bot .* within 15 minutes: whoever sends it first becomes a founder\.$/m);
-    expect(out).toMatch(/^Send "start \d{6}" to @aurea in Slack .* within 15 minutes/m);
+    expect(out).toMatch(/^Send "\/start [2-9A-HJKMNP-Z]{8}" to @aurea_test_bot .* within 15 minutes: whoever sends it first becomes a founder\.$/m);
+    expect(out).toMatch(/^Send "start [2-9A-HJKMNP-Z]{8}" to @aurea in Slack .* within 15 minutes/m);
 
     expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
     const written = readFileSync(join(dir, '.env'), 'utf8');
@@ -162,7 +162,7 @@ describe('aurea init', () => {
       await answer(/billing's test command \(e\.g\. npm test; Enter to skip\):$/, 'sh test.sh');
       await answer(/billing's deploy command \(Enter to skip\):$/, 'sh deploy.sh');
       await answer(/billing's rollback command \(Enter to skip\):$/, '');
-      await term.expect(/^✓ \.env {9}wrote \.env \(mode 600\)\n\nNext: npx aurea start, then:\nSend "\/start \d{6}" to @aurea_test_bot/m);
+      await term.expect(/^✓ \.env {9}wrote \.env \(mode 600\)\n\nNext: npx aurea start, then:\nSend "\/start [2-9A-HJKMNP-Z]{8}" to @aurea_test_bot/m);
       expect(parse(readFileSync(join(dir, 'aurea.config.yaml'), 'utf8')).services).toEqual({ billing: { repo: 'billing', test: 'sh test.sh', deploy: 'sh deploy.sh', health: service.healthUrl } });
       expect(readFileSync(join(dir, '.env'), 'utf8')).toContain(`TELEGRAM_BOT_TOKEN=${telegram.token}\n`);
       expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
@@ -180,7 +180,7 @@ describe('aurea init', () => {
         again.type(text);
         await again.expect(/\S/, mark);
       };
-      await answer(/Telegram bot token from @BotFather \(Enter to skip\) \[\d{6}…\]:$/, '');
+      await answer(/Telegram bot token from @BotFather \(Enter to skip\) \[[2-9A-HJKMNP-Z]{8}…\]:$/, '');
       await answer(/Slack bot token xoxb-… \(Enter to skip\):$/, '');
       await answer(/Anthropic API key \(Enter to skip\) \[sk-ant…\]:$/, '');
       await answer(/OpenAI API key \(Enter to skip\):$/, '');

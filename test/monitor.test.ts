@@ -73,7 +73,7 @@ describe('system-monitor on a BullMQ job scheduler', () => {
     expect(await h.telegram.nthMessage(FOUNDER.id, before + 1)).toMatch(/^▶ system-monitor queued \(job \S+\)\. \/agents shows its result\.$/);
     await h.until(async () => (await runs()) > runsBefore, 10_000, 'a run');
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/run nosuch'));
-    expect(await h.telegram.nthMessage(FOUNDER.id, before + 2)).toBe('There is no agent "nosuch". Agents: system-monitor, security-monitor, memory-consolidation, daily-digest, revenue-report.');
+    expect(await h.telegram.nthMessage(FOUNDER.id, before + 2)).toBe('There is no agent "nosuch". Agents: system-monitor, security-monitor, memory-consolidation, daily-digest, revenue-report, maintenance.');
   });
 
   it('restarting upserts the schedule instead of adding another', async () => {

@@ -10,7 +10,9 @@ import { SLACK_STRANGER, directMessageEventBody, postSigned } from './fixtures/s
 import { FOUNDER, STRANGER, callbackUpdate, textUpdate, type Person } from './fixtures/telegram-updates.js';
 import { Harness, SLACK_SIGNING_SECRET } from './helpers/harness.js';
 
-const CODE = /send "\/start (\d{6})" to @aurea_test_bot/;
+/** A pairing code as AUREA prints it: eight characters, digits and capitals without 0, 1, I, L, O. */
+const C = '[2-9A-HJKMNP-Z]{8}';
+const CODE = new RegExp(`send "/start (${C})" to @aurea_test_bot`);
 
 /** Sends `text` as `who` and waits for their next message. */
 async function say(h: Harness, who: Person, text: string): Promise<string> {
@@ -19,8 +21,9 @@ async function say(h: Harness, who: Person, text: string): Promise<string> {
   return h.telegram.nthMessage(who.id, n + 1);
 }
 
-/** A code other than `code`. */
-const wrong = (code: string, i = 1) => String((Number(code) + i) % 1_000_000).padStart(6, '0');
+/** A code other than `code` (its last character moved on by `i` in the code alphabet). */
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const wrong = (code: string, i = 1) => code.slice(0, -1) + ALPHABET[(ALPHABET.indexOf(code.at(-1)!) + i) % ALPHABET.length];
 
 const audited = (h: Harness, action: string, who: Person) =>
   h.query(`SELECT details FROM audit_log WHERE action = $1 AND actor = $2 ORDER BY id`, [action, `telegram:${who.id}`]);
@@ -33,7 +36,7 @@ describe('pairing: claiming the bot with a one-time code', () => {
     h = await Harness.create({ founders: [] });
     await h.start();
     expect(h.announced).toHaveLength(1);
-    expect(h.announced[0]).toMatch(/^🔑 telegram has no founder yet: send "\/start (\d{6})" to @aurea_test_bot \(or open https:\/\/t\.me\/aurea_test_bot\?start=\1\) within 15 minutes to become one\. \(`aurea pair telegram` prints a new code\.\)$/);
+    expect(h.announced[0]).toMatch(new RegExp(`^🔑 telegram has no founder yet: send "/start (${C})" to @aurea_test_bot \\(or open https://t\\.me/aurea_test_bot\\?start=\\1\\) within 15 minutes to become one\\. \\(\`aurea pair telegram\` prints a new code\\.\\)$`));
     const code = h.announced[0]!.match(CODE)![1]!;
 
     // A wrong code is refused like a stranger's message, and audited.
@@ -60,8 +63,8 @@ describe('pairing: claiming the bot with a one-time code', () => {
     // A second founder pairs with a code from `aurea pair telegram`; the first is told.
     const printed: string[] = [];
     expect(await runPair(h.config, 'telegram', (l) => printed.push(l))).toBe(0);
-    expect(printed[0]).toMatch(/^Send "\/start \d{6}" to @aurea_test_bot \(or open https:\/\/t\.me\/aurea_test_bot\?start=\d{6}\) within 15 minutes: whoever sends it first becomes a founder\.$/);
-    const second = printed[0]!.match(/\/start (\d{6})/)![1]!;
+    expect(printed[0]).toMatch(new RegExp(`^Send "/start ${C}" to @aurea_test_bot \\(or open https://t\\.me/aurea_test_bot\\?start=${C}\\) within 15 minutes: whoever sends it first becomes a founder\\.$`));
+    const second = printed[0]!.match(new RegExp(`/start (${C})`))![1]!;
     const told = h.telegram.messagesTo(FOUNDER.id).length;
     expect(await say(h, STRANGER, `/start ${second}`)).toMatch(/^✅ Welcome, Eve: you are now a founder/);
     expect(await h.telegram.nthMessage(FOUNDER.id, told + 1)).toBe(`🔑 Eve (telegram ${STRANGER.id}) is now a founder: they sent this AUREA's pairing code. If that was not meant, /unpair ${STRANGER.id}.`);
@@ -119,7 +122,7 @@ describe('pairing: claiming the bot with a one-time code', () => {
     // A fresh code from `aurea pair` works for someone who is not blocked.
     const printed: string[] = [];
     await runPair(h.config, 'telegram', (l) => printed.push(l));
-    const fresh = printed[0]!.match(/\/start (\d{6})/)![1]!;
+    const fresh = printed[0]!.match(new RegExp(`/start (${C})`))![1]!;
     h.telegram.pushUpdate(textUpdate(FOUNDER, `/start ${fresh}`));
     await h.until(() => h.query('SELECT user_id FROM founders').then((r) => r.length), 10_000, 'paired');
     expect(await h.query('SELECT user_id FROM founders')).toEqual([{ user_id: String(FOUNDER.id) }]);
@@ -129,8 +132,8 @@ describe('pairing: claiming the bot with a one-time code', () => {
     h = await Harness.create({ slack: true, env: { FOUNDER_SLACK_IDS: '' } });
     await h.start();
     expect(h.announced).toHaveLength(1); // Telegram has its configured founder
-    expect(h.announced[0]).toMatch(/^🔑 slack has no founder yet: send "start (\d{6})" to @aurea in Slack \(its Messages tab\), or type "\/aurea start \1" within 15 minutes to become one\./);
-    const code = h.announced[0]!.match(/"start (\d{6})"/)![1]!;
+    expect(h.announced[0]).toMatch(new RegExp(`^🔑 slack has no founder yet: send "start (${C})" to @aurea in Slack \\(its Messages tab\\), or type "/aurea start \\1" within 15 minutes to become one\\.`));
+    const code = h.announced[0]!.match(new RegExp(`"start (${C})"`))![1]!;
     const res = await postSigned(h.slackEventsUrl, directMessageEventBody(SLACK_STRANGER, `start ${code}`, 'Ev0PAIR0001'), 'application/json', SLACK_SIGNING_SECRET);
     expect(res.status).toBe(200);
     const welcome = await h.slack!.waitFor((c) => c.method === 'chat.postMessage' && /Welcome/.test(c.payload.text), 10_000, 'welcome');

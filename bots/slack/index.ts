@@ -3,7 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type BlockButtonAction, type web
 import type { Actor } from '../../src/actor.js';
 import type { AdapterDeps } from '../../src/inbound.js';
 import { handleTap, handleText, handleVoice } from '../../src/inbound.js';
-import { claimUpdate } from '../../src/updates/once.js';
+import { RedeliveringOnce } from '../../src/updates/once.js';
 import { SlackChannel } from './channel.js';
 import { slackLogger } from './logger.js';
 import { fallbackText, renderBlocks } from './render.js';
@@ -63,13 +63,14 @@ export function createSlackApp(core: AdapterDeps): SlackAdapter {
   const app = new App({ receiver, token: config.slack.botToken, logger, clientOptions: { slackApiUrl: config.slack.apiUrl } });
   const channel = new SlackChannel(app.client, () => core.founders.chatsOf('slack'));
 
+  // Each event_id once; a failed one is given back and handed to Bolt again (it was acknowledged
+  // before it was handled, so Slack will not send it again).
+  const once = new RedeliveringOnce({ db: core.db.pool, log });
   app.use(async ({ body, next }) => {
     const eventId = (body as { event_id?: string }).event_id;
-    if (eventId && !(await claimUpdate(core.db.pool, 'slack', eventId))) {
-      core.metrics.updatesHandled.inc({ platform: 'slack', outcome: 'duplicate' });
-      return;
-    }
-    await next();
+    if (!eventId) return next();
+    const outcome = await once.run('slack', eventId, () => next(), () => app.processEvent({ body, ack: async () => undefined }));
+    if (outcome === 'duplicate') core.metrics.updatesHandled.inc({ platform: 'slack', outcome: 'duplicate' });
   });
 
   app.command('/aurea', async ({ ack, command, respond }) => {

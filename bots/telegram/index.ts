@@ -35,7 +35,7 @@ export function createTelegramBot(core: AdapterDeps, throttle: TelegramThrottle)
   configureApi(bot.api, throttle);
   const channel = new TelegramChannel(bot.api, () => core.founders.chatsOf('telegram'));
 
-  bot.use(onceFeature(core));
+  bot.use(onceFeature(core, bot));
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   bot.use(tapsFeature(core));
   bot.use(voiceFeature(core, channel));

@@ -3,8 +3,8 @@
  * write_file, edit_file, search_code, run_command, finish). Each is declared once: its schema is
  * validated before it runs and given to the model as JSON Schema (z.toJSONSchema).
  */
-import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { lstat, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AureaError, describeError } from '../../src/errors.js';
 import type { ToolSpec } from '../../src/llm/types.js';
@@ -29,9 +29,30 @@ interface ToolDef<S extends z.ZodType> {
 
 const tool = <S extends z.ZodType>(def: ToolDef<S>) => def;
 
-/** Reads at most this much of a file (characters). */
+/** Reads at most this much of a file (bytes). */
 const MAX_READ = 20_000;
+/** Edits files up to this size (bytes): edit_file reads the whole file. */
+const MAX_EDIT = 1024 * 1024;
 const MAX_LIST = 300;
+
+/**
+ * The file a read or edit may open: resolved inside the worktree (Workspace.resolve), not a symlink
+ * (even one that stays inside: a tool acts on the file it names), and a regular file (a FIFO or a
+ * device left by a test would block or never end).
+ * @returns its real path and size in bytes
+ */
+async function regularFile(workspace: Workspace, path: string, opts: { mayBeMissing?: boolean } = {}): Promise<{ full: string; size: number } | null> {
+  const full = workspace.resolve(path);
+  const link = await lstat(resolve(workspace.root, path)).catch(() => null);
+  if (link?.isSymbolicLink()) throw new AureaError('PATH_REFUSED', `Refused "${path}": it is a symbolic link.`);
+  const info = await stat(full).catch(() => null);
+  if (!info) {
+    if (opts.mayBeMissing) return null;
+    throw new AureaError('PATH_REFUSED', `"${path}" does not exist.`);
+  }
+  if (!info.isFile()) throw new AureaError('PATH_REFUSED', `Refused "${path}": it is not a regular file.`);
+  return { full, size: info.size };
+}
 
 export const TOOLS = {
   list_files: tool({
@@ -56,17 +77,23 @@ export const TOOLS = {
     description: 'Read a text file of the worktree.',
     schema: z.strictObject({ path: z.string().min(1) }),
     async run({ path }, { workspace }) {
-      const text = await readFile(workspace.resolve(path), 'utf8');
-      return text.length > MAX_READ ? `${text.slice(0, MAX_READ)}\n… (${text.length - MAX_READ} more characters)` : text;
+      const { full, size } = (await regularFile(workspace, path))!;
+      const handle = await open(full, 'r');
+      try {
+        const buffer = Buffer.alloc(Math.min(size, MAX_READ));
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        const text = buffer.subarray(0, bytesRead).toString('utf8');
+        return size > MAX_READ ? `${text}\n… (${size - MAX_READ} more bytes)` : text;
+      } finally {
+        await handle.close();
+      }
     },
   }),
   write_file: tool({
     description: 'Create or replace a file of the worktree with the given content.',
     schema: z.strictObject({ path: z.string().min(1), content: z.string() }),
     async run({ path, content }, { workspace }) {
-      const full = workspace.resolve(path);
-      const existing = await lstat(full).catch(() => null);
-      if (existing?.isSymbolicLink()) throw new AureaError('PATH_REFUSED', `Refused "${path}": it is a symbolic link.`);
+      const full = (await regularFile(workspace, path, { mayBeMissing: true }))?.full ?? workspace.resolve(path);
       await mkdir(dirname(full), { recursive: true });
       await writeFile(full, content);
       return `wrote ${workspace.relative(full)} (${Buffer.byteLength(content)} bytes)`;
@@ -76,7 +103,8 @@ export const TOOLS = {
     description: 'Replace exactly one occurrence of old_string with new_string in a file of the worktree.',
     schema: z.strictObject({ path: z.string().min(1), old_string: z.string().min(1), new_string: z.string() }),
     async run({ path, old_string, new_string }, { workspace }) {
-      const full = workspace.resolve(path);
+      const { full, size } = (await regularFile(workspace, path))!;
+      if (size > MAX_EDIT) throw new AureaError('FILE_TOO_LARGE', `${path} has ${size} bytes; edit_file edits files up to ${MAX_EDIT} bytes (write_file replaces a file whole).`);
       const text = await readFile(full, 'utf8');
       const count = text.split(old_string).length - 1;
       if (count !== 1) throw new AureaError('EDIT_NOT_UNIQUE', `old_string occurs ${count} times in ${path}; it must occur exactly once.`);

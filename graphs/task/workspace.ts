@@ -1,11 +1,18 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AureaError } from '../../src/errors.js';
+
+/** Whether a path relative to the worktree passes through `.git` (any case: `.GIT` is the same folder on a case-insensitive disk). */
+const inGit = (rel: string) => rel.split(sep).some((part) => part.toLowerCase() === '.git');
+
+/** Whether a path relative to the worktree leaves it. */
+const leaves = (rel: string) => rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 
 /**
  * A task's git worktree as the developer's tools see it: every path they are given is resolved
  * inside it, or refused. Refused: absolute paths, `..` that leaves it, a symlink (anywhere on the
- * path) that points out of it, and anything under `.git` (hooks would run outside the tools).
+ * path, the target itself included) that points out of it, and anything whose path or real path is
+ * under `.git` in any case (`.GIT`, a symlink to `.git`): hooks and config there run outside the tools.
  */
 export class Workspace {
   readonly root: string;
@@ -17,7 +24,7 @@ export class Workspace {
 
   /**
    * @param path a path relative to the worktree (`src/health.js`, `.` for the root)
-   * @returns the absolute path inside the worktree
+   * @returns the absolute real path inside the worktree (symlinks resolved, for the part that exists)
    * @throws AureaError PATH_REFUSED saying why
    */
   resolve(path: string): string {
@@ -25,15 +32,27 @@ export class Workspace {
     if (!path || isAbsolute(path)) throw refuse('absolute paths are not allowed');
     const full = resolve(this.root, path);
     const rel = relative(this.root, full);
-    if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) throw refuse('it leaves the worktree');
-    if (rel.split(sep).includes('.git')) throw refuse('.git is not part of the work');
-    // The nearest part of the path that exists decides where it really leads (symlinks resolved).
+    if (leaves(rel)) throw refuse('it leaves the worktree');
+    if (inGit(rel)) throw refuse('.git is not part of the work');
+    // The nearest part of the path that exists decides where it really leads (symlinks resolved,
+    // the target's own included); the rest is appended to that real path.
     let probe = full;
-    while (!existsSync(probe)) probe = dirname(probe);
-    const real = realpathSync(probe);
+    const missing: string[] = [];
+    while (!lstatSync(probe, { throwIfNoEntry: false })) {
+      missing.unshift(basename(probe));
+      probe = dirname(probe);
+    }
+    let realProbe: string;
+    try {
+      realProbe = realpathSync(probe);
+    } catch {
+      throw refuse('a symbolic link on it leads nowhere');
+    }
+    const real = join(realProbe, ...missing);
     const realRel = relative(this.root, real);
-    if (realRel === '..' || realRel.startsWith(`..${sep}`) || isAbsolute(realRel)) throw refuse('a symbolic link on it points out of the worktree');
-    return full;
+    if (leaves(realRel)) throw refuse('a symbolic link on it points out of the worktree');
+    if (inGit(realRel)) throw refuse('a symbolic link on it leads into .git, which is not part of the work');
+    return real;
   }
 
   /** The worktree-relative form of an absolute path inside it. */

@@ -10,6 +10,7 @@ import { audit, countAudited } from '../../src/audit/log.js';
 import type { Core } from '../../src/core.js';
 import type { LlmRequest } from '../../src/llm/types.js';
 import type { RoutedResponse } from '../../src/llm/router.js';
+import { pruneProcessedUpdates } from '../../src/updates/once.js';
 
 /** What the kit needs of the core to build agent contexts. */
 export type AgentDeps = Pick<Core, 'config' | 'log' | 'alerts' | 'redis' | 'memory' | 'llm' | 'db' | 'commands' | 'agents' | 'taskStore' | 'approvals' | 'ledger' | 'stripe' | 'broadcaster'>;
@@ -50,6 +51,11 @@ export interface AgentContext {
   broadcaster: Pick<AgentDeps['broadcaster'], 'broadcast' | 'broadcastPhoto'>;
   /** The read-only commands (status, recall, budget, …), run as AUREA and answered as text. */
   tools: { names(): string[]; run(name: string, args: string[]): Promise<string> };
+  /** Keeping tables from growing forever (the maintenance agent). */
+  housekeeping: {
+    /** Forgets inbound event ids older than 14 days (src/updates/once.ts). @returns how many */
+    pruneProcessedUpdates(): Promise<number>;
+  };
 }
 
 /** What a run returns: stored in ai_agent_executions.output. */
@@ -105,5 +111,6 @@ export function agentContext(deps: AgentDeps, name: string): AgentContext {
     reports: { agents: deps.agents, tasks: deps.taskStore, approvals: deps.approvals, ledger: deps.ledger, stripe: deps.stripe },
     broadcaster: deps.broadcaster,
     tools: { names: () => deps.commands.readOnlyNames(), run: (tool, args) => deps.commands.runReadOnly(tool, args, actor) },
+    housekeeping: { pruneProcessedUpdates: () => pruneProcessedUpdates(deps.db.pool) },
   };
 }

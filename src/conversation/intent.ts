@@ -1,10 +1,20 @@
 /**
+ * `text` without its trailing `?`, `!` and `.` characters. A loop from the end, not `/[?!.]+$/`:
+ * that regex retries from every position of a long run of punctuation (40k characters took 1.2 s).
+ */
+function withoutTrailingPunctuation(text: string): string {
+  let end = text.length;
+  while (end > 0 && '?!.'.includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
+}
+
+/**
  * Deterministic intents for free text when no language model is configured: the common requests,
  * mapped to the command a founder would type. Anything else is not understood.
  * @returns command text without the slash (`status`, `deploy billing`, `remember …`), or null
  */
 export function parseIntent(text: string): string | null {
-  const t = text.trim().replace(/[?!.]+$/, '');
+  const t = withoutTrailingPunctuation(text.trim());
   const lower = t.toLowerCase();
   let m: RegExpExecArray | null;
   if ((m = /^(?:please\s+)?remember(?:\s+that)?[:,]?\s+(.+)$/is.exec(t))) return `remember ${m[1]}`;

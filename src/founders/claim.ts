@@ -3,7 +3,7 @@ import { audit } from '../audit/log.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Actor } from '../actor.js';
 import type { Core } from '../core.js';
-import { PAIRING_ATTEMPTS, type PairingOutcome } from './pairing.js';
+import { PAIRING_ATTEMPTS, PAIRING_ATTEMPTS_ALL, type PairingOutcome } from './pairing.js';
 
 export type ClaimDeps = Pick<Core, 'founders' | 'pairing' | 'db' | 'log' | 'broadcaster' | 'config' | 'channels'>;
 
@@ -11,7 +11,9 @@ export type ClaimDeps = Pick<Core, 'founders' | 'pairing' | 'db' | 'log' | 'broa
  * Someone who is not a founder sent a pairing code (`/start 482913`). The right code makes them a
  * founder: the founders so far are told, the row is stored and audited (`founder.paired`), and they
  * are welcomed in their chat. A wrong, expired or blocked attempt is audited (`pairing.refused`,
- * and `pairing.blocked` at the fifth) and left to the caller to refuse like any stranger.
+ * and `pairing.blocked` at the fifth) and left to the caller to refuse like any stranger. The
+ * twentieth wrong code in an hour from anyone pauses pairing for the hour: audited
+ * (`pairing.paused`) and the founders are told.
  * @returns true when they became a founder; never throws for Redis being away (that is a refusal)
  */
 export async function claimWithCode(
@@ -38,7 +40,15 @@ export async function claimWithCode(
     return true;
   }
   const blocked = result?.outcome === 'blocked' || (result?.attempts ?? 0) >= PAIRING_ATTEMPTS;
-  await audit(core.db.pool, actor, 'pairing.refused', null, { attempts: result?.attempts ?? null, blocked, redis: result !== null });
+  const paused = result?.outcome === 'paused' || (result?.all ?? 0) >= PAIRING_ATTEMPTS_ALL;
+  await audit(core.db.pool, actor, 'pairing.refused', null, { attempts: result?.attempts ?? null, blocked, paused, redis: result !== null });
+  if (result?.outcome === 'wrong' && result.all === PAIRING_ATTEMPTS_ALL) {
+    await audit(core.db.pool, actor, 'pairing.paused', null, { for: '1h', wrongCodes: result.all });
+    core.log.warn({ wrongCodes: result.all }, `pairing: ${PAIRING_ATTEMPTS_ALL} wrong codes in an hour; pairing is paused for an hour`);
+    await core.broadcaster.broadcast({
+      text: `🔒 Pairing is paused for an hour: ${PAIRING_ATTEMPTS_ALL} wrong pairing codes arrived within an hour (the last from ${actor.name}, ${actor.platform} ${actor.id}). Someone may be guessing codes. Until it resumes, nobody can become a founder with a code, even the right one.`,
+    });
+  }
   if (result?.outcome === 'wrong' && result.attempts === PAIRING_ATTEMPTS) {
     await audit(core.db.pool, actor, 'pairing.blocked', null, { for: '1h' });
     core.log.warn({ platform: actor.platform, userId: actor.id, name: actor.name }, `pairing: ${PAIRING_ATTEMPTS} wrong codes; this person is blocked from pairing for an hour`);

@@ -2,10 +2,14 @@ import type { Redis } from 'ioredis';
 import type { Database } from '../db/database.js';
 import { timed, type Timed } from '../runtime/timed.js';
 
+/** What GET /health says: `ok`, or `degraded` when a dependency does not answer. */
+export type HealthStatus = 'ok' | 'degraded';
+
 export interface HealthReport {
-  status: 'ok' | 'unavailable';
+  status: HealthStatus;
   /** Names of the failed dependencies. */
   failed: string[];
+  /** Each dependency's answer; `error` is the raw error text, shown only with the admin token. */
   checks: Record<string, { ok: boolean; latencyMs: number; error?: string }>;
 }
 
@@ -17,5 +21,5 @@ export async function selfHealth(db: Database, redis: Redis): Promise<HealthRepo
   const failed = Object.entries(checks)
     .filter(([, c]) => !c.ok)
     .map(([k]) => k);
-  return { status: failed.length ? 'unavailable' : 'ok', failed, checks };
+  return { status: failed.length ? 'degraded' : 'ok', failed, checks };
 }

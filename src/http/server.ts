@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { presentsAdminToken } from './admin.js';
 import type { HealthReport } from './health.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -9,6 +10,8 @@ export interface HttpDeps {
   log: Logger;
   metrics: Metrics;
   health: () => Promise<HealthReport>;
+  /** ADMIN_TOKEN: a request presenting it gets /health's details. */
+  adminToken?: string;
   /** Extra routes from adapters: `POST /telegram/webhook` → handler. */
   routes: Map<string, RouteHandler>;
   /** Path prefixes served whole by one handler, any method (`/admin/queues` → the queue dashboard). */
@@ -21,9 +24,10 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * The shared HTTP server: `GET /health` (200 JSON when the database and Redis answer, 503 naming
- * what failed), `GET /metrics` (Prometheus text format), plus adapter routes and prefixes (the
- * queue dashboard). Unknown paths: 404.
+ * The shared HTTP server: `GET /health` (200 `{"status":"ok"}` when the database and Redis answer,
+ * 503 `{"status":"degraded"}` otherwise; which part failed and its error text only to a request
+ * presenting ADMIN_TOKEN, since error text can name hosts and users), `GET /metrics` (Prometheus
+ * text format), plus adapter routes and prefixes (the queue dashboard). Unknown paths: 404.
  */
 export function createHttpServer(deps: HttpDeps): Server {
   return createServer(async (req, res) => {
@@ -32,7 +36,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     try {
       if (key === 'GET /health') {
         const report = await deps.health();
-        return json(res, report.status === 'ok' ? 200 : 503, report);
+        return json(res, report.status === 'ok' ? 200 : 503, presentsAdminToken(req, deps.adminToken) ? report : { status: report.status });
       }
       if (key === 'GET /metrics') {
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import type { Core } from '../core.js';
 import { readBody } from '../http/body.js';
 import type { RouteHandler } from '../http/server.js';
-import { claimUpdate } from '../updates/once.js';
+import { handleOnce } from '../updates/once.js';
 import { alertOf, type StripeEventLike } from './events.js';
 
 /** Stripe's default signature tolerance (stripe-node `DEFAULT_TOLERANCE`): a signed timestamp older than this is refused. */
@@ -22,7 +22,9 @@ function answer(res: ServerResponse, status: number, body: Record<string, unknow
  * SDK (`Stripe.webhooks.constructEvent`, tolerance 300 s) and the endpoint's STRIPE_WEBHOOK_SECRET;
  * a bad signature, a wrong secret or an old timestamp → 400 with the SDK's reason, nothing recorded.
  * Each `event.id` is handled once (processed_updates, platform `stripe`); events that matter become
- * alerts (src/stripe/events.ts), the rest are acknowledged and ignored. Answers 200 `{received:true}`.
+ * alerts (src/stripe/events.ts), the rest are acknowledged and ignored. Answers 200 `{received:true}`;
+ * when handling fails (the alert could not be stored), 500 and the event is given back, so Stripe's
+ * retry (it retries for up to three days) handles it.
  */
 export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' | 'log'>, secret: string): RouteHandler {
   return async (req, res) => {
@@ -36,9 +38,17 @@ export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' |
       return answer(res, 400, { error: (err as Error).message });
     }
     if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') return answer(res, 400, { error: 'not a Stripe event' });
-    if (!(await claimUpdate(core.db.pool, 'stripe', event.id))) return answer(res, 200, { received: true, duplicate: true });
     const alert = alertOf(event, core.config.stripe.bigPaymentUsd);
-    if (alert) await core.alerts.raise(alert);
+    let outcome: 'handled' | 'duplicate';
+    try {
+      outcome = await handleOnce(core.db.pool, 'stripe', event.id, async () => {
+        if (alert) await core.alerts.raise(alert);
+      });
+    } catch (err) {
+      core.log.error({ err, event: event.id, type: event.type }, 'stripe event could not be handled; Stripe will retry it');
+      return answer(res, 500, { error: 'the event could not be handled; retry later' });
+    }
+    if (outcome === 'duplicate') return answer(res, 200, { received: true, duplicate: true });
     core.log.info({ event: event.id, type: event.type, alerted: Boolean(alert) }, 'stripe event');
     return answer(res, 200, { received: true });
   };

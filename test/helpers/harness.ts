@@ -172,6 +172,8 @@ ${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    
     enabled: ${options.dailyDigest ? 'true' : 'false'}
   revenue-report:
     enabled: ${options.revenueReport ? 'true' : 'false'}
+  maintenance:
+    enabled: false
 deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
