@@ -49,7 +49,8 @@ export function readCommand(commands: Pick<CommandRegistry, 'has'>, text: string
  * Decides what to do with what a founder said (the caller has admitted them, src/inbound.ts):
  * - a command typed by the founder, or a read-only command from anywhere → run (the registry
  *   checks access and arguments);
- * - a world-changing command from a voice note or the assistant → proposed with ▶ Run it / ✖ Cancel
+ * - any other command from a voice note or the assistant (`remember`, `pause`, `deploy`: whatever
+ *   is not declared `readOnly`) → proposed with ▶ Run it / ✖ Cancel
  *   (a `command` approval, src/commands/proposals.ts); nothing runs without a founder's tap;
  * - anything else → the assistant, whose tool calls and model-free intents come back here (an
  *   intent keeps the origin of the words it was read from).
@@ -68,7 +69,7 @@ export async function route(deps: RouterDeps, said: Said): Promise<Routed> {
     });
     return 'conversed';
   }
-  if (said.origin !== 'typed' && deps.commands.changesWorld(command.name)) {
+  if (said.origin !== 'typed' && !deps.commands.isReadOnly(command.name)) {
     await propose(deps, {
       actor: said.actor,
       chat: said.chat,

@@ -15,12 +15,11 @@ function registry() {
   const ran: string[] = [];
   const channels = new ChannelCatalog(CHANNELS);
   const r = new CommandRegistry(createMetrics(), createLogger('silent', []), { isFounder: (a) => a.id === founder.id, commandPrefix: (c) => channels.commandPrefix(c) });
-  r.add({ name: 'status', aliases: ['s'], description: 'Health', args: z.array(z.string()).max(0, { error: 'this command takes no arguments' }), run: async () => void ran.push('status') });
+  r.add({ name: 'status', aliases: ['s'], description: 'Health', readOnly: true, args: z.array(z.string()).max(0, { error: 'this command takes no arguments' }), run: async () => void ran.push('status') });
   r.add({
     name: 'deploy',
     description: 'Deploy',
     usage: '<service>',
-    changesWorld: true,
     args: z.tuple([z.string()], { error: 'name the service to deploy' }),
     run: async (_ctx, [svc]) => void ran.push(`deploy ${svc}`),
   });
@@ -63,10 +62,12 @@ describe('command registry', () => {
     expect(c.replies).toEqual(['Sorry, this is a private bot.']);
   });
 
-  it('knows which commands change the world', () => {
+  it('knows which commands only read: those declared readOnly; an undeclared or unknown command is not', () => {
     const { r } = registry();
-    expect(r.changesWorld('deploy billing')).toBe(true);
-    expect(r.changesWorld('/deploy billing')).toBe(true);
-    expect(r.changesWorld('status')).toBe(false);
+    expect(r.isReadOnly('status')).toBe(true);
+    expect(r.isReadOnly('/s')).toBe(true);
+    expect(r.isReadOnly('deploy billing')).toBe(false);
+    expect(r.isReadOnly('/ping')).toBe(false);
+    expect(r.isReadOnly('nosuch')).toBe(false);
   });
 });

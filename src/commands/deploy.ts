@@ -12,7 +12,6 @@ export function deployCommand(core: Pick<Core, 'config' | 'deploys' | 'approvals
     description: 'Test, ask for approval, deploy, verify health, roll back on failure',
     usage: '<service>',
     args,
-    changesWorld: true,
     async run(ctx, [service]) {
       const svc = namedService(core.config, service);
       if (!svc.deploy) throw new AureaError('INVALID_ARGUMENTS', `Service "${service}" has no deploy command in aurea.config.yaml.`);

@@ -27,7 +27,6 @@ export function unpairCommand(core: Pick<Core, 'founders' | 'approvals' | 'confi
     description: 'Remove a paired founder (asks for approval)',
     usage: '<user id>',
     args: z.tuple([z.string()], { error: 'name the founder to remove, e.g. /unpair 123456789 (see /founders)' }),
-    changesWorld: true,
     async run(ctx, [who]) {
       const f = await requestUnpair(core, ctx.actor, who);
       await ctx.reply({ text: `🔒 Asked for approval to remove ${f.name} (${f.platform} ${f.userId}) as a founder.` });

@@ -4,6 +4,7 @@ import { noArgs } from './registry.js';
 export function helpCommand(registry: CommandRegistry): CommandSpec<string[]> {
   return {
     name: 'help',
+    readOnly: true,
     description: 'List the commands',
     args: noArgs,
     async run(ctx) {

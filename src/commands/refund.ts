@@ -13,7 +13,6 @@ export function refundCommand(core: Pick<Core, 'config' | 'approvals' | 'stripe'
       .array(z.string())
       .min(1, { error: 'name the charge, and an amount if not all of it: /refund ch_3Pq… 12.50' })
       .max(2, { error: 'say the charge and at most one amount: /refund ch_3Pq… 12.50' }),
-    changesWorld: true,
     async run(ctx, [charge, amount]) {
       const shown = await requestRefund(core, ctx.actor, charge!, amount);
       await ctx.reply({ text: `💸 Asked for approval to refund ${shown} of ${charge!}.` });

@@ -27,10 +27,13 @@ export interface CommandSpec<A = unknown> {
   args: z.ZodType<A, string[]>;
   /** Who may run it: `founders` (the default; DESIGN §1) or `anyone` who can reach the bot. */
   access?: 'founders' | 'anyone';
-  /** Only reads (status, recall, …): agents may run it as a tool (CommandRegistry.runReadOnly). */
+  /**
+   * Only reads (status, recall, …): from a voice note or the assistant it runs directly, and agents
+   * may run it as a tool (CommandRegistry.runReadOnly). Unset, a command is taken to change the
+   * world: given by voice or proposed by the assistant it waits for a ▶ Run it tap, so a new
+   * command is safe by default.
+   */
   readOnly?: boolean;
-  /** Deploys, rolls back, spends: given by voice, it waits for a confirmation tap. */
-  changesWorld?: boolean;
   run(ctx: CommandContext, args: A): Promise<void>;
 }
 
@@ -74,10 +77,10 @@ export class CommandRegistry {
     return this.commands.has(name) || this.aliases.has(name);
   }
 
-  /** Whether `text` (`deploy billing`, `/deploy billing`) names a command that changes the world. */
-  changesWorld(text: string): boolean {
+  /** Whether `text` (`status`, `/recall billing`) names a read-only command; anything else (unknown names included) is not. */
+  isReadOnly(text: string): boolean {
     const name = text.trim().replace(/^\//, '').split(/\s+/)[0]?.toLowerCase() ?? '';
-    return Boolean(this.commands.get(this.aliases.get(name) ?? name)?.changesWorld);
+    return Boolean(this.commands.get(this.aliases.get(name) ?? name)?.readOnly);
   }
 
   list(): CommandSpec<unknown>[] {

@@ -18,7 +18,6 @@ export function rollbackCommand(core: Pick<Core, 'config' | 'taskStore' | 'appro
     description: 'Roll a service back to before its last task deploy (asks for approval)',
     usage: '<service>',
     args,
-    changesWorld: true,
     async run(ctx, [service]) {
       namedService(core.config, service);
       const last = await core.taskStore.lastDeployed(service);

@@ -7,6 +7,7 @@ const payload = z.array(z.string()).max(1, { error: 'this command takes no argum
 export function startCommand(): CommandSpec<string[]> {
   return {
     name: 'start',
+    readOnly: true,
     description: 'Say hello and show what AUREA can do',
     args: payload,
     async run(ctx) {

@@ -17,7 +17,6 @@ export function taskCommand(core: Pick<Core, 'config'> & { taskWork: TaskWorkflo
     description: 'Have AUREA plan, code, test and (after your approval) deploy a change',
     usage: '<service> <what to do>',
     args,
-    changesWorld: true,
     async run(ctx, [service, ...words]) {
       namedService(core.config, service!);
       const { taskId } = await core.taskWork.start({ service: service!, request: words.join(' '), requestedBy: ctx.actor });
@@ -63,7 +62,6 @@ export function cancelCommand(core: Pick<Core, 'taskStore' | 'approvals' | 'task
     description: 'Stop a running task',
     usage: '<task>',
     args: taskId,
-    changesWorld: true,
     async run(ctx, [raw]) {
       const id = raw.replace(/^#/, '');
       const waiting = await core.approvals.waiting('task', 'task', id);

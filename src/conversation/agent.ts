@@ -12,7 +12,7 @@ import { parseIntent } from './intent.js';
 import { systemPrompt } from './prompt.js';
 import type { ChatTurns } from './turns.js';
 
-/** Commands the model may call as tools; world-changing ones are turned into a confirmation tap. */
+/** Commands the model may call as tools; all but the read-only ones are turned into a confirmation tap. */
 const TOOL_COMMANDS = ['status', 'agents', 'run', 'recall', 'remember', 'deploy', 'task', 'tasks'];
 const MAX_ROUNDS = 4;
 
@@ -73,7 +73,7 @@ export class ConversationAgent {
       .filter((c) => TOOL_COMMANDS.includes(c.name))
       .map((c) => ({
         name: c.name,
-        description: `${c.description}${c.changesWorld ? ' (the founder must confirm with a tap; calling this only proposes it)' : ''}`,
+        description: `${c.description}${c.readOnly ? '' : ' (the founder must confirm with a tap; calling this only proposes it)'}`,
         parameters: { type: 'object', properties: { arguments: { type: 'string', description: c.usage ? `the command's arguments: ${c.usage}` : 'leave empty' } } },
       }));
     const memories = await core.memory.recall(input.text, 5).catch(() => []);

@@ -15,7 +15,6 @@ export function demoCommand(live: string): CommandSpec<['break' | 'fix']> {
     description: 'Break or fix the demo service (demo break | demo fix)',
     usage: 'break|fix',
     args: z.tuple([z.enum(['break', 'fix'])], { error: 'say demo break or demo fix' }),
-    changesWorld: true,
     async run(ctx, [what]) {
       const broken = join(live, 'BROKEN');
       if (what === 'break') {
