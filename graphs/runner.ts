@@ -1,14 +1,17 @@
 /**
  * Runs graph jobs for any compiled LangGraph graph that pauses with interrupt() on an approval:
  * with the Postgres checkpointer, so any worker can continue any thread: a paused one when its
- * approval is decided, a crashed one from its last checkpoint.
+ * approval is decided, a crashed one from its last checkpoint. A resume job resumes a thread only
+ * with the approval that thread is paused on: same thread, kind and step.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command } from '@langchain/langgraph';
+import { Command, interrupt } from '@langchain/langgraph';
+import type { Actor } from '../src/actor.js';
+import type { Approval, ApprovalKind } from '../src/approvals/kind.js';
 import type { ApprovalRow, ApprovalService } from '../src/approvals/service.js';
 import { AureaError } from '../src/errors.js';
 import type { Logger } from '../src/log.js';
-import type { GraphRunner } from '../src/runs/port.js';
+import type { GraphJobs, GraphName, GraphRunner } from '../src/runs/port.js';
 
 /** A founder's decision, as a graph's interrupt() returns it. */
 export interface Decision {
@@ -37,9 +40,30 @@ export function notApprovedReason(decision: Decision): string {
   return decision.expired ? 'its approval expired before anyone decided' : `rejected by ${decision.by}`;
 }
 
+/** What a thread paused on: the approval's kind and step (the interrupt's value). */
+interface PausedOn {
+  approval: { kind: string; step: string };
+}
+
+/**
+ * Pauses the node until a founder decides the approval of `kind` and `step` that it requested
+ * (LangGraph interrupt()); the runner resumes it only with that approval.
+ * @returns the decision, once resumed
+ */
+export function awaitDecision(kind: ApprovalKind<any, any>, step = 'approval'): Decision {
+  return interrupt<PausedOn, Decision>({ approval: { kind: kind.kind, step } });
+}
+
+/** The resume of an approval kind that pauses a graph: a resume job for its thread (what its `resume` does). */
+export function resumesGraph(graph: GraphName) {
+  return async <P>(approval: Approval<P>, _decider: Actor, deps: { graphJobs: GraphJobs }): Promise<void> => {
+    await deps.graphJobs.enqueue({ action: 'resume', graph, threadId: approval.thread_id, approvalId: approval.id });
+  };
+}
+
 /** What the runner needs of a compiled graph (StateGraph.compile()). */
 export interface RunnableGraph {
-  getState(config: { configurable: { thread_id: string } }): Promise<{ next: readonly string[]; createdAt?: string; tasks: ReadonlyArray<{ interrupts?: readonly unknown[] }> }>;
+  getState(config: { configurable: { thread_id: string } }): Promise<{ next: readonly string[]; createdAt?: string; tasks: ReadonlyArray<{ interrupts?: ReadonlyArray<{ value?: unknown }> }> }>;
   invoke(input: unknown, config: { configurable: { thread_id: string }; durability: 'sync' }): Promise<unknown>;
 }
 
@@ -53,21 +77,23 @@ export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<
       const config = { configurable: { thread_id: job.threadId }, durability: 'sync' as const };
       const look = async () => {
         const state = await graph.getState(config);
-        return { state, paused: state.tasks.some((t) => (t.interrupts?.length ?? 0) > 0) };
+        const pausedOn = state.tasks.flatMap((t) => t.interrupts ?? []).map((i) => i.value as PausedOn | undefined)[0];
+        return { state, paused: pausedOn !== undefined, pausedOn };
       };
-      let { state, paused } = await look();
+      let { state, paused, pausedOn } = await look();
       // A tap can be faster than the run it resumes: the request is on screen before interrupt()
       // has checkpointed the pause. Wait for the pause briefly; after that the job is retried.
       // (A resume that crashed after resuming finds the thread running past the pause: it continues.)
       const early = () => job.action === 'resume' && !recovering && !paused && state.next.length > 0;
       for (let i = 0; early() && i < 30; i++) {
         await sleep(100);
-        ({ state, paused } = await look());
+        ({ state, paused, pausedOn } = await look());
       }
       if (early()) {
         throw new AureaError('GRAPH_BUSY', `thread ${job.threadId} is not paused yet (at ${state.next.join(', ')}); retrying`);
       }
       const begun = state.createdAt !== undefined;
+      if (job.action === 'continue' && !begun) throw new AureaError('INVALID_ARGUMENTS', `there is no run ${job.threadId} to continue`);
       if (job.action === 'start' && !begun) {
         await graph.invoke(job.input, config);
         return;
@@ -75,13 +101,21 @@ export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<
       if (state.next.length === 0) return; // finished already
       if (job.action === 'resume' && paused) {
         const approval = await deps.approvals.get(job.approvalId);
-        if (!approval || approval.status === 'pending') throw new AureaError('INVALID_ARGUMENTS', `approval ${job.approvalId} is not decided`);
+        const waiting = pausedOn?.approval;
+        if (!approval || !waiting || approval.thread_id !== job.threadId || approval.kind !== waiting.kind || approval.step !== waiting.step) {
+          throw new AureaError(
+            'APPROVAL_MISMATCH',
+            `a resume of ${job.threadId} named approval ${job.approvalId}, which is not the ${waiting ? `${waiting.kind} approval (step ${waiting.step})` : 'approval'} this run waits for; it was not resumed`,
+          );
+        }
+        if (approval.status === 'pending') throw new AureaError('APPROVAL_MISMATCH', `approval ${job.approvalId} is not decided yet; ${job.threadId} was not resumed`);
         deps.log.info({ thread: job.threadId, approval: approval.id, status: approval.status }, `${name} resumed`);
         await graph.invoke(new Command({ resume: decisionOf(approval) }), config);
         return;
       }
       if (paused) return; // waiting for a founder; the resume job continues it
-      deps.log.warn({ thread: job.threadId, next: state.next }, `${name} run continues from its last checkpoint after an interruption`);
+      // A `continue` after waiting for a lease is routine; anything else here follows an interruption.
+      deps.log[job.action === 'continue' ? 'info' : 'warn']({ thread: job.threadId, next: state.next }, `${name} run continues from its last checkpoint`);
       await graph.invoke(null, config);
     },
   };

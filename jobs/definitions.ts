@@ -10,8 +10,22 @@ export const AGENTS_QUEUE = 'agents';
 /** The BullMQ queue that graph runs (deploys) execute on, from their Postgres checkpoints. */
 export const GRAPHS_QUEUE = 'graphs';
 
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * A graph thread id: words, then a UUID last (`deploy:billing:<uuid>`, `task:3:<uuid>`), so the
+ * jobs that name a thread never repeat across databases.
+ */
+export const threadIdSchema = z.string().regex(new RegExp(`^[a-z][a-z0-9:_-]*:${UUID}$`), { error: 'a thread id ends with a UUID' });
+
+/** The UUID at the end of a thread id. */
+export const threadUuid = (threadId: string) => threadId.slice(-36);
+
+const graph = z.enum(['deploy', 'task', 'rollback']);
+
 /** A graph job's payload (src/runs/port.ts GraphJob), checked before a worker runs it. */
 export const graphJobSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('start'), graph: z.enum(['deploy', 'task']), threadId: z.string().min(1), input: z.record(z.string(), z.unknown()) }),
-  z.strictObject({ action: z.literal('resume'), graph: z.enum(['deploy', 'task']), threadId: z.string().min(1), approvalId: z.string().regex(/^\d+$/) }),
+  z.strictObject({ action: z.literal('start'), graph, threadId: threadIdSchema, input: z.record(z.string(), z.unknown()) }),
+  z.strictObject({ action: z.literal('resume'), graph, threadId: threadIdSchema, approvalId: z.string().regex(new RegExp(`^${UUID}$`), { error: 'an approval id is a UUID' }) }),
+  z.strictObject({ action: z.literal('continue'), graph, threadId: threadIdSchema }),
 ]);

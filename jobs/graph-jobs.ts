@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { TapHandler } from '../src/channels/action.js';
 import type { GraphJob, GraphJobs } from '../src/runs/port.js';
-import { GRAPHS_QUEUE } from './definitions.js';
+import { GRAPHS_QUEUE, threadUuid } from './definitions.js';
 
 /** The graphs queue under the configured key prefix. */
 export function createGraphsQueue(connection: Redis, prefix: string): Queue {
@@ -9,27 +11,58 @@ export function createGraphsQueue(connection: Redis, prefix: string): Queue {
 }
 
 /**
- * The job id that makes a graph job unique: one start per thread, one resume per approval.
+ * The job id that makes a graph job unique: one start per thread, one resume per approval, each
+ * continue its own. Every id carries a UUID (the thread's, the approval's), never a database
+ * sequence number: a Redis that outlived its database (`rm -rf data`, a new Postgres) still holds
+ * completed jobs under their ids, and BullMQ ignores a new job whose id it has seen.
  * (BullMQ job ids may not contain ':'.)
  */
 export function graphJobId(job: GraphJob): string {
-  return job.action === 'start' ? `start.${job.threadId.replaceAll(':', '.')}` : `resume.${job.approvalId}`;
+  if (job.action === 'resume') return `resume.${job.approvalId}`;
+  if (job.action === 'start') return `start.${job.graph}.${threadUuid(job.threadId)}`;
+  return `continue.${randomUUID()}`;
 }
 
+/** Tries per graph job before it fails for good (a resume waiting for its run's pause tries longer: jobs/worker.ts). */
+export const GRAPH_JOB_ATTEMPTS = 3;
+
 /**
- * GraphJobs on BullMQ. A crashed run is continued by stalled-job recovery; a resume job is also
- * retried while the run it resumes has not reached its pause yet.
+ * GraphJobs on BullMQ. A crashed run is continued by stalled-job recovery; a failing one is retried
+ * (1 s, then 2 s later) and then fails for good, which the founders are told (jobs/worker.ts); a
+ * resume job is also retried while the run it resumes has not reached its pause yet.
  */
 export function bullGraphJobs(queue: Queue): GraphJobs {
   return {
-    async enqueue(job) {
+    async enqueue(job, delayMs) {
       await queue.add(`${job.graph}.${job.action}`, job, {
         jobId: graphJobId(job),
-        // A resume that finds its run not yet paused (GRAPH_BUSY) tries again; starts run once.
-        ...(job.action === 'resume' ? { attempts: 30, backoff: { type: 'fixed', delay: 1_000 } } : { attempts: 1 }),
+        ...(job.action === 'resume' ? { attempts: 30, backoff: { type: 'fixed', delay: 1_000 } } : { attempts: GRAPH_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1_000 } }),
+        ...(delayMs ? { delay: delayMs } : {}),
         removeOnComplete: { age: 7 * 24 * 3600 },
         removeOnFail: { age: 30 * 24 * 3600 },
       });
     },
+  };
+}
+
+/** The tap action kind of a failed graph run's 🔁 Retry button: `run:<job id>:retry`. */
+export const RUN_ACTION = 'run';
+
+/** The 🔁 Retry button of a graph job that failed for good. */
+export const retryButton = (jobId: string) => ({ label: '🔁 Retry', action: { kind: RUN_ACTION, id: jobId, verb: 'retry' } });
+
+/**
+ * The tap handler of `run` buttons: puts a failed graph job back on the queue, its attempts
+ * counted afresh (it continues from its checkpoint; journalled steps are not repeated).
+ */
+export function retryRunTap(queue: Queue): TapHandler {
+  return async ({ action }) => {
+    if (action.verb !== 'retry') return 'This button is no longer valid.';
+    const job = await queue.getJob(action.id);
+    if (!job) return 'That run is no longer known; start it again.';
+    const state = await job.getState();
+    if (state !== 'failed') return state === 'completed' ? 'That run has completed already.' : 'That run is already going again.';
+    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    return 'Retrying…';
   };
 }

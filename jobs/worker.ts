@@ -5,10 +5,13 @@ import { effectiveSchedule, intervalOf, scheduleText } from '../src/agents/sched
 import type { RunTrigger } from '../src/agents/store.js';
 import type { Core } from '../src/core.js';
 import { formatDuration } from '../src/duration.js';
-import { describeError } from '../src/errors.js';
+import { AureaError, describeError } from '../src/errors.js';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/log.js';
-import type { GraphName, GraphRunner } from '../src/runs/port.js';
+import type { FailedRun } from '../src/runs/failures.js';
+import type { GraphJob, GraphJobs, GraphName, GraphRunner } from '../src/runs/port.js';
+import { scrub } from '../src/secrets.js';
+import { GRAPH_JOB_ATTEMPTS, retryButton } from './graph-jobs.js';
 import { agentContext, type AgentDeps } from './agents/kit.js';
 import { GRAPHS_QUEUE, AGENTS_QUEUE, graphJobSchema } from './definitions.js';
 import type { AgentCatalog } from './schedules.js';
@@ -119,24 +122,70 @@ export function startWorker(core: AgentWorkerDeps, connection: Redis, concurrenc
   return worker;
 }
 
+/** A graph job that retrying cannot help (invalid, or naming an approval its thread does not wait for). */
+class CannotRun extends UnrecoverableError {}
+
+/** What the graphs' worker needs besides the runners. */
+export interface GraphWorkerDeps {
+  config: Config;
+  log: Logger;
+  /** Where a run that waits for its service's lease is continued from, later. */
+  graphJobs: GraphJobs;
+  /** Tells the founders about a run that failed for good (src/runs/failures.ts reportFailedRun). */
+  runFailed(failed: FailedRun): Promise<void>;
+}
+
 /**
  * The BullMQ Worker for the graphs queue: validates each job and hands it to its graph's runner.
  * A worker killed mid-run loses its lock; another worker (or this one restarted) continues the
- * run from its last checkpoint. An invalid job is an UnrecoverableError.
+ * run from its last checkpoint. A run whose service is held by another run ends its job and is
+ * continued by a delayed `continue` job (no worker slot waits). A failing run is retried
+ * ({@link GRAPH_JOB_ATTEMPTS} tries in all; a resume whose run has not paused yet waits longer); one
+ * that fails for good, or can never run (an invalid job, a resume naming another thread's
+ * approval), is reported to the founders with a retry button where retrying can help.
  */
-export function startGraphWorker(deps: { config: Config; log: Logger }, connection: Redis, runners: Readonly<Record<GraphName, GraphRunner>>): Worker {
+export function startGraphWorker(deps: GraphWorkerDeps, connection: Redis, runners: Readonly<Record<GraphName, GraphRunner>>): Worker {
   const worker = new Worker(
     GRAPHS_QUEUE,
     async (job) => {
       const parsed = graphJobSchema.safeParse(job.data);
-      if (!parsed.success) throw new UnrecoverableError(`invalid graph job ${job.id}: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success) throw new CannotRun(`it is not a valid graph job (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
+      const data: GraphJob = parsed.data;
       const recovering = job.stalledCounter > 0;
-      deps.log.info({ job: job.id, thread: parsed.data.threadId, attempt: job.attemptsStarted, recovering }, 'graph job started');
-      await runners[parsed.data.graph].run(parsed.data, recovering);
+      deps.log.info({ job: job.id, thread: data.threadId, attempt: job.attemptsStarted, recovering }, 'graph job started');
+      try {
+        await runners[data.graph].run(data, recovering);
+      } catch (err) {
+        const code = err instanceof AureaError ? err.code : undefined;
+        if (code === 'SERVICE_BUSY') {
+          const wait = (err as AureaError & { retryInMs?: number }).retryInMs ?? 1_000;
+          await deps.graphJobs.enqueue({ action: 'continue', graph: data.graph, threadId: data.threadId }, wait);
+          return;
+        }
+        if (code === 'APPROVAL_MISMATCH') throw new CannotRun(describeError(err));
+        // A resume retries longer only while its run has not paused yet (GRAPH_BUSY).
+        if (code !== 'GRAPH_BUSY' && job.attemptsMade + 1 >= GRAPH_JOB_ATTEMPTS) throw new UnrecoverableError(describeError(err));
+        throw err;
+      }
     },
     { connection, prefix: deps.config.redis.prefix, concurrency: 8, ...lockOptions(deps.config) },
   );
-  worker.on('failed', (job, err) => deps.log.error({ job: job?.id, err }, 'graph run failed'));
+  worker.on('failed', (job, err) => {
+    deps.log.error({ job: job?.id, err }, 'graph run failed');
+    if (!job) return;
+    void job.isFailed().then(async (final) => {
+      if (!final) return;
+      const parsed = graphJobSchema.safeParse(job.data);
+      if (!parsed.success) return deps.log.error({ job: job.id }, 'an invalid graph job failed; nobody can be told what it was');
+      await deps.runFailed({
+        jobId: job.id!,
+        job: parsed.data,
+        queuedAt: job.timestamp,
+        reason: scrub(err.message, deps.config.secrets),
+        retry: err instanceof CannotRun ? null : retryButton(job.id!),
+      });
+    });
+  });
   worker.on('error', (err) => deps.log.error({ err }, 'graph worker error'));
   return worker;
 }

@@ -108,6 +108,30 @@ const envSchema = z.object({
   STRIPE_API_BASE: z.url({ error: 'expected a URL like https://api.stripe.com' }).optional(),
 });
 
+/**
+ * Where a service's model-written code runs (a task's tests, `run_command`, an external coding CLI):
+ * in the bubblewrap sandbox (src/sandbox/), with no network unless `network: allow` (test suites that
+ * must fetch), only the variables `env` names from AUREA's environment, and CPU, memory and file-size
+ * limits; or `off`, written out, to run it unsandboxed as AUREA's own user (`aurea doctor` names it).
+ */
+const sandboxSchema = z
+  .union(
+    [
+      z.literal('off'),
+      z
+        .strictObject({
+          network: z.enum(['none', 'allow'], { error: 'expected none or allow' }).default('none'),
+          env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected environment variable names' })).default([]),
+          cpu: durationSchema.default(600_000),
+          memoryMb: z.number().int().min(64).default(2048),
+          fileSizeMb: z.number().int().min(1).default(1024),
+        })
+        .transform((s) => ({ network: s.network, env: s.env, cpuSeconds: Math.max(1, Math.ceil(s.cpu / 1000)), memoryMb: s.memoryMb, fileSizeMb: s.fileSizeMb })),
+    ],
+    { error: 'expected off, or { network: none | allow, env: [NAMES], cpu: 10m, memoryMb: 2048, fileSizeMb: 1024 }' },
+  )
+  .prefault({});
+
 const serviceSchema = z.strictObject({
   repo: z.string().min(1, { error: 'expected the path of the service\'s git checkout' }),
   test: z.string().min(1).optional(),
@@ -127,6 +151,7 @@ const serviceSchema = z.strictObject({
   developer: z
     .union([z.literal('builtin'), z.strictObject({ command: z.string().min(1) })], { error: 'expected builtin, or { command: "<coding CLI>" }' })
     .default('builtin'),
+  sandbox: sandboxSchema,
 });
 
 const agentSchema = z
@@ -192,6 +217,11 @@ const fileSchema = z.strictObject({
       verifyInterval: durationSchema.default(2_000),
     })
     .prefault({}),
+  // Per approval kind (deploy, task, rollback, refund, unpair, command, fix-task): separateApprover
+  // requires a founder other than the requester to decide it (checked against the registered kinds at start).
+  approvals: z
+    .record(z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'approval kinds are lowercase words joined by -' }), z.strictObject({ separateApprover: z.boolean().default(false) }))
+    .default({}),
   // Pairing codes (src/founders/pairing.ts): how long a printed code is valid.
   pairing: z.strictObject({ codeTtl: durationSchema.default(900_000) }).prefault({}),
   // Stripe webhooks: a payment_intent.succeeded above this amount (USD) is announced.
@@ -226,11 +256,15 @@ const fileSchema = z.strictObject({
     })
     .prefault({}),
   // BullMQ workers: a job whose worker stops renewing its lock (a crashed process) is stalled after
-  // lockDuration and handed to another worker by the next stalled check (every stalledInterval).
+  // lockDuration and handed to another worker by the next stalled checks (every stalledInterval):
+  // a run killed mid-deploy is taken up again at most lockDuration + 2 × stalledInterval after the
+  // crash (12 s with these defaults; BullMQ's own 30 s + 30 s left the founder waiting a minute).
+  // A worker renews its locks every lockDuration / 2, so an event loop blocked longer than
+  // lockDuration would be taken for a crash.
   jobs: z
     .strictObject({
-      lockDuration: durationSchema.default(30_000),
-      stalledInterval: durationSchema.default(30_000),
+      lockDuration: durationSchema.default(6_000),
+      stalledInterval: durationSchema.default(3_000),
       /** How often the watchdog looks for enabled agents that have stopped running. */
       watchdogInterval: durationSchema.default(60_000),
     })
@@ -385,6 +419,8 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
     },
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval },
     diagnose: { windowMs: f.diagnose.window },
+    /** Per approval kind: `separateApprover` (a founder other than the requester decides). */
+    approvals: f.approvals as Record<string, { separateApprover: boolean } | undefined>,
     pairing: { codeTtlMs: f.pairing.codeTtl },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
     alerts: { retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },

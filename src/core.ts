@@ -3,15 +3,17 @@ import type Stripe from 'stripe';
 import type { AgentScheduler } from './agents/port.js';
 import type { AgentStore } from './agents/store.js';
 import type { AlertActionHandler, AlertService } from './alerts/service.js';
+import type { ApprovalKinds } from './approvals/kind.js';
 import type { ApprovalService } from './approvals/service.js';
-import type { ApprovalResumer } from './approvals/tap.js';
 import type { Broadcaster } from './channels/broadcast.js';
 import type { TapHandler } from './channels/action.js';
 import type { ChannelCatalog } from './channels/catalog.js';
 import type { CommandRegistry } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { Database } from './db/database.js';
-import type { DeployWorkflow } from './deploy/port.js';
+import type { DeployWorkflow, RollbackWorkflow } from './deploy/port.js';
+import type { ServiceLeases } from './leases/store.js';
+import type { GraphJobs } from './runs/port.js';
 import type { TaskWorkflow } from './tasks/port.js';
 import type { TaskStore } from './tasks/store.js';
 import type { Logger } from './log.js';
@@ -43,8 +45,12 @@ export interface Core {
   channels: ChannelCatalog;
   alerts: AlertService;
   approvals: ApprovalService;
-  /** Approval kind → what resumes its paused work. */
-  resumers: Map<string, ApprovalResumer>;
+  /** The registered approval kinds: what a decided approval resumes (src/approvals/kind.ts). */
+  approvalKinds: ApprovalKinds;
+  /** Graph runs as jobs on the graphs queue (a start, a resume, a continue). */
+  graphJobs: GraphJobs;
+  /** One lease per service: deploys, task deploys and rollbacks never overlap (src/leases/store.ts). */
+  leases: ServiceLeases;
   /** Alert button verb → what it does (`diagnose`). */
   alertActions: Map<string, AlertActionHandler>;
   /** Button kind → what a tap on it does (`apv` approvals, `alert` alert actions, `task` task views). */
@@ -52,6 +58,8 @@ export interface Core {
   commands: CommandRegistry;
   queues: QueueInspector;
   deploys: DeployWorkflow;
+  /** Rollbacks of a task's deploy (/rollback, Diagnose), as graph runs on the workers. */
+  rollbacks: RollbackWorkflow;
   /** The workforce (/task). */
   taskWork: TaskWorkflow;
   /** The tasks' rows. */

@@ -21,6 +21,12 @@ export type AureaErrorCode =
   | 'LLM_UNAVAILABLE'
   | 'LLM_BUDGET_REACHED'
   | 'GRAPH_BUSY'
+  /** A run must wait: another run holds the service's lease (graphs/steps.ts holdService). */
+  | 'SERVICE_BUSY'
+  /** A resume job named an approval that is not the one its thread waits for (its thread, kind and step). */
+  | 'APPROVAL_MISMATCH'
+  /** Model-written code cannot run: the sandbox is missing or refused by the machine. */
+  | 'SANDBOX_UNAVAILABLE'
   /** A task's tool was given a path outside its worktree (or into .git, or through a symlink out). */
   | 'PATH_REFUSED'
   /** A task's edit_file was given a file larger than it edits. */

@@ -13,12 +13,15 @@ export { CHANNELS };
 import { createChatAdapters } from '../bots/index.js';
 import { ChannelCatalog } from './channels/catalog.js';
 import type { OpenChannel } from './channels/declaration.js';
+import { DEPLOY_APPROVAL } from '../graphs/deploy/nodes/approval.js';
 import { createDeployRunner, createDeployWorkflow } from '../graphs/deploy/workflow.js';
-import { createDiagnoser } from '../graphs/task/diagnose.js';
-import { createDiffShower, TASK_ACTION } from '../graphs/task/diff.js';
-import { createRollbackResumer } from '../graphs/task/rollback.js';
+import { ROLLBACK_APPROVAL } from '../graphs/rollback/nodes/approval.js';
+import { createRollbackRunner, createRollbackWorkflow } from '../graphs/rollback/workflow.js';
+import { createDiagnoser, FIX_TASK_APPROVAL } from '../graphs/task/diagnose.js';
+import { createDiffShower } from '../graphs/task/diff.js';
+import { TASK_ACTION, TASK_APPROVAL } from '../graphs/task/nodes/approval.js';
 import { createTaskRunner, createTaskWorkflow } from '../graphs/task/workflow.js';
-import { bullGraphJobs, createGraphsQueue } from '../jobs/graph-jobs.js';
+import { bullGraphJobs, createGraphsQueue, retryRunTap, RUN_ACTION } from '../jobs/graph-jobs.js';
 import { DASHBOARD_PATH, queueDashboard } from '../jobs/dashboard.js';
 import { createAgentsQueue, queueInspector } from '../jobs/queues.js';
 import { agentsDir, loadAgentFiles } from '../jobs/agents/declarative.js';
@@ -32,26 +35,27 @@ import { announcePairing } from './founders/claim.js';
 import { FounderDirectory } from './founders/directory.js';
 import { PairingCodes } from './founders/pairing.js';
 import { FounderStore } from './founders/store.js';
-import { createUnpairResumer, UNPAIR_APPROVAL } from './founders/unpair.js';
+import { UNPAIR_APPROVAL } from './founders/unpair.js';
 import { AgentStore } from './agents/store.js';
 import { startWatchdog } from './agents/watchdog.js';
 import { ALERT_ACTION, AlertService } from './alerts/service.js';
 import { alertResponses } from './alerts/responses.js';
 import { alertTapHandler } from './alerts/tap.js';
 import { APPROVAL_ACTION } from './approvals/buttons.js';
-import { handleApprovalTap, type ApprovalResumer } from './approvals/tap.js';
+import { ApprovalKinds } from './approvals/kind.js';
+import { handleApprovalTap } from './approvals/tap.js';
 import type { TapHandler } from './channels/action.js';
 import { ApprovalService } from './approvals/service.js';
 import type { AlertActionHandler } from './alerts/service.js';
 import { Broadcaster } from './channels/broadcast.js';
 import { registerCommands } from './commands/index.js';
-import { COMMAND_APPROVAL, proposalResumer } from './commands/proposals.js';
+import { COMMAND_APPROVAL } from './commands/proposals.js';
 import { CommandRegistry, type CommandSpec } from './commands/registry.js';
 import type { Config } from './config.js';
 import type { Core } from './core.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import { AureaError } from './errors.js';
+import { AureaError, ConfigError } from './errors.js';
 import { selfHealth } from './http/health.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createLogger, logEvery, type Logger } from './log.js';
@@ -66,9 +70,13 @@ import { Budget } from './llm/budget.js';
 import { providersFromConfig } from './llm/chain.js';
 import { LlmLedger } from './llm/ledger.js';
 import { LlmRouter } from './llm/router.js';
-import { route } from './router.js';
+import { route, type Said } from './router.js';
+import type { FailedRun } from './runs/failures.js';
+import type { OutboundMessage } from './channels/port.js';
 import { createStripe } from './stripe/client.js';
-import { createRefundResumer } from './stripe/refund.js';
+import { REFUND_APPROVAL } from './stripe/refund.js';
+import { ServiceLeases } from './leases/store.js';
+import { reportFailedRun } from './runs/failures.js';
 import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { OpenAIEmbedder } from './memory/openai-embedder.js';
@@ -111,6 +119,22 @@ const noChannelHint = (catalog: ChannelCatalog) =>
   'No chat channel is configured, so alerts and approvals have nowhere to go. Talk to AUREA in this terminal with ' +
   `\`npx aurea chat\`, or configure a channel: ${catalog.declarations.filter((d) => d.configKeys.length).map((d) => `${d.name} (${d.configKeys.join(', ')})`).join('; ')}. ` +
   'The README says how. The HTTP server and the monitor keep running meanwhile.';
+
+/**
+ * Checks `approvals.<kind>` against the registered kinds, and says once, at start, when a kind wants
+ * a separate approver but AUREA has a single founder (nobody could approve it then).
+ * @throws ConfigError naming an unknown kind
+ */
+function checkApprovalSettings(config: Config, kinds: ApprovalKinds, founders: FounderDirectory, log: Logger, announce?: (line: string) => void): void {
+  for (const [kind, setting] of Object.entries(config.approvals)) {
+    if (!kinds.get(kind)) throw new ConfigError(`approvals.${kind}`, `Invalid aurea.config.yaml: approvals.${kind}: there is no approval kind "${kind}"; the kinds are ${kinds.names().join(', ')}`);
+    if (setting?.separateApprover && founders.entries().length < 2) {
+      const line = `⚠ approvals.${kind}.separateApprover is on, but AUREA has one founder: nobody else can approve a ${kind} request. Pair a second founder (aurea pair <channel>) or set it to false.`;
+      log.warn(line);
+      announce?.(line);
+    }
+  }
+}
 
 /**
  * Starts AUREA.
@@ -175,7 +199,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     cleanups.push(() => graphsQueue.close());
     // Without a listener BullMQ prints connection errors to stderr (the `aurea chat` terminal).
     for (const q of [queue, graphsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));
-    const resumers = new Map<string, ApprovalResumer>();
+    const approvalKinds = new ApprovalKinds();
+    const graphJobs = bullGraphJobs(graphsQueue);
     const base = {
       config,
       log,
@@ -187,7 +212,9 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       broadcaster,
       alerts: new AlertService(db.pool, broadcaster, metrics, log, { quietHours: config.alerts.quietHours }),
       approvals: new ApprovalService(db.pool, broadcaster, log),
-      resumers,
+      approvalKinds,
+      graphJobs,
+      leases: new ServiceLeases(db.pool),
       queues: queueInspector(queue, graphsQueue),
       refusals: new RefusalGate({ db: db.pool, redis, prefix: config.redis.prefix, log }),
       agents: new AgentStore(db.pool),
@@ -213,27 +240,46 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       prices: config.llm.prices,
     });
     const conversation = new ConversationAgent(llm, new ChatTurns(db.pool));
-    const deploy = createDeployWorkflow(bullGraphJobs(graphsQueue), log);
     const taskStore = new TaskStore(db.pool);
-    const taskWork = createTaskWorkflow({ jobs: bullGraphJobs(graphsQueue), taskStore, broadcaster, log });
-    resumers.set('task', taskWork.resume);
-    resumers.set('rollback', createRollbackResumer({ ...base, taskStore }));
     const alertActions = new Map<string, AlertActionHandler>();
     const tapActions = new Map<string, TapHandler>();
-    resumers.set('deploy', deploy.resume);
-    resumers.set(COMMAND_APPROVAL, proposalResumer({ send: (channel, chatId, m) => base.broadcaster.sendTo(channel, chatId, m), run: (said) => route(core, { ...said, origin: 'typed' }) }));
-    const core: Core = { ...base, deploys: deploy.workflow, taskWork: taskWork.workflow, taskStore, alertActions, tapActions, scheduler, stripe: createStripe(config), commands, voice, memory, llm, ledger, conversation };
-    const diagnoser = createDiagnoser(core);
-    alertActions.set('diagnose', diagnoser.diagnose);
+    const core: Core = {
+      ...base,
+      deploys: createDeployWorkflow(graphJobs, base.approvals, log),
+      rollbacks: createRollbackWorkflow(graphJobs, log),
+      taskWork: createTaskWorkflow({ jobs: graphJobs, taskStore, broadcaster, approvals: base.approvals, log }),
+      taskStore,
+      alertActions,
+      tapActions,
+      scheduler,
+      stripe: createStripe(config),
+      commands,
+      voice,
+      memory,
+      llm,
+      ledger,
+      conversation,
+    };
+    // Every approval kind, with what its decision needs; a proposal runs as the founder's own typing.
+    const proposals = { send: (channel: string, chatId: string, m: OutboundMessage) => broadcaster.sendTo(channel, chatId, m), run: (said: Omit<Said, 'origin'>) => route(core, { ...said, origin: 'typed' }) };
+    approvalKinds.register(
+      DEPLOY_APPROVAL.bind(core),
+      TASK_APPROVAL.bind(core),
+      ROLLBACK_APPROVAL.bind(core),
+      FIX_TASK_APPROVAL.bind(core),
+      REFUND_APPROVAL.bind(core),
+      UNPAIR_APPROVAL.bind(core),
+      COMMAND_APPROVAL.bind(proposals),
+    );
+    checkApprovalSettings(config, approvalKinds, base.founders, log, options.announce);
+    alertActions.set('diagnose', createDiagnoser(core));
     const responses = alertResponses(core);
     alertActions.set('ack', responses.ack);
     alertActions.set('snooze', responses.snooze);
     tapActions.set(APPROVAL_ACTION, (tap) => handleApprovalTap(core, tap.action, tap.actor));
     tapActions.set(ALERT_ACTION, alertTapHandler(core));
     tapActions.set(TASK_ACTION, createDiffShower(core));
-    resumers.set('fix-task', diagnoser.fixTaskResumer);
-    resumers.set('refund', createRefundResumer(core));
-    resumers.set(UNPAIR_APPROVAL, createUnpairResumer(core));
+    tapActions.set(RUN_ACTION, retryRunTap(graphsQueue));
     registerCommands(commands, core);
     for (const spec of options.commands ?? []) commands.add(spec);
     cleanups.push(async () => {
@@ -252,11 +298,13 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       await scheduler.syncAll();
       // A Redis that comes back empty (no persistence) has lost the job schedulers: upsert them again.
       redis.on('ready', () => void scheduler.syncAll().catch((err: unknown) => log.warn({ err }, 'could not restore the schedules')));
+      const runFailed = (failed: FailedRun) => reportFailedRun({ ...core, db: db.pool }, failed);
       const workers: Worker[] = [
         startWorker({ ...core, catalog }, bullRedis),
-        startGraphWorker(core, bullRedis, {
-          deploy: createDeployRunner({ ...base, memory, journal }),
-          task: createTaskRunner({ ...base, memory, llm, ledger, taskStore, journal }),
+        startGraphWorker({ ...core, runFailed }, bullRedis, {
+          deploy: createDeployRunner({ ...core, journal }),
+          task: createTaskRunner({ ...core, journal }),
+          rollback: createRollbackRunner({ ...core, journal }),
         }),
       ];
       for (const worker of workers) {

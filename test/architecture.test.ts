@@ -52,6 +52,7 @@ const TABLE_OWNERS: Record<string, string> = {
   chat_turns: 'src/conversation/turns.ts',
   voice_notes: 'src/voice/service.ts',
   founders: 'src/founders/store.ts',
+  service_leases: 'src/leases/store.ts',
 };
 
 describe(`architecture (${BACKEND})`, () => {

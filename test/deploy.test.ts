@@ -135,7 +135,7 @@ describe('deploy behind an approval', () => {
     await requestDeploy(h);
     const before = h.telegram.messagesTo(FOUNDER.id).length;
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
-    expect(await h.telegram.nthMessage(FOUNDER.id, before + 1)).toMatch(/^A deploy of billing is already waiting for approval \(request #\d+\); approve or reject it first\.$/);
+    expect(await h.telegram.nthMessage(FOUNDER.id, before + 1)).toMatch(/^A deploy of billing is already waiting for approval \(asked at \d{4}-\d\d-\d\d \d\d:\d\d UTC\); approve or reject it first\.$/);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await h.query(`SELECT id FROM approvals`)).toHaveLength(1);
   });
@@ -176,7 +176,7 @@ describe('deploy behind an approval', () => {
     const answer = await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery');
     expect(answer.payload.text).toBe(REFUSAL_TEXT);
     const refused = await h.until(() => h.query(`SELECT details FROM audit_log WHERE action = 'access.refused'`).then((r) => r.length && r));
-    expect(refused[0]!.details.attempted).toMatch(/^button apv:\d+:approve$/);
+    expect(refused[0]!.details.attempted).toMatch(/^button apv:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:approve$/);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(h.repo.deploys).toEqual([]);
     expect((await h.query(`SELECT status FROM approvals`))[0]!.status).toBe('pending');

@@ -21,7 +21,7 @@ describe('task tools: confined to the worktree', () => {
     mkdirSync(join(dir, 'outside'));
     writeFileSync(join(dir, 'tree', 'app.js'), 'const a = 1;\nconst b = 1;\n');
     symlinkSync(join(dir, 'outside'), join(dir, 'tree', 'escape'));
-    ctx = { workspace: new Workspace(join(dir, 'tree')), allowedCommands: ['sh check.sh'], commandTimeoutMs: 5_000, secrets: [secret] };
+    ctx = { workspace: new Workspace(join(dir, 'tree')), gitDir: join(dir, 'tree', '.git'), allowedCommands: ['sh check.sh'], commandTimeoutMs: 5_000, secrets: [secret], sandbox: null };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -83,7 +83,7 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
       messages().find((m) => m.text.startsWith('Task #1: deploy to billing?'))!,
     );
     expect(approval.text).toMatch(
-      /^Task #1: deploy to billing\?\nmake greet say "Hello, <name>!"\n\nPlan: Make greet\(\) say "Hello, <name>!" \(risk low\)\nChanges:\n greet\.js \| 2 \+-\n 1 file changed, 1 insertion\(\+\), 1 deletion\(-\)\nTests: passed in [\d.]+s in round 2\/3\n {2}1 test passed\nModel cost so far: \$0\.\d{4}\n\n⏳ Waiting for a founder to decide$/,
+      /^Task #1: deploy to billing\?\nmake greet say "Hello, <name>!"\n\nPlan: Make greet\(\) say "Hello, <name>!" \(risk low\)\nChanges \(commit [0-9a-f]{7}\):\n greet\.js \| 2 \+-\n 1 file changed, 1 insertion\(\+\), 1 deletion\(-\)\nTests, as AUREA measured them: exit 0 after [\d.]+s, 1 line of output, round 2\/3\nWhat the tests printed \(code the model may have written\):\n {2}1 test passed\nModel cost so far: \$0\.\d{4}\n\n⏳ Waiting for a founder to decide$/,
     );
     expect(approval.buttons.map((b) => b.text)).toEqual(['✅ Approve', '❌ Reject', '📄 Show diff']);
     expect(h.repo.deploys).toEqual([]);
@@ -233,21 +233,27 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     expect((await h.query(`SELECT status FROM tasks WHERE id = 4`))[0]!.status).toBe('rolled_back');
   });
 
-  it('one task deploys a service at a time: the second says which task holds it, and once approved deploys after it', async () => {
+  it('one change to a service at a time: a task approved while another task deploys waits, named, off its worker, and deploys after it', async () => {
     const deploys = h.repo.deploys.length;
     const first = await untilApproval(6, 'add a ALPHA file');
     const second = await untilApproval(7, 'add a BETA file');
-    expect(first.text).not.toMatch(/holds billing/);
-    expect(second.text).toMatch(/\n⏳ Task #6 holds billing \(one task deploys a service at a time\): approved, this one deploys after it ends\.\n/);
-    h.telegram.pushUpdate(callbackUpdate(FOUNDER, second.buttons[0]!.callback_data, second));
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect(h.repo.deploys).toHaveLength(deploys); // task 7 waits for task 6
+    h.repo.holdDeploys(true);
     h.telegram.pushUpdate(callbackUpdate(FOUNDER, first.buttons[0]!.callback_data, first));
+    await h.until(() => h.query(`SELECT 1 FROM audit_log WHERE action = 'task.deploy.started' AND details->>'task' = '6'`).then((r) => r.length), 20_000, 'task 6 deploying');
+    h.telegram.pushUpdate(callbackUpdate(FOUNDER, second.buttons[0]!.callback_data, second));
+    await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith("⏳ Task #7's deploy waits")), 20_000, 'task 7 told it waits');
+    expect(messages().find((m) => m.text.startsWith("⏳ Task #7's deploy waits"))!.text).toMatch(
+      /^⏳ Task #7's deploy waits: task #6 is changing billing \(since \d\d:\d\d UTC\)\. It goes on as soon as that ends; one change to a service at a time\.$/,
+    );
+    expect(h.repo.deploys).toHaveLength(deploys); // task 6 is held inside its deploy command; task 7 has not started one
+    expect(await h.query(`SELECT service, what FROM service_leases`)).toEqual([{ service: 'billing', what: 'task #6' }]);
+    h.repo.holdDeploys(false);
     await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('✅ Task #7 on billing deployed and verified')), 30_000, 'task 7 deployed');
     const done = messages().filter((m) => /^✅ Task #[67] on billing deployed/.test(m.text)).map((m) => m.text.slice(0, 9));
     expect(done).toEqual(['✅ Task #6', '✅ Task #7']);
     expect(h.repo.deploys).toHaveLength(deploys + 2);
     expect(existsSync(join(h.repo.dir, 'ALPHA')) && existsSync(join(h.repo.dir, 'BETA'))).toBe(true);
+    expect(await h.query(`SELECT * FROM service_leases`)).toEqual([]);
   });
 
   it('an approval that expired before anyone decided: the tap says so, the task ends as not deployed because it expired, the worktree removed', async () => {

@@ -1,20 +1,7 @@
 import { Annotation } from '@langchain/langgraph';
 import type { Actor } from '../../src/actor.js';
 import type { Decision } from '../runner.js';
-
-/** Outcome of one shell step (tests, deploy, rollback). */
-export interface StepResult {
-  ok: boolean;
-  exitCode: number | null;
-  timedOut: boolean;
-  durationMs: number;
-  /** Last lines of output, secrets scrubbed. */
-  tail: string;
-  /** True when the service has no command for this step. */
-  skipped?: boolean;
-  /** Set when an earlier attempt started this step and died before recording its end (ISO time). */
-  interruptedAt?: string;
-}
+import type { StepResult } from '../steps.js';
 
 /** After an interrupted deploy: how the service looked and what the founder chose. */
 export interface Recovery {

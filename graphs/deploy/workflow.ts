@@ -1,30 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
-import type { ApprovalResumer } from '../../src/approvals/tap.js';
+import type { ApprovalService } from '../../src/approvals/service.js';
 import type { DeployWorkflow } from '../../src/deploy/port.js';
 import type { GraphJobs, GraphRunner } from '../../src/runs/port.js';
 import type { DeployDeps } from './deps.js';
 import { buildDeployGraph } from './index.js';
 import { createGraphRunner } from '../runner.js';
+import { DEPLOY_APPROVAL } from './nodes/approval.js';
 
 /**
- * The bot side of deploys: /deploy enqueues a start job, a decided `deploy` approval a resume job.
- * @returns the DeployWorkflow port for /deploy, and the resumer for `deploy` approvals
+ * The bot side of deploys: /deploy enqueues a start job (a decided `deploy` approval enqueues its
+ * resume job: DEPLOY_APPROVAL in ./nodes/approval.ts).
+ * @returns the DeployWorkflow port for /deploy
  */
-export function createDeployWorkflow(jobs: GraphJobs, log: DeployDeps['log']): { workflow: DeployWorkflow; resume: ApprovalResumer } {
+export function createDeployWorkflow(jobs: GraphJobs, approvals: Pick<ApprovalService, 'waitingFor'>, log: DeployDeps['log']): DeployWorkflow {
   return {
-    workflow: {
-      async start({ service, requestedBy }) {
-        const threadId = `deploy:${service}:${randomUUID()}`;
-        await jobs.enqueue({ action: 'start', graph: 'deploy', threadId, input: { service, requestedBy } });
-        log.info({ service, threadId, by: requestedBy.id }, 'deploy queued');
-        return { threadId };
-      },
-    },
-    resume: {
-      async resume(approval) {
-        await jobs.enqueue({ action: 'resume', graph: 'deploy', threadId: approval.thread_id, approvalId: approval.id });
-      },
+    waitingApproval: (service) => approvals.waitingFor(DEPLOY_APPROVAL, service),
+    async start({ service, requestedBy }) {
+      const threadId = `deploy:${service}:${randomUUID()}`;
+      await jobs.enqueue({ action: 'start', graph: 'deploy', threadId, input: { service, requestedBy } });
+      log.info({ service, threadId, by: requestedBy.id }, 'deploy queued');
+      return { threadId };
     },
   };
 }

@@ -8,17 +8,28 @@
  */
 import { z } from 'zod';
 import type { AlertActionHandler, AlertRow } from '../../src/alerts/service.js';
-import type { ApprovalResumer } from '../../src/approvals/tap.js';
+import { defineApprovalKind } from '../../src/approvals/kind.js';
 import type { Actor } from '../../src/actor.js';
-import { requestRollback } from '../../src/commands/rollback.js';
 import type { Core } from '../../src/core.js';
 import { formatDuration } from '../../src/duration.js';
 import { describeError } from '../../src/errors.js';
 import { runCommand } from '../../src/shell/run.js';
 import type { TaskRow } from '../../src/tasks/store.js';
-import { git } from './git.js';
+import { git } from '../git.js';
 
-export type DiagnoseDeps = Pick<Core, 'config' | 'taskStore' | 'approvals' | 'broadcaster' | 'memory' | 'llm' | 'tasks' | 'taskWork' | 'log'>;
+export type DiagnoseDeps = Pick<Core, 'config' | 'taskStore' | 'approvals' | 'broadcaster' | 'memory' | 'llm' | 'tasks' | 'taskWork' | 'rollbacks' | 'log'>;
+
+/** A fix task proposed by Diagnose: approving it opens the /task. */
+export const FIX_TASK_APPROVAL = defineApprovalKind({
+  kind: 'fix-task',
+  payload: z.strictObject({ service: z.string(), request: z.string(), fixes: z.string() }),
+  async resume(approval, decider, deps: Pick<Core, 'taskWork'>) {
+    if (approval.status !== 'approved') return;
+    const { service, request, fixes } = approval.payload;
+    await deps.taskWork.start({ service, request, requestedBy: decider, fixes });
+  },
+  answer: (a) => (a.status === 'approved' ? 'Opening the fix task…' : 'Not now: nothing started.'),
+});
 
 const remedySchema = z.strictObject({ action: z.enum(['rollback', 'fix_task']), reason: z.string().min(1), task: z.string().min(1).optional() });
 type Remedy = z.output<typeof remedySchema>;
@@ -30,25 +41,14 @@ const SYSTEM =
 /** The fix task's request for an error. */
 const fixRequest = (error: string) => `fix the service: its health check fails (${error})`;
 
-/**
- * @returns the `diagnose` alert action, and the resumer of `fix-task` approvals (opens the /task)
- */
-export function createDiagnoser(deps: DiagnoseDeps): { diagnose: AlertActionHandler; fixTaskResumer: ApprovalResumer } {
-  const diagnose: AlertActionHandler = async (alert, actor) => {
+/** @returns the `diagnose` alert action */
+export function createDiagnoser(deps: DiagnoseDeps): AlertActionHandler {
+  return async (alert, actor) => {
     const service = typeof alert.details.service === 'string' ? alert.details.service : undefined;
     if (!service || !deps.config.services[service]) return 'This alert has nothing to diagnose.';
     deps.tasks.run(`diagnose alert ${alert.id}`, () => run(deps, alert, service, actor));
     return `🩺 Diagnosing ${service}…`;
   };
-  const fixTaskResumer: ApprovalResumer = {
-    async resume(approval, decider) {
-      if (approval.status !== 'approved') return;
-      const { service, request, fixes } = approval.payload as unknown as { service: string; request: string; fixes: string };
-      await deps.taskWork.start({ service, request, requestedBy: decider, fixes });
-    },
-    answer: (a) => (a.status === 'approved' ? 'Opening the fix task…' : 'Not now: nothing started.'),
-  };
-  return { diagnose, fixTaskResumer };
 }
 
 async function run(deps: DiagnoseDeps, alert: AlertRow, service: string, actor: Actor): Promise<void> {
@@ -75,12 +75,12 @@ async function run(deps: DiagnoseDeps, alert: AlertRow, service: string, actor: 
   const remedy = await choose(deps, { evidence, suspect, error });
   await deps.broadcaster.broadcast({ title: `🩺 Diagnosis: ${service}`, text: evidence, status: `Proposal: ${remedy.action === 'rollback' ? 'roll back' : 'open a fix task'} (${remedy.reason})` });
   if (remedy.action === 'rollback' && suspect) {
-    await requestRollback(deps, suspect, actor, `Diagnose: ${remedy.reason}`);
+    const task = { id: suspect.id, request: suspect.request, commit: suspect.previous_commit!, deployed: suspect.deployed_commit };
+    await deps.rollbacks.start({ service, task, requestedBy: actor, why: `Diagnose: ${remedy.reason}` });
     return;
   }
   const request = remedy.task ?? fixRequest(error);
-  await deps.approvals.request({
-    kind: 'fix-task',
+  await deps.approvals.request(FIX_TASK_APPROVAL, {
     threadId: `fix:${alert.id}`,
     requestedBy: actor,
     expiresInMs: deps.config.deploy.approvalTimeoutMs,

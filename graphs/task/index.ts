@@ -14,8 +14,9 @@ import { TaskState } from './state.js';
 /**
  * Task graph topology:
  *   planner ─plan→ developer → tester ─pass→ approval ─approved→ deployer ─ok→ verify ─healthy→ learn → report
- *      │              ↑ fail (rounds left) ┘   │            │        └fail→ rollback ←unhealthy┘   ↑
- *      └no plan → learn       (last round) → learn   rejected → learn        rollback → learn ─────┘
+ *      │              ↑ fail (rounds left) ┘   │            │       │ └fail→ rollback ←unhealthy┘   ↑
+ *      └no plan → learn       (last round) → learn   rejected → learn  └branch moved after the approval → tester
+ *                                                                        rollback → learn ─────┘
  */
 export function buildTaskGraph(deps: TaskDeps, checkpointer: BaseCheckpointSaver) {
   const stopped = (s: typeof TaskState.State) => Boolean(s.stopReason);
@@ -34,7 +35,7 @@ export function buildTaskGraph(deps: TaskDeps, checkpointer: BaseCheckpointSaver
     .addConditionalEdges('developer', (s) => (stopped(s) ? 'learn' : 'tester'), ['tester', 'learn'])
     .addConditionalEdges('tester', (s) => (s.rounds.at(-1)?.test?.ok ? 'approval' : stopped(s) ? 'learn' : 'developer'), ['approval', 'developer', 'learn'])
     .addConditionalEdges('approval', (s) => (s.decision?.approved ? 'deployer' : 'learn'), ['deployer', 'learn'])
-    .addConditionalEdges('deployer', (s) => (stopped(s) ? 'learn' : s.deploy?.run.ok ? 'verify' : 'rollback'), ['verify', 'rollback', 'learn'])
+    .addConditionalEdges('deployer', (s) => (stopped(s) ? 'learn' : !s.deploy ? 'tester' : s.deploy.run.ok ? 'verify' : 'rollback'), ['tester', 'verify', 'rollback', 'learn'])
     .addConditionalEdges('verify', (s) => (s.healthCheck?.ok ? 'learn' : 'rollback'), ['learn', 'rollback'])
     .addEdge('rollback', 'learn')
     .addEdge('learn', 'report')

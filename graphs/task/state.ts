@@ -1,19 +1,22 @@
 import { Annotation } from '@langchain/langgraph';
 import type { Actor } from '../../src/actor.js';
 import type { MessageRef } from '../../src/channels/port.js';
-import type { StepResult } from '../deploy/state.js';
+import type { Worktree } from '../git.js';
 import type { Decision } from '../runner.js';
+import type { StepResult } from '../steps.js';
 import type { Plan } from './plan.js';
 
-/** One developer ⇄ tester round: what the developer said it did, and the test result. */
+/** One developer ⇄ tester round: what the developer said it did, the commit it made, and the test result. */
 export interface Round {
   summary: string;
+  /** The worktree's commit after the round: what the tests ran on and what an approval pins. */
+  commit?: string;
   test?: StepResult;
 }
 
 export type TaskOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'stopped' | 'cancelled';
 
-/** State of one task run (one LangGraph thread `task:<id>`). Every field is last-value-wins. */
+/** State of one task run (one LangGraph thread `task:<id>:<uuid>`). Every field is last-value-wins. */
 export const TaskState = Annotation.Root({
   taskId: Annotation<string>,
   service: Annotation<string>,
@@ -26,10 +29,14 @@ export const TaskState = Annotation.Root({
   /** The progress message, edited in place as nodes finish. */
   progress: Annotation<MessageRef[]>,
   plan: Annotation<Plan | undefined>,
-  worktree: Annotation<{ dir: string; branch: string; base: string } | undefined>,
+  worktree: Annotation<Worktree | undefined>,
   rounds: Annotation<Round[]>,
   diffStat: Annotation<string | undefined>,
+  /** How many approvals this task has asked for (a branch that moved after one is asked again). */
+  asked: Annotation<number | undefined>,
   decision: Annotation<Decision | undefined>,
+  /** The commit and tree the last decided approval showed: the only thing the deployer merges. */
+  approved: Annotation<{ commit: string; tree: string } | undefined>,
   deploy: Annotation<{ previous: string; merged: string; run: StepResult } | undefined>,
   healthCheck: Annotation<{ ok: boolean; detail: string } | undefined>,
   rollbackRun: Annotation<StepResult | undefined>,

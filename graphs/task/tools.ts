@@ -7,13 +7,20 @@ import { lstat, mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { AureaError, describeError } from '../../src/errors.js';
+import { scrub } from '../../src/secrets.js';
 import type { ToolSpec } from '../../src/llm/types.js';
+import type { SandboxPolicy } from '../../src/sandbox/policy.js';
 import { runCommand } from '../../src/shell/run.js';
+import { grepWorktree } from '../git.js';
 import type { Workspace } from './workspace.js';
 
 /** What a tool call may touch: the worktree, the allowed commands, and limits. */
 export interface ToolContext {
   workspace: Workspace;
+  /** The worktree's git directory as AUREA created it (search_code's `git grep`). */
+  gitDir: string;
+  /** Where run_command runs the model's commands (null under `sandbox: off`). */
+  sandbox: SandboxPolicy | null;
   /** Exact command lines `run_command` accepts (the service's test command and `commands`). */
   allowedCommands: readonly string[];
   commandTimeoutMs: number;
@@ -117,9 +124,8 @@ export const TOOLS = {
     schema: z.strictObject({ pattern: z.string().min(1), path: z.string().optional() }),
     async run({ pattern, path }, ctx) {
       const where = ctx.workspace.relative(ctx.workspace.resolve(path ?? '.'));
-      const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-      const r = await runCommand(`git grep -n -E -e ${quote(pattern)} -- ${quote(where)}`, { cwd: ctx.workspace.root, timeoutMs: 10_000, secrets: ctx.secrets, tailLines: 100 });
-      return r.exitCode === 1 ? 'no matches' : r.tail;
+      const out = await grepWorktree({ dir: ctx.workspace.root, gitDir: ctx.gitDir }, pattern, where);
+      return out ? scrub(out.split('\n').slice(0, 100).join('\n'), ctx.secrets) : 'no matches';
     },
   }),
   run_command: tool({
@@ -129,7 +135,7 @@ export const TOOLS = {
       if (!ctx.allowedCommands.includes(command.trim())) {
         throw new AureaError('COMMAND_REFUSED', `Refused "${command}": not an allowed command. Allowed: ${ctx.allowedCommands.map((c) => `"${c}"`).join(', ') || 'none'}.`);
       }
-      const r = await runCommand(command, { cwd: ctx.workspace.root, timeoutMs: ctx.commandTimeoutMs, secrets: ctx.secrets });
+      const r = await runCommand(command, { cwd: ctx.workspace.root, timeoutMs: ctx.commandTimeoutMs, secrets: ctx.secrets, sandbox: ctx.sandbox });
       return `${r.timedOut ? 'timed out' : `exit ${r.exitCode}`}\n${r.tail}`;
     },
   }),

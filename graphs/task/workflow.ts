@@ -1,5 +1,5 @@
 import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
-import type { ApprovalResumer } from '../../src/approvals/tap.js';
+import type { ApprovalService } from '../../src/approvals/service.js';
 import type { Broadcaster } from '../../src/channels/broadcast.js';
 import type { Logger } from '../../src/log.js';
 import type { GraphJobs, GraphRunner } from '../../src/runs/port.js';
@@ -8,32 +8,24 @@ import type { TaskWorkflow } from '../../src/tasks/port.js';
 import { createGraphRunner } from '../runner.js';
 import type { TaskDeps } from './deps.js';
 import { buildTaskGraph } from './index.js';
+import { TASK_APPROVAL } from './nodes/approval.js';
 import { progressLine, progressMessage } from './progress.js';
 
-/** The thread of a task. */
-export const taskThread = (taskId: string) => `task:${taskId}`;
-
 /**
- * The bot side of tasks: /task records the task, shows its progress message on every founder chat
- * and enqueues its start job; a decided `task` approval enqueues its resume job.
+ * The bot side of tasks: /task records the task (its thread `task:<id>:<uuid>`), shows its progress
+ * message on every founder chat and enqueues its start job (a decided `task` approval enqueues its
+ * resume job: TASK_APPROVAL in ./nodes/approval.ts).
  */
-export function createTaskWorkflow(deps: { jobs: GraphJobs; taskStore: TaskStore; broadcaster: Broadcaster; log: Logger }): { workflow: TaskWorkflow; resume: ApprovalResumer } {
+export function createTaskWorkflow(deps: { jobs: GraphJobs; taskStore: TaskStore; broadcaster: Broadcaster; approvals: Pick<ApprovalService, 'waiting'>; log: Logger }): TaskWorkflow {
   return {
-    workflow: {
-      async start({ service, request, requestedBy, fixes }) {
-        const taskId = await deps.taskStore.create({ service, request, requestedBy });
-        const base = { taskId, service, request };
-        const { refs } = await deps.broadcaster.broadcast(progressMessage(base, progressLine({}, 0, 'plan')));
-        const threadId = taskThread(taskId);
-        await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, startedAt: new Date().toISOString(), progress: refs, rounds: [], ...(fixes ? { fixes } : {}) } });
-        deps.log.info({ service, taskId, by: requestedBy.id }, 'task queued');
-        return { taskId };
-      },
-    },
-    resume: {
-      async resume(approval) {
-        await deps.jobs.enqueue({ action: 'resume', graph: 'task', threadId: approval.thread_id, approvalId: approval.id });
-      },
+    waitingApproval: (taskId) => deps.approvals.waiting(TASK_APPROVAL, 'task', taskId),
+    async start({ service, request, requestedBy, fixes }) {
+      const { taskId, threadId } = await deps.taskStore.create({ service, request, requestedBy });
+      const base = { taskId, service, request };
+      const { refs } = await deps.broadcaster.broadcast(progressMessage(base, progressLine({}, 0, 'plan')));
+      await deps.jobs.enqueue({ action: 'start', graph: 'task', threadId, input: { ...base, requestedBy, startedAt: new Date().toISOString(), progress: refs, rounds: [], ...(fixes ? { fixes } : {}) } });
+      deps.log.info({ service, taskId, by: requestedBy.id }, 'task queued');
+      return { taskId };
     },
   };
 }

@@ -5,25 +5,12 @@ import type { Broadcaster } from '../channels/broadcast.js';
 import type { Button, MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Logger } from '../log.js';
 import { approvalButtons, type ApprovalLabels } from './buttons.js';
+import type { ApprovalKind } from './kind.js';
+import type { ApprovalRow } from './row.js';
 
-export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'expired';
+export type { ApprovalRow, ApprovalStatus } from './row.js';
 
-export interface ApprovalRow {
-  id: string;
-  kind: string;
-  payload: { title: string; text: string } & Record<string, unknown>;
-  status: ApprovalStatus;
-  requested_by: string;
-  created_at: Date;
-  decided_by: string | null;
-  decided_via: string | null;
-  decided_at: Date | null;
-  thread_id: string;
-  /** Which pause of the thread this is (`approval`; `recover` after an interrupted deploy). */
-  step: string;
-  messages: MessageRef[];
-  expires_at: Date | null;
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export type DecisionOutcome = { won: true; approval: ApprovalRow } | { won: false; approval: ApprovalRow | null };
 
@@ -48,12 +35,13 @@ export class ApprovalService {
 
   /**
    * Creates the approval for a paused graph thread and shows it, once: calling it again for the same
-   * thread (a node re-run on resume) returns the existing approval and sends nothing.
+   * thread and step (a node re-run on resume) returns the existing approval and sends nothing.
+   * @param kind the approval kind (src/approvals/kind.ts); `input.payload` is checked against it
    * @param title the question ("Deploy billing?"); `text` the facts the founder decides on
    * @param expiresInMs after this long a tap expires the request instead of deciding it
+   * @throws AureaError INVALID_ARGUMENTS when the payload does not fit the kind (nothing is stored)
    */
-  async request(input: {
-    kind: string;
+  async request<P>(kind: ApprovalKind<P, any>, input: {
     threadId: string;
     /** A second pause of the same thread needs its own step name (default `approval`). */
     step?: string;
@@ -61,7 +49,7 @@ export class ApprovalService {
     title: string;
     text: string;
     expiresInMs?: number;
-    payload?: Record<string, unknown>;
+    payload: P;
     /** Button labels, when Approve/Reject would not say what the choice does. */
     labels?: ApprovalLabels;
     /** A row of buttons under Approve/Reject that inform the decision (📄 Show diff); removed with them once decided. */
@@ -75,18 +63,19 @@ export class ApprovalService {
     show?: (message: OutboundMessage) => Promise<MessageRef | void>;
   }): Promise<ApprovalRow> {
     const step = input.step ?? 'approval';
+    const payload = kind.parse(input.payload);
     const inserted = await this.db.query<ApprovalRow>(
-      `INSERT INTO approvals (kind, payload, requested_by, thread_id, step, expires_at)
-       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::double precision / 1000))
+      `INSERT INTO approvals (kind, payload, title, body, requested_by, thread_id, step, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(secs => $8::double precision / 1000))
        ON CONFLICT (thread_id, step) DO NOTHING RETURNING *`,
-      [input.kind, JSON.stringify({ ...input.payload, title: input.title, text: input.text }), actorKey(input.requestedBy), input.threadId, step, input.expiresInMs ?? null],
+      [kind.kind, JSON.stringify(payload), input.title, input.text, actorKey(input.requestedBy), input.threadId, step, input.expiresInMs ?? null],
     );
     const created = inserted.rows[0];
     if (!created) {
       const existing = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE thread_id = $1 AND step = $2', [input.threadId, step]);
       return existing.rows[0]!;
     }
-    await audit(this.db, input.requestedBy, 'approval.requested', `approval:${created.id}`, { kind: input.kind, thread: input.threadId });
+    await audit(this.db, input.requestedBy, 'approval.requested', `approval:${created.id}`, { kind: kind.kind, thread: input.threadId, step });
     const message = {
       title: input.title,
       text: input.text,
@@ -106,23 +95,23 @@ export class ApprovalService {
    * The oldest request of `kind` about `service` (payload.service) still waiting for a decision
    * and not expired, if any ("is a deploy of billing already waiting?").
    */
-  async waitingFor(kind: string, service: string): Promise<ApprovalRow | null> {
+  async waitingFor<P extends { service: string }>(kind: ApprovalKind<P, any>, service: string): Promise<ApprovalRow | null> {
     return this.waiting(kind, 'service', service);
   }
 
   /** The oldest request of `kind` whose payload has `key` = `value`, still waiting and not expired. */
-  async waiting(kind: string, key: string, value: string): Promise<ApprovalRow | null> {
+  async waiting<P>(kind: ApprovalKind<P, any>, key: keyof P & string, value: string): Promise<ApprovalRow | null> {
     const res = await this.db.query<ApprovalRow>(
       `SELECT * FROM approvals WHERE kind = $1 AND status = 'pending' AND payload->>$2 = $3
-       AND (expires_at IS NULL OR expires_at > now()) ORDER BY id LIMIT 1`,
-      [kind, key, value],
+       AND (expires_at IS NULL OR expires_at > now()) ORDER BY created_at, id LIMIT 1`,
+      [kind.kind, key, value],
     );
     return res.rows[0] ?? null;
   }
 
   /** The newest request of `kind` whose payload has `key` = `value`, whatever its status. */
-  async latest(kind: string, key: string, value: string): Promise<ApprovalRow | null> {
-    const res = await this.db.query<ApprovalRow>(`SELECT * FROM approvals WHERE kind = $1 AND payload->>$2 = $3 ORDER BY id DESC LIMIT 1`, [kind, key, value]);
+  async latest<P>(kind: ApprovalKind<P, any>, key: keyof P & string, value: string): Promise<ApprovalRow | null> {
+    const res = await this.db.query<ApprovalRow>(`SELECT * FROM approvals WHERE kind = $1 AND payload->>$2 = $3 ORDER BY created_at DESC, id DESC LIMIT 1`, [kind.kind, key, value]);
     return res.rows[0] ?? null;
   }
 
@@ -132,7 +121,9 @@ export class ApprovalService {
     return res.rows[0]?.n ?? 0;
   }
 
+  /** The approval with this id; null for an unknown id, or one that is not a UUID (an old button, a forged one). */
   async get(id: string): Promise<ApprovalRow | null> {
+    if (!UUID.test(id)) return null;
     const res = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE id = $1', [id]);
     return res.rows[0] ?? null;
   }
@@ -145,11 +136,12 @@ export class ApprovalService {
    * @returns won=true with the decided row, or won=false with the row as it stands (null if unknown id)
    */
   async decide(id: string, approve: boolean, actor: Actor): Promise<DecisionOutcome> {
+    if (!UUID.test(id)) return { won: false, approval: null };
     const res = await this.db.query<ApprovalRow>(
       `UPDATE approvals SET status = CASE WHEN expires_at < now() THEN 'expired' ELSE $2 END,
-         decided_by = $3, decided_via = $4, decided_at = now()
+         decided_by = $3, decided_via = $4, decider = $5, decided_at = now()
        WHERE id = $1 AND status = 'pending' RETURNING *`,
-      [id, approve ? 'approved' : 'rejected', actor.name, actor.platform],
+      [id, approve ? 'approved' : 'rejected', actor.name, actor.platform, actorKey(actor)],
     );
     const won = res.rows[0];
     if (!won) return { won: false, approval: await this.get(id) };
@@ -163,6 +155,6 @@ export class ApprovalService {
    */
   async showDecision(approval: ApprovalRow): Promise<void> {
     const current = (await this.get(approval.id)) ?? approval;
-    await this.broadcaster.editAll(current.messages, { title: current.payload.title, text: current.payload.text, status: decisionLine(current) });
+    await this.broadcaster.editAll(current.messages, { title: current.title, text: current.body, status: decisionLine(current) });
   }
 }

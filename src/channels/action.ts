@@ -9,7 +9,7 @@ import type { Actor } from '../actor.js';
 export interface TapAction {
   /** What the button acts on: `apv` = an approval (a deploy, a proposed command, …). */
   kind: string;
-  /** The row it acts on (decimal id). */
+  /** What it acts on: an approval's UUID, an alert's or a task's number, a graph job's id (letters, digits, `.`, `_`, `-`). */
   id: string;
   /** What to do with it (`approve`, `reject`). */
   verb: string;
@@ -34,15 +34,16 @@ export type TapHandler = (tap: Tap) => Promise<string>;
 export const MAX_ACTION_BYTES = 64;
 
 const PART = /^[a-z][a-z0-9_-]{0,15}$/;
-const ID = /^\d{1,20}$/;
+const ID = /^[A-Za-z0-9._-]{1,60}$/;
 
 /**
- * @returns `kind:id:verb` (at most 44 bytes with the limits above)
- * @throws Error when a part is not a short lowercase word / decimal id (a programming error)
+ * @returns `kind:id:verb`, at most {@link MAX_ACTION_BYTES} bytes
+ * @throws Error when a part is not a short lowercase word / an id, or the whole is too long (a programming error)
  */
 export function encodeAction(action: TapAction): string {
-  if (!PART.test(action.kind) || !ID.test(action.id) || !PART.test(action.verb)) throw new Error(`invalid button action ${JSON.stringify(action)}`);
-  return `${action.kind}:${action.id}:${action.verb}`;
+  const data = `${action.kind}:${action.id}:${action.verb}`;
+  if (!PART.test(action.kind) || !ID.test(action.id) || !PART.test(action.verb) || Buffer.byteLength(data) > MAX_ACTION_BYTES) throw new Error(`invalid button action ${JSON.stringify(action)}`);
+  return data;
 }
 
 /** @returns the action a tap's data encodes, or null for anything else (old or forged data) */

@@ -5,23 +5,38 @@
  * ✖ Cancel rejects it; its resumer runs the command in the chat where it was proposed.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Actor } from '../actor.js';
+import { defineApprovalKind } from '../approvals/kind.js';
 import type { ApprovalRow, ApprovalService } from '../approvals/service.js';
-import type { ApprovalResumer } from '../approvals/tap.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Config } from '../config.js';
 import type { CommandRegistry } from './registry.js';
 
-export const COMMAND_APPROVAL = 'command';
-
 type Chat = { channel: ChannelName; chatId: string };
 
-interface ProposalPayload {
-  channel: ChannelName;
-  chatId: string;
-  /** The command text without slash (`deploy billing`). */
-  command: string;
+/** What a proposal's resume needs: a way to answer in a chat, and to run command text there as a founder's own typing (the router). */
+export interface ProposalDeps {
+  send(channel: ChannelName, chatId: string, message: OutboundMessage): Promise<MessageRef>;
+  run(input: { actor: Actor; chat: Chat; text: string; reply(m: OutboundMessage): Promise<MessageRef | void> }): Promise<unknown>;
 }
+
+/**
+ * A proposed command (`command`): pinned to the command text and the chat where it was proposed.
+ * Once ▶ Run it wins, the command runs as the founder who tapped, in that chat.
+ */
+export const COMMAND_APPROVAL = defineApprovalKind({
+  kind: 'command',
+  /** `command`: the command text without slash (`deploy billing`). */
+  payload: z.strictObject({ channel: z.string(), chatId: z.string(), command: z.string().min(1) }),
+  async resume(approval, decider, deps: ProposalDeps) {
+    if (approval.status !== 'approved') return;
+    const { channel, chatId, command } = approval.payload;
+    await deps.run({ actor: decider, chat: { channel, chatId }, text: `/${command}`, reply: (m) => deps.send(channel, chatId, m) });
+  },
+  answer: (a) => (a.status === 'approved' ? `Running ${a.body}` : 'Cancelled. Nothing was run.'),
+  alreadyDecided: () => 'Already answered.',
+});
 
 /**
  * Stores the proposal as a `command` approval and shows it, in `input.reply`'s chat only, with
@@ -32,9 +47,7 @@ export async function propose(
   deps: { approvals: ApprovalService; config: Pick<Config, 'deploy'>; commands: Pick<CommandRegistry, 'prefix'> },
   input: { actor: Actor; chat: Chat; command: string; title: string; status: string; reply(m: OutboundMessage): Promise<MessageRef | void> },
 ): Promise<ApprovalRow> {
-  const payload: ProposalPayload = { channel: input.chat.channel, chatId: input.chat.chatId, command: input.command };
-  return deps.approvals.request({
-    kind: COMMAND_APPROVAL,
+  return deps.approvals.request(COMMAND_APPROVAL, {
     threadId: `command:${randomUUID()}`,
     requestedBy: input.actor,
     title: input.title,
@@ -42,28 +55,7 @@ export async function propose(
     waitingStatus: input.status,
     labels: { approve: '▶ Run it', reject: '✖ Cancel', plainReject: true },
     expiresInMs: deps.config.deploy.approvalTimeoutMs,
-    payload: { ...payload },
+    payload: { channel: input.chat.channel, chatId: input.chat.chatId, command: input.command },
     show: input.reply,
   });
-}
-
-/**
- * The resumer of `command` approvals: once ▶ Run it wins, runs the command as the founder who
- * tapped, in the chat where it was proposed (answers go there through `send`).
- * @param run runs command text in a chat as `actor`'s own typing (the router)
- */
-export function proposalResumer(deps: {
-  send(channel: ChannelName, chatId: string, message: OutboundMessage): Promise<MessageRef>;
-  run(input: { actor: Actor; chat: Chat; text: string; reply(m: OutboundMessage): Promise<MessageRef | void> }): Promise<unknown>;
-}): ApprovalResumer {
-  const proposal = (a: ApprovalRow) => a.payload as unknown as ProposalPayload & { text: string };
-  return {
-    async resume(approval, decider) {
-      if (approval.status !== 'approved') return;
-      const { channel, chatId, command } = proposal(approval);
-      await deps.run({ actor: decider, chat: { channel, chatId }, text: `/${command}`, reply: (m) => deps.send(channel, chatId, m) });
-    },
-    answer: (a) => (a.status === 'approved' ? `Running ${proposal(a).text}` : 'Cancelled. Nothing was run.'),
-    alreadyDecided: () => 'Already answered.',
-  };
 }

@@ -3,6 +3,7 @@ import type { Core } from '../core.js';
 import { APPROVAL_ACTION } from '../approvals/buttons.js';
 import { handleApprovalTap } from '../approvals/tap.js';
 import { AureaError } from '../errors.js';
+import { sandboxAvailable } from '../sandbox/bwrap.js';
 import type { TaskWorkflow } from '../tasks/port.js';
 import { formatDuration } from '../duration.js';
 import { noArgs, type CommandSpec } from './registry.js';
@@ -10,7 +11,11 @@ import { namedService } from './service.js';
 
 const args = z.array(z.string()).min(2, { error: 'name the service and say what to do, e.g. /task billing make /health report the git sha' });
 
-/** `/task <service> <what to do>`: plan, code, test, approval, deploy, verify, learn. */
+/**
+ * `/task <service> <what to do>`: plan, code, test, approval, deploy, verify, learn. Refused, with
+ * the install line, where the sandbox that the model's code must run in is missing (unless the
+ * service says `sandbox: off`).
+ */
 export function taskCommand(core: Pick<Core, 'config'> & { taskWork: TaskWorkflow }): CommandSpec<string[]> {
   return {
     name: 'task',
@@ -18,7 +23,11 @@ export function taskCommand(core: Pick<Core, 'config'> & { taskWork: TaskWorkflo
     usage: '<service> <what to do>',
     args,
     async run(ctx, [service, ...words]) {
-      namedService(core.config, service!);
+      const svc = namedService(core.config, service!);
+      const sandbox = svc.sandbox === 'off' ? ({ ok: true } as const) : sandboxAvailable();
+      if (!sandbox.ok) {
+        throw new AureaError('SANDBOX_UNAVAILABLE', `No task was started: the code a task's model writes runs only in a sandbox, and ${sandbox.reason}. (To run it unsandboxed anyway, write services.${service}.sandbox: off in aurea.config.yaml.)`);
+      }
       const { taskId } = await core.taskWork.start({ service: service!, request: words.join(' '), requestedBy: ctx.actor });
       await ctx.reply({ text: `🛠 Task #${taskId} on ${service} started: I'll plan it, write and test the change, and ask for your approval before deploying.` });
     },
@@ -56,7 +65,7 @@ const taskId = z.tuple([z.string().regex(/^#?\d{1,18}$/, { error: 'give the task
  * `/cancel <task>`: stops a running task at its next node boundary (a running command is killed;
  * the deploy branch is not touched). A task waiting for approval is rejected, as a Reject tap would.
  */
-export function cancelCommand(core: Pick<Core, 'taskStore' | 'approvals' | 'tasks' | 'resumers'>): CommandSpec<[string]> {
+export function cancelCommand(core: Pick<Core, 'taskStore' | 'taskWork' | 'approvals' | 'tasks' | 'approvalKinds' | 'config'>): CommandSpec<[string]> {
   return {
     name: 'cancel',
     description: 'Stop a running task',
@@ -64,7 +73,7 @@ export function cancelCommand(core: Pick<Core, 'taskStore' | 'approvals' | 'task
     args: taskId,
     async run(ctx, [raw]) {
       const id = raw.replace(/^#/, '');
-      const waiting = await core.approvals.waiting('task', 'task', id);
+      const waiting = await core.taskWork.waitingApproval(id);
       if (waiting) {
         const answer = await handleApprovalTap(core, { kind: APPROVAL_ACTION, id: waiting.id, verb: 'reject' }, ctx.actor);
         await ctx.reply({ text: `Task #${id} was waiting for approval: ${answer}` });

@@ -16,6 +16,18 @@ export class StepJournal {
   constructor(private readonly db: pg.Pool) {}
 
   /**
+   * Records that `step` happened in `threadId` (a founder was told something), once.
+   * @returns true the first time, false when it was recorded before
+   */
+  async mark(threadId: string, step: string): Promise<boolean> {
+    const claimed = await this.db.query(
+      `INSERT INTO graph_steps (thread_id, step, finished_at) VALUES ($1, $2, now()) ON CONFLICT (thread_id, step) DO NOTHING`,
+      [threadId, step],
+    );
+    return (claimed.rowCount ?? 0) > 0;
+  }
+
+  /**
    * Runs `fn` once per (thread, step).
    * @param threadId the graph thread (`deploy:billing:<uuid>`)
    * @param step the step's name within the thread (`deploy`, `rollback`)

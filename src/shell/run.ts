@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { sandboxed } from '../sandbox/bwrap.js';
+import type { SandboxPolicy } from '../sandbox/policy.js';
 import { childEnv, scrub } from '../secrets.js';
 
 export interface CommandResult {
@@ -15,6 +17,8 @@ const TAIL_CHARS = 3_000;
 /**
  * Runs a service's shell command line (`test`, `deploy`, `rollback`) with `sh -c` in its repo.
  * The child gets the environment without secret variables; on timeout its whole process group is killed.
+ * With `sandbox`, it runs under that policy instead (src/sandbox/bwrap.ts): then `cwd` and `env` are
+ * the policy's, and the end of the command is the end of every process it started.
  * @param command a shell command line from aurea.config.yaml
  * @param cwd the service's repo directory
  * @param timeoutMs kill after this long
@@ -24,15 +28,17 @@ const TAIL_CHARS = 3_000;
  */
 export function runCommand(
   command: string,
-  options: { cwd: string; timeoutMs: number; secrets: readonly string[]; tailLines?: number; signal?: AbortSignal; env?: Record<string, string> },
+  options: { cwd: string; timeoutMs: number; secrets: readonly string[]; tailLines?: number; signal?: AbortSignal; env?: Record<string, string>; sandbox?: SandboxPolicy | null },
 ): Promise<CommandResult> {
   const started = performance.now();
   return new Promise((resolve) => {
     let output = '';
     let timedOut = false;
-    const child = spawn('sh', ['-c', command], {
-      cwd: options.cwd,
-      env: { ...childEnv(process.env), ...options.env },
+    const { sandbox } = options;
+    const line = sandbox ? sandboxed(sandbox, command) : { file: 'sh', args: ['-c', command] };
+    const child = spawn(line.file, line.args, {
+      cwd: sandbox ? '/' : options.cwd,
+      env: sandbox ? sandbox.env : { ...childEnv(process.env), ...options.env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,19 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import type { Actor } from '../actor.js';
-import type { ApprovalResumer } from '../approvals/tap.js';
+import { z } from 'zod';
+import { defineApprovalKind } from '../approvals/kind.js';
 import { audit } from '../audit/log.js';
 import type { Core } from '../core.js';
 import { AureaError, describeError } from '../errors.js';
 import { money } from './client.js';
 
-/** What a refund approval carries. */
-interface RefundPayload {
-  charge: string;
-  /** Minor units (cents). */
-  amount: number;
-  currency: string;
-}
+/**
+ * A refund of a Stripe charge (`/refund`): pinned to the charge, the amount in minor units (cents)
+ * and the currency the request showed. Approving it refunds exactly that, once: `refunds.create`
+ * with an idempotency key made of the approval's UUID (a key made of a database sequence number
+ * would repeat after a database reset, and Stripe would answer it with an old refund for 24 hours).
+ */
+export const REFUND_APPROVAL = defineApprovalKind({
+  kind: 'refund',
+  payload: z.strictObject({ charge: z.string().regex(/^(ch|py)_[A-Za-z0-9]+$/), amount: z.number().int().positive(), currency: z.string().min(3) }),
+  async resume(approval, decider, core: Pick<Core, 'stripe' | 'broadcaster' | 'db' | 'log'>) {
+    if (approval.status !== 'approved') return;
+    const p = approval.payload;
+    const what = `${money(p.amount, p.currency)} of ${p.charge}`;
+    try {
+      const refund = await requireStripe(core.stripe).refunds.create({ charge: p.charge, amount: p.amount }, { idempotencyKey: `aurea-refund-${approval.id}` });
+      await audit(core.db.pool, decider, 'stripe.refunded', `charge:${p.charge}`, { refund: refund.id, amount: p.amount, currency: p.currency });
+      await core.broadcaster.broadcast({ text: `💸 Refunded ${what} (${refund.id}, ${refund.status}), approved by ${decider.name}.` });
+    } catch (err) {
+      core.log.warn({ err, charge: p.charge }, 'refund failed');
+      await core.broadcaster.broadcast({ text: `❌ The refund of ${what} failed: ${describeError(err)}. Nothing was refunded.` });
+    }
+  },
+  answer: (a) => (a.status === 'approved' ? 'Refunding…' : 'Kept: nothing refunded.'),
+});
 
 /** `12`, `12.5`, `12.50` → 1250 (minor units of a two-decimal currency). @returns null for anything else */
 export function parseAmount(text: string): number | null {
@@ -44,39 +62,14 @@ export async function requestRefund(core: Pick<Core, 'config' | 'approvals' | 's
   const amount = amountText === undefined ? left : parseAmount(amountText);
   if (amount === null || amount <= 0) throw new AureaError('INVALID_ARGUMENTS', `"${amountText}" is not an amount; write it like 12.50.`);
   if (amount > left) throw new AureaError('INVALID_ARGUMENTS', `Charge ${chargeId} has ${money(left, charge.currency)} left to refund; ${money(amount, charge.currency)} is more than that.`);
-  const payload: RefundPayload = { charge: chargeId, amount, currency: charge.currency };
-  await core.approvals.request({
-    kind: 'refund',
+  await core.approvals.request(REFUND_APPROVAL, {
     threadId: `refund:${randomUUID()}`,
     requestedBy: actor,
     expiresInMs: core.config.deploy.approvalTimeoutMs,
-    payload: { ...payload },
+    payload: { charge: chargeId, amount, currency: charge.currency },
     title: `Refund ${money(amount, charge.currency)} of ${chargeId}?`,
     text: `The charge was ${money(charge.amount, charge.currency)}${charge.billing_details?.email ? ` from ${charge.billing_details.email}` : ''}${charge.amount_refunded ? `, ${money(charge.amount_refunded, charge.currency)} already refunded` : ''}. Requested by ${actor.name}.`,
     labels: { approve: '💸 Refund', reject: '✋ Keep' },
   });
   return money(amount, charge.currency);
-}
-
-/**
- * Carries out an approved refund: `refunds.create` with an idempotency key per approval (a retried
- * resume refunds once), then tells the founders and audits it. A Stripe error is told, not thrown.
- */
-export function createRefundResumer(core: Pick<Core, 'stripe' | 'broadcaster' | 'db' | 'log'>): ApprovalResumer {
-  return {
-    async resume(approval, decider) {
-      if (approval.status !== 'approved') return;
-      const p = approval.payload as unknown as RefundPayload;
-      const what = `${money(p.amount, p.currency)} of ${p.charge}`;
-      try {
-        const refund = await requireStripe(core.stripe).refunds.create({ charge: p.charge, amount: p.amount }, { idempotencyKey: `aurea-refund-${approval.id}` });
-        await audit(core.db.pool, decider, 'stripe.refunded', `charge:${p.charge}`, { refund: refund.id, amount: p.amount, currency: p.currency });
-        await core.broadcaster.broadcast({ text: `💸 Refunded ${what} (${refund.id}, ${refund.status}), approved by ${decider.name}.` });
-      } catch (err) {
-        core.log.warn({ err, charge: p.charge }, 'refund failed');
-        await core.broadcaster.broadcast({ text: `❌ The refund of ${what} failed: ${describeError(err)}. Nothing was refunded.` });
-      }
-    },
-    answer: (a) => (a.status === 'approved' ? 'Refunding…' : 'Kept: nothing refunded.'),
-  };
 }

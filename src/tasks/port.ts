@@ -1,4 +1,5 @@
 import type { Actor } from '../actor.js';
+import type { ApprovalRow } from '../approvals/row.js';
 
 /**
  * The workforce as the core sees it (implemented by graphs/task): start a task on a configured
@@ -12,4 +13,6 @@ export interface TaskWorkflow {
    * @throws AureaError UNKNOWN_SERVICE / INVALID_ARGUMENTS for a service that cannot take tasks
    */
   start(input: { service: string; request: string; requestedBy: Actor; fixes?: string }): Promise<{ taskId: string }>;
+  /** Task #`taskId`'s approval request, while it waits for a decision. */
+  waitingApproval(taskId: string): Promise<ApprovalRow | null>;
 }

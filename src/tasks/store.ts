@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { actorKey, type Actor } from '../actor.js';
 
@@ -22,14 +23,20 @@ export interface TaskRow {
 export class TaskStore {
   constructor(private readonly db: pg.Pool) {}
 
-  /** @returns the new task's id (decimal text) */
-  async create(input: { service: string; request: string; requestedBy: Actor }): Promise<string> {
+  /**
+   * @returns the new task's id (decimal text, for people) and its graph thread `task:<id>:<uuid>`
+   *   (for jobs: unique across databases, where the id is not)
+   */
+  async create(input: { service: string; request: string; requestedBy: Actor }): Promise<{ taskId: string; threadId: string }> {
     const { rows } = await this.db.query<{ id: string }>('INSERT INTO tasks (service, request, requested_by) VALUES ($1, $2, $3) RETURNING id', [
       input.service,
       input.request,
       actorKey(input.requestedBy),
     ]);
-    return rows[0]!.id;
+    const taskId = rows[0]!.id;
+    const threadId = `task:${taskId}:${randomUUID()}`;
+    await this.db.query('UPDATE tasks SET thread_id = $2 WHERE id = $1', [taskId, threadId]);
+    return { taskId, threadId };
   }
 
   /** Records how the task ended (or its rounds so far, with status `running`). */
@@ -47,39 +54,18 @@ export class TaskStore {
     return rows[0] ?? null;
   }
 
-  /**
-   * Takes the service for this task's deploy; one task holds a service at a time (a partial unique
-   * index decides between racing tasks). Holding it again is a no-op.
-   * @returns null when this task holds it now, else the id of the task that does
-   */
-  async hold(id: string, service: string): Promise<string | null> {
-    try {
-      await this.db.query('UPDATE tasks SET holds_service = true WHERE id = $1', [id]);
-      return null;
-    } catch (err) {
-      if ((err as { code?: string }).code !== '23505') throw err; // unique_violation: another task holds it
-      const { rows } = await this.db.query<{ id: string }>('SELECT id FROM tasks WHERE service = $1 AND holds_service', [service]);
-      return rows[0]?.id ?? null;
-    }
-  }
-
-  /** Lets the next task deploy the service. */
-  async release(id: string): Promise<void> {
-    await this.db.query('UPDATE tasks SET holds_service = false WHERE id = $1', [id]);
-  }
-
   /** Marks a deployed task as rolled back by /rollback. */
   async markRolledBack(id: string, detail: string): Promise<void> {
     await this.db.query(`UPDATE tasks SET status = 'rolled_back', detail = $2 WHERE id = $1`, [id, detail]);
   }
 
-  /** The most recent tasks, newest first. */
   /** Tasks started since `since`, by status. */
   async countsSince(since: Date): Promise<Record<string, number>> {
     const { rows } = await this.db.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM tasks WHERE created_at >= $1 GROUP BY status', [since]);
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
+  /** The most recent tasks, newest first. */
   async recent(limit = 10): Promise<TaskRow[]> {
     const { rows } = await this.db.query<TaskRow>('SELECT * FROM tasks ORDER BY id DESC LIMIT $1', [limit]);
     return rows;

@@ -34,9 +34,10 @@ export class ServiceRepo {
     const dir = join(parent, 'billing');
     execFileSync('mkdir', ['-p', dir]);
     writeFileSync(join(dir, 'test.sh'), 'if [ -f FAIL_TESTS ]; then echo "FAIL billing.spec: expected 200, got 500"; exit 1; fi\necho "12 tests passed"\n');
-    writeFileSync(join(dir, 'deploy.sh'), 'echo "deploy $(date +%s%N)" >> deploys.log\necho "deployed $(git rev-parse --short HEAD)"\n');
+    // HOLD_DEPLOYS keeps a deploy inside its command until the test removes it (a deploy in progress).
+    writeFileSync(join(dir, 'deploy.sh'), 'while [ -f HOLD_DEPLOYS ]; do sleep 0.05; done\necho "deploy $(date +%s%N)" >> deploys.log\necho "deployed $(git rev-parse --short HEAD)"\n');
     writeFileSync(join(dir, 'rollback.sh'), 'echo "rollback $(date +%s%N)" >> rollbacks.log\necho "rolled back"\n');
-    writeFileSync(join(dir, '.gitignore'), '*.log\nFAIL_TESTS\n');
+    writeFileSync(join(dir, '.gitignore'), '*.log\nFAIL_TESTS\nHOLD_DEPLOYS\n');
     const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
     git('init', '-q');
     git('add', '.');
@@ -54,6 +55,12 @@ export class ServiceRepo {
 
   get rollbacks(): string[] {
     return this.lines('rollbacks.log');
+  }
+
+  /** While held, a deploy command waits before it deploys (deploys.log shows it only once released). */
+  holdDeploys(hold: boolean): void {
+    if (hold) writeFileSync(join(this.dir, 'HOLD_DEPLOYS'), '');
+    else rmSync(join(this.dir, 'HOLD_DEPLOYS'), { force: true });
   }
 
   failTests(fail: boolean): void {

@@ -1,12 +1,26 @@
-import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { z } from 'zod';
+import { defineApprovalKind } from '../../../src/approvals/kind.js';
+import { awaitDecision, resumesGraph } from '../../runner.js';
 import type { DeployDeps } from '../deps.js';
-import type { Decision, DeployStateType, DeployUpdate } from '../state.js';
-import { describeStep, tailBlock } from '../step.js';
+import type { DeployStateType, DeployUpdate } from '../state.js';
+import { describeStep, tailBlock } from '../../steps.js';
+
+/**
+ * A deploy of a service, asked by the deploy graph: at its `approval` step (deploy?) and, after a
+ * crash while the deploy command ran, at its `recover` step (roll back or keep?). Deciding it
+ * resumes the graph's thread.
+ */
+export const DEPLOY_APPROVAL = defineApprovalKind({
+  kind: 'deploy',
+  payload: z.strictObject({ service: z.string() }),
+  resume: resumesGraph('deploy'),
+});
 
 /**
  * Pauses the run until a founder decides, with LangGraph's interrupt(). The request is stored and
  * shown once per thread: when the node re-runs on resume, request() finds it and sends nothing, and
- * interrupt() returns the decision passed to Command({ resume }).
+ * the interrupt returns the decision passed to Command({ resume }).
  * Services with `approval: auto` pass straight through.
  */
 export function approvalNode(deps: DeployDeps) {
@@ -17,8 +31,7 @@ export function approvalNode(deps: DeployDeps) {
     }
     const threadId = String(config.configurable?.thread_id);
     const tests = state.testRun!;
-    await deps.approvals.request({
-      kind: 'deploy',
+    await deps.approvals.request(DEPLOY_APPROVAL, {
       threadId,
       requestedBy: state.requestedBy,
       expiresInMs: deps.config.deploy.approvalTimeoutMs,
@@ -28,7 +41,6 @@ export function approvalNode(deps: DeployDeps) {
         `Requested by ${state.requestedBy.name} on ${state.requestedBy.platform}.\n` +
         `Tests: ${describeStep(tests)}${tailBlock(tests, 5)}`,
     });
-    const decision = interrupt<{ service: string }, Decision>({ service: state.service });
-    return { decision };
+    return { decision: awaitDecision(DEPLOY_APPROVAL) };
   };
 }

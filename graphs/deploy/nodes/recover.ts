@@ -1,7 +1,9 @@
-import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { checkHealth } from '../../../src/health/check.js';
+import { awaitDecision } from '../../runner.js';
 import type { DeployDeps } from '../deps.js';
-import type { Decision, DeployStateType, DeployUpdate } from '../state.js';
+import type { DeployStateType, DeployUpdate } from '../state.js';
+import { DEPLOY_APPROVAL } from './approval.js';
 
 const utc = (iso: string) => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
 
@@ -17,8 +19,7 @@ export function recoverNode(deps: DeployDeps) {
     const health = svc.health ? await checkHealth(svc.health, svc.healthTimeout) : null;
     const detail =
       health === null ? 'it has no health URL, so I cannot tell how it is' : health.ok ? `it is healthy now (HTTP ${health.status})` : `it is unhealthy now (${health.error})`;
-    await deps.approvals.request({
-      kind: 'deploy',
+    await deps.approvals.request(DEPLOY_APPROVAL, {
       threadId: String(config.configurable?.thread_id),
       step: 'recover',
       requestedBy: state.requestedBy,
@@ -30,7 +31,7 @@ export function recoverNode(deps: DeployDeps) {
         'I did not run it again. Roll it back, or keep what is there?',
       labels: { approve: '↩ Roll back', reject: '✋ Keep' },
     });
-    const decision = interrupt<{ service: string }, Decision>({ service: state.service });
+    const decision = awaitDecision(DEPLOY_APPROVAL, 'recover');
     return { recovery: { interruptedAt, healthy: health ? health.ok : null, detail, decision } };
   };
 }

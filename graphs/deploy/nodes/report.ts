@@ -1,8 +1,9 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { audit } from '../../../src/audit/log.js';
 import { notApprovedReason } from '../../runner.js';
 import type { DeployDeps } from '../deps.js';
 import type { DeployOutcome, DeployStateType, DeployUpdate } from '../state.js';
-import { describeStep, tailBlock } from '../step.js';
+import { describeStep, tailBlock } from '../../steps.js';
 
 function outcomeOf(state: DeployStateType): DeployOutcome {
   if (state.outcome) return state.outcome;
@@ -28,9 +29,10 @@ async function rememberOutcome(deps: DeployDeps, state: DeployStateType, outcome
   await deps.memory.remember({ content, type, source: `deploy:${state.service}`, metadata: { outcome } }).catch((err: unknown) => deps.log.warn({ err }, 'could not remember the deploy outcome'));
 }
 
-/** Ends every run: audit row, metric, and a message to the founders (rollbacks were alerted already). */
+/** Ends every run: the service's lease given back, audit row, metric, and a message to the founders (rollbacks were alerted already). */
 export function reportNode(deps: DeployDeps) {
-  return async (state: DeployStateType): Promise<DeployUpdate> => {
+  return async (state: DeployStateType, config: LangGraphRunnableConfig): Promise<DeployUpdate> => {
+    await deps.leases.releaseAll(String(config.configurable?.thread_id));
     const outcome = outcomeOf(state);
     deps.metrics.deploys.inc({ service: state.service, outcome });
     if (outcome === 'tests_failed' || outcome === 'deployed' || outcome === 'rejected' || outcome === 'kept_after_interruption') {

@@ -1,8 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { audit } from '../../../src/audit/log.js';
 import type { DeployDeps } from '../deps.js';
-import type { DeployStateType, DeployUpdate, StepResult } from '../state.js';
-import { describeStep, runStep, tailBlock } from '../step.js';
+import type { DeployStateType, DeployUpdate } from '../state.js';
+import { describeStep, runStep, tailBlock, type StepResult } from '../../steps.js';
 
 /** Why this run is rolling back, in the founder's words. */
 function reason(state: DeployStateType): string {

@@ -1,6 +1,6 @@
 import type { DeployDeps } from '../deps.js';
 import type { DeployStateType, DeployUpdate } from '../state.js';
-import { runStep } from '../step.js';
+import { runStep } from '../../steps.js';
 
 /** Runs the service's `test` command in its repo; the exit code decides. */
 export function testerNode(deps: DeployDeps) {

@@ -1,41 +1,66 @@
-import { interrupt, type LangGraphRunnableConfig } from '@langchain/langgraph';
-import { describeStep, tailBlock } from '../../deploy/step.js';
-import type { Decision } from '../../runner.js';
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { z } from 'zod';
+import { defineApprovalKind } from '../../../src/approvals/kind.js';
+import { commitAndTree, diffOf } from '../../git.js';
+import { awaitDecision, resumesGraph } from '../../runner.js';
+import { measuredStep, tailBlock } from '../../steps.js';
 import type { TaskDeps } from '../deps.js';
-import { showDiffButton } from '../diff.js';
-import { diffOf } from '../git.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 
+/** The tap action kind of task buttons: `task:<task id>:diff` (graphs/task/diff.ts answers it). */
+export const TASK_ACTION = 'task';
+
+/** The 📄 Show diff button of task #`taskId`. */
+export const showDiffButton = (taskId: string) => ({ label: '📄 Show diff', action: { kind: TASK_ACTION, id: taskId, verb: 'diff' } });
+
+const SHA = z.string().regex(/^[0-9a-f]{40}$/, { error: 'a full commit id' });
+
+/**
+ * A task's change, asked of the founders: pinned to the exact commit and tree the request showed
+ * (the deployer merges that commit, never the branch). Deciding it resumes the task's thread.
+ */
+export const TASK_APPROVAL = defineApprovalKind({
+  kind: 'task',
+  payload: z.strictObject({ service: z.string(), task: z.string(), base: SHA, commit: SHA, tree: SHA }),
+  resume: resumesGraph('task'),
+});
+
 /**
  * Asks the founders to approve the task's change (an approval of kind `task`: compare-and-set,
- * every channel, expiry), with the plan's summary, `git diff --stat`, the test result and the
- * model cost so far, and a 📄 Show diff button (graphs/task/diff.ts); then pauses with interrupt() until a founder decides.
+ * every channel, expiry), with the plan's summary, `git diff --stat`, the tests as AUREA measured
+ * them (exit code, duration, lines of output) apart from what the tests printed, and the model cost
+ * so far, and a 📄 Show diff button (graphs/task/diff.ts); then pauses until a founder decides. A
+ * task asked again (its branch moved after an approval) asks at a new step of its thread.
  */
 export function approvalNode(deps: TaskDeps) {
   return async (state: TaskStateType, config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
-    const { stat } = await diffOf(state.worktree!.dir, state.worktree!.base);
+    const svc = deps.config.services[state.service]!;
+    const wt = state.worktree!;
+    const round = state.rounds.at(-1)!;
+    const { commit, tree } = await commitAndTree(svc.repo, round.commit!);
+    const { stat } = await diffOf(svc.repo, wt.base, commit);
     const cost = await deps.ledger.costOf(`task:${state.taskId}`);
-    const rounds = state.rounds;
-    const test = rounds.at(-1)!.test!;
-    const holder = await deps.taskStore.hold(state.taskId, state.service);
-    await deps.approvals.request({
-      kind: 'task',
+    const test = round.test!;
+    const asked = state.asked ?? 0;
+    const step = asked === 0 ? 'approval' : `approval-${asked + 1}`;
+    await deps.approvals.request(TASK_APPROVAL, {
       threadId: String(config.configurable?.thread_id),
+      step,
       requestedBy: state.requestedBy,
       expiresInMs: deps.config.deploy.approvalTimeoutMs,
-      payload: { service: state.service, task: state.taskId, base: state.worktree!.base },
+      payload: { service: state.service, task: state.taskId, base: wt.base, commit, tree },
       moreButtons: [showDiffButton(state.taskId)],
       title: `Task #${state.taskId}: deploy to ${state.service}?`,
       text:
         `${state.request}\n\nPlan: ${state.plan!.summary} (risk ${state.plan!.risk})\n` +
-        `Changes:\n${stat || '(no changes)'}\n` +
-        `Tests: ${describeStep(test)} in round ${rounds.length}/${deps.config.tasks.maxRounds}${tailBlock(test, 3)}\n` +
-        `Model cost so far: $${cost.toFixed(4)}` +
-        (holder ? `\n⏳ Task #${holder} holds ${state.service} (one task deploys a service at a time): approved, this one deploys after it ends.` : ''),
+        `Changes (commit ${commit.slice(0, 7)}):\n${stat || '(no changes)'}\n` +
+        `Tests, as AUREA measured them: ${measuredStep(test)}, round ${state.rounds.length}/${deps.config.tasks.maxRounds}\n` +
+        `What the tests printed (code the model may have written):${tailBlock(test, 3) || ' nothing'}\n` +
+        `Model cost so far: $${cost.toFixed(4)}`,
     });
-    const decision = interrupt<{ task: string }, Decision>({ task: state.taskId });
-    const update = { decision, diffStat: stat };
+    const decision = awaitDecision(TASK_APPROVAL, step);
+    const update: TaskUpdate = { decision, diffStat: stat, asked: asked + 1, approved: { commit, tree } };
     await showProgress(deps, { ...state, ...update }, decision.approved ? 'deploy' : undefined);
     return update;
   };

@@ -1,49 +1,34 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { audit } from '../../../src/audit/log.js';
 import { describeError } from '../../../src/errors.js';
-import { runStep } from '../../deploy/step.js';
+import { git, mergeIntoDeployBranch } from '../../git.js';
+import { holdService, runStep } from '../../steps.js';
 import type { TaskDeps } from '../deps.js';
-import { mergeIntoDeployBranch } from '../git.js';
-import { cancelled, timedOut } from '../cancel.js';
+import { cancelled } from '../cancel.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 
-/** How often a task waiting for its service checks again (ms). */
-const HOLD_POLL_MS = 1_000;
-
 /**
- * Waits until this task holds its service (another task may be deploying it), checking /cancel and
- * `tasks.timeout` meanwhile.
- * @returns null once held, or the update that stops the task
- */
-async function waitForService(deps: TaskDeps, state: TaskStateType): Promise<TaskUpdate | null> {
-  for (;;) {
-    const holder = await deps.taskStore.hold(state.taskId, state.service);
-    if (!holder) return null;
-    const stop = await cancelled(deps, state);
-    if (stop) return stop;
-    if (timedOut(deps, state)) return { stopReason: `task #${holder} still held ${state.service} when this task reached tasks.timeout` };
-    await sleep(HOLD_POLL_MS);
-  }
-}
-
-/**
- * Merges the task's branch into the service's deploy branch (recording the previous good commit)
- * and runs its `deploy` command, once per run (journalled like the deploy graph's deployer). A
- * merge conflict stops the task and says so.
+ * Takes the service's lease (waiting, off the worker, while a deploy, another task or a rollback
+ * changes it), then merges the commit the founder approved — never the branch: a branch that moved
+ * after the approval is reported and its new head tested and asked again — into the service's
+ * deploy branch (recording the previous good commit) and runs its `deploy` command, once per run
+ * (journalled like the deploy graph's deployer). A merge conflict stops the task and says so.
  */
 export function deployerNode(deps: TaskDeps) {
   return async (state: TaskStateType, config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
     const stop = await cancelled(deps, state);
     if (stop) return stop;
     const svc = deps.config.services[state.service]!;
-    const waited = await waitForService(deps, state);
-    if (waited) return waited;
-    const step = await deps.journal.run(String(config.configurable?.thread_id), 'deploy', async () => {
+    const threadId = String(config.configurable?.thread_id);
+    const approved = state.approved!;
+    await holdService(deps, { service: state.service, threadId, what: `task #${state.taskId}`, waiting: `Task #${state.taskId}'s deploy` });
+    const step = await deps.journal.run(threadId, `deploy:${approved.commit}`, async () => {
       try {
-        const { previous, merged } = await mergeIntoDeployBranch(svc.repo, state.worktree!.branch);
-        await audit(deps.db.pool, state.requestedBy, 'task.deploy.started', `service:${state.service}`, { task: state.taskId, previous, merged, approvedBy: state.decision?.by });
+        const head = await git(svc.repo, 'rev-parse', `refs/heads/${state.worktree!.branch}`);
+        if (head !== approved.commit) return { moved: head };
+        const { previous, merged } = await mergeIntoDeployBranch(svc.repo, approved.commit, `task #${state.taskId}`);
+        await audit(deps.db.pool, state.requestedBy, 'task.deploy.started', `service:${state.service}`, { task: state.taskId, previous, merged, approved: approved.commit, approvedBy: state.decision?.by });
         return { previous, merged, run: await runStep(deps, svc, svc.deploy) };
       } catch (err) {
         return { error: describeError(err) };
@@ -51,6 +36,14 @@ export function deployerNode(deps: TaskDeps) {
     });
     if (step.kind === 'interrupted') return { stopReason: `AUREA stopped while the deploy ran (at ${step.startedAt.toISOString()}); check ${state.service} and use /rollback if needed` };
     if ('error' in step.result) return { stopReason: step.result.error };
+    if ('moved' in step.result) {
+      const now = step.result.moved!;
+      await audit(deps.db.pool, state.requestedBy, 'task.branch_moved', `task:${state.taskId}`, { approved: approved.commit, now });
+      await deps.broadcaster.broadcast({
+        text: `⚠️ Task #${state.taskId}: its branch ${state.worktree!.branch} changed after you approved (you approved ${approved.commit.slice(0, 7)}; it is now at ${now.slice(0, 7)}). Nothing was deployed. I am testing ${now.slice(0, 7)} and will ask you again.`,
+      });
+      return { rounds: [...state.rounds, { summary: `its branch changed after the approval, to ${now.slice(0, 7)}`, commit: now }] };
+    }
     const update = { deploy: step.result };
     await showProgress(deps, { ...state, ...update }, step.result.run.ok ? 'verify' : undefined);
     return update;

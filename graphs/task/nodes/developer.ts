@@ -6,8 +6,9 @@ import { formatDuration } from '../../../src/duration.js';
 import { describeError } from '../../../src/errors.js';
 import type { ChatMessage } from '../../../src/llm/types.js';
 import type { TaskDeps } from '../deps.js';
-import { addWorktree, commitAll, deployBranch, taskBranch } from '../git.js';
+import { addWorktree, commitAll, deployBranch, taskBranch } from '../../git.js';
 import { cancelled, timedOut } from '../cancel.js';
+import { taskSandboxOrWhy } from '../sandbox.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 import { callTool, toolSpecs, type ToolContext } from '../tools.js';
@@ -21,9 +22,11 @@ export function allowedCommands(svc: { test?: string; commands: string[] }): str
 }
 
 /**
- * One developer round (or a configured coding CLI's, `services.<name>.developer.command`): a tool loop (model ⇄ tools) in the task's git worktree on
- * `aurea/task-<id>`, until the model calls finish (or stops calling tools); then the worktree is
- * committed. Every tool call is audited. Stops the task when its cost limit is reached.
+ * One developer round (or a configured coding CLI's, `services.<name>.developer.command`, run in the
+ * sandbox): a tool loop (model ⇄ tools) in the task's git worktree on `aurea/task-<id>`, until the
+ * model calls finish (or stops calling tools); then the worktree is committed (hooks off) and the
+ * round records its commit. Every tool call is audited. Stops the task when its cost limit is
+ * reached, or when the sandbox its code must run in is missing.
  */
 export function developerNode(deps: TaskDeps) {
   return async (state: TaskStateType, _config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
@@ -34,18 +37,19 @@ export function developerNode(deps: TaskDeps) {
     const purpose = `task:${state.taskId}`;
     let worktree = state.worktree;
     if (!worktree) {
-      const branch = taskBranch(state.taskId);
       const dir = join(deps.config.database.dataDir, 'worktrees', `task-${state.taskId}`);
-      const baseBranch = await deployBranch(svc.repo);
-      worktree = { dir, branch, base: await addWorktree(svc.repo, dir, branch, baseBranch) };
-    } else {
-      await addWorktree(svc.repo, worktree.dir, worktree.branch, worktree.base).catch(() => undefined);
+      worktree = await addWorktree(svc.repo, dir, taskBranch(state.taskId), await deployBranch(svc.repo));
     }
+    const taskFile = `${worktree.dir}.task.md`;
+    const confined = taskSandboxOrWhy(deps, state.service, worktree.dir, { readable: [taskFile], env: { AUREA_TASK_FILE: taskFile, AUREA_TASK_ID: state.taskId } });
+    if ('why' in confined) return { worktree, stopReason: confined.why };
     const ctx: ToolContext = {
       workspace: new Workspace(worktree.dir),
+      gitDir: worktree.gitDir,
       allowedCommands: allowedCommands(svc),
       commandTimeoutMs: deps.config.deploy.commandTimeoutMs,
       secrets: deps.config.secrets,
+      sandbox: confined.sandbox,
     };
     const failure = state.rounds.at(-1)?.test?.ok === false ? state.rounds.at(-1)!.test!.tail : undefined;
     const instructions = developerInput({ request: state.request, plan: state.plan!, allowedCommands: ctx.allowedCommands, failure });
@@ -57,8 +61,9 @@ export function developerNode(deps: TaskDeps) {
         taskId: state.taskId,
         command: svc.developer.command,
         worktree: worktree.dir,
-        taskFile: `${worktree.dir}.task.md`,
+        taskFile,
         text: instructions,
+        sandbox: confined.sandbox,
       });
       const cancelledNow = await cancelled(deps, state);
       if (cancelledNow) return { ...cancelledNow, worktree };
@@ -87,8 +92,8 @@ export function developerNode(deps: TaskDeps) {
         messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: result.slice(0, 12_000) });
       }
     }
-    await commitAll(worktree.dir, `aurea task #${state.taskId}: ${summary}`);
-    const update: TaskUpdate = { worktree, rounds: [...state.rounds, { summary }] };
+    const commit = await commitAll(worktree, `aurea task #${state.taskId}: ${summary}`);
+    const update: TaskUpdate = { worktree, rounds: [...state.rounds, { summary, commit }] };
     await showProgress(deps, { ...state, ...update }, 'test');
     return update;
   };

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeError } from '../../../src/errors.js';
 import type { ChatMessage, ToolSpec } from '../../../src/llm/types.js';
 import type { TaskDeps } from '../deps.js';
-import { git } from '../git.js';
+import { git } from '../../git.js';
 import { planSchema } from '../plan.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';

@@ -1,13 +1,14 @@
+import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { audit } from '../../../src/audit/log.js';
 import { notApprovedReason } from '../../runner.js';
 import type { TaskDeps } from '../deps.js';
-import { removeWorktree } from '../git.js';
+import { removeWorktree } from '../../git.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 
-/** Ends every task: the `tasks` row, the audit row, the final progress line, the founders told, the worktree removed. */
+/** Ends every task: the service's lease given back, the `tasks` row, the audit row, the final progress line, the founders told, the worktree removed. */
 export function reportNode(deps: TaskDeps) {
-  return async (state: TaskStateType): Promise<TaskUpdate> => {
+  return async (state: TaskStateType, config: LangGraphRunnableConfig): Promise<TaskUpdate> => {
     const outcome = state.outcome ?? 'stopped';
     const rounds = state.rounds?.length ?? 0;
     const detail =
@@ -21,7 +22,7 @@ export function reportNode(deps: TaskDeps) {
               ? `${state.stopReason}; the deploy branch is untouched`
               : (state.stopReason ?? 'stopped');
     if (state.worktree) await removeWorktree(deps.config.services[state.service]!.repo, state.worktree.dir);
-    await deps.taskStore.release(state.taskId);
+    await deps.leases.releaseAll(String(config.configurable?.thread_id));
     await deps.taskStore.update(state.taskId, {
       status: outcome,
       rounds,

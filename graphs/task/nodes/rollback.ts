@@ -1,9 +1,9 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { audit } from '../../../src/audit/log.js';
 import { describeError } from '../../../src/errors.js';
-import { describeStep, runStep, tailBlock } from '../../deploy/step.js';
+import { resetTo } from '../../git.js';
+import { describeStep, runStep, tailBlock } from '../../steps.js';
 import type { TaskDeps } from '../deps.js';
-import { resetTo } from '../git.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 
 /**

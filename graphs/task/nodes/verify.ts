@@ -1,4 +1,4 @@
-import { waitHealthy } from '../../deploy/nodes/verify.js';
+import { waitHealthy } from '../../steps.js';
 import type { TaskDeps } from '../deps.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
