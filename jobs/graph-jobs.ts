@@ -66,3 +66,23 @@ export function retryRunTap(queue: Queue): TapHandler {
     return 'Retrying…';
   };
 }
+
+/**
+ * The graph jobs that failed for good and are still kept (30 days), newest first, for `aurea doctor`.
+ * @returns each job's id, its graph and thread, when it failed and why
+ */
+export async function failedGraphRuns(connection: Redis, prefix: string, limit = 20): Promise<Array<{ id: string; graph: string; threadId: string; failedAt: Date; reason: string }>> {
+  const queue = new Queue(GRAPHS_QUEUE, { connection, prefix });
+  try {
+    const jobs = await queue.getFailed(0, limit - 1);
+    return jobs.map((j) => ({
+      id: j.id ?? '?',
+      graph: String((j.data as { graph?: unknown }).graph ?? '?'),
+      threadId: String((j.data as { threadId?: unknown }).threadId ?? '?'),
+      failedAt: new Date(j.finishedOn ?? j.timestamp),
+      reason: j.failedReason ?? 'unknown',
+    }));
+  } finally {
+    await queue.close();
+  }
+}

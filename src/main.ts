@@ -10,6 +10,8 @@ import { CHANNELS } from '../bots/channels.js';
 
 /** The declared channels, for the CLI's commands that need them without starting AUREA (`aurea pair`). */
 export { CHANNELS };
+/** The graph runs that failed for good, for `aurea doctor`. */
+export { failedGraphRuns } from '../jobs/graph-jobs.js';
 import { createChatAdapters } from '../bots/index.js';
 import { ChannelCatalog } from './channels/catalog.js';
 import type { OpenChannel } from './channels/declaration.js';
@@ -60,8 +62,8 @@ import { selfHealth } from './http/health.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createLogger, logEvery, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
-import { createRedis, ensureRedis } from './redis.js';
-import { startLocalRedis } from './redis-local.js';
+import { connectRedis, createRedis, ensureRedis } from './redis.js';
+import { needsPassword, startLocalRedis } from './redis-local.js';
 import { TaskTracker } from './runtime/tasks.js';
 import { coalesce } from './runtime/coalesce.js';
 import { ConversationAgent } from './conversation/agent.js';
@@ -181,11 +183,12 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       bullRedis.disconnect();
     });
     try {
-      await ensureRedis(redis, config.redis.url);
+      await connectRedis(config, redis);
     } catch (err) {
-      if (!config.redis.managed) throw err;
-      cleanups.push(await startLocalRedis(config.database.dataDir, redis, log));
+      if (!config.redis.managed || needsPassword(err)) throw err;
+      cleanups.push(await startLocalRedis(config.database.dataDir, [redis, bullRedis], log));
     }
+    bullRedis.options.password = redis.options.password;
     await ensureRedis(bullRedis, config.redis.url);
 
     const metrics = createMetrics();

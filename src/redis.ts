@@ -1,7 +1,9 @@
 import { Redis } from 'ioredis';
 import { AureaError, describeError } from './errors.js';
 import { withTimeout } from './runtime/timed.js';
+import { localRedisPassword, needsPassword } from './redis-local.js';
 import { redactUrl } from './secrets.js';
+import type { Config } from './config.js';
 
 
 /**
@@ -26,7 +28,7 @@ export async function ensureRedis(redis: Redis, url: string, timeoutMs = 3_000):
   try {
     await withTimeout(
       (async () => {
-        if (redis.status === 'wait') await redis.connect();
+        if (redis.status === 'wait' || redis.status === 'end') await redis.connect();
         await redis.ping();
       })(),
       timeoutMs,
@@ -37,5 +39,23 @@ export async function ensureRedis(redis: Redis, url: string, timeoutMs = 3_000):
       `Cannot reach Redis at ${redactUrl(url)}: ${describeError(err)}. Start redis-server, or set REDIS_URL.`,
       { cause: err },
     );
+  }
+}
+
+/**
+ * Connects to AUREA's Redis as configured: REDIS_URL, or, when it is unset, 127.0.0.1:6379 without a
+ * password, then with the password of the Redis AUREA starts itself (`<data dir>/redis/password`)
+ * when that one answers NOAUTH (a running AUREA's, seen by `aurea pair` or `aurea doctor`).
+ * @throws AureaError REDIS_UNAVAILABLE (ensureRedis)
+ */
+export async function connectRedis(config: Pick<Config, 'redis' | 'database'>, redis: Redis): Promise<void> {
+  try {
+    await ensureRedis(redis, config.redis.url);
+  } catch (err) {
+    const password = config.redis.managed && needsPassword(err) ? localRedisPassword(config.database.dataDir, false) : null;
+    if (!password) throw err;
+    redis.disconnect();
+    redis.options.password = password;
+    await ensureRedis(redis, config.redis.url);
   }
 }

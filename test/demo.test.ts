@@ -109,7 +109,7 @@ describe('aurea demo in a terminal', () => {
 
     let mark = term.screen().length;
     term.type('/task demo make /health also say the uptime');
-    const approve = await term.expect(/Task #1: deploy to demo\?\n[\s\S]*Tests: passed in [\d.]+s in round 2\/3\n {2}2 tests passed\n[\s\S]*\[(\d+)\] ✅ Approve {3}\[\d+\] ❌ Reject\n\[\d+\] 📄 Show diff/, mark);
+    const approve = await term.expect(/Task #1: deploy to demo\?\n[\s\S]*Tests, as AUREA measured them: exit 0 after [\d.]+s, \d+ lines? of output, round 2\/3\nWhat the tests printed \(code the model may have written\):\n {2}2 tests passed\n[\s\S]*\[(\d+)\] ✅ Approve {3}\[\d+\] ❌ Reject\n\[\d+\] 📄 Show diff/, mark);
     expect(term.screen().slice(mark)).toMatch(/plan ✓ · code ✓ · test 2\/3 ✗→✓ · approve ⏳/);
     mark = term.screen().length;
     term.type(approve[1]!);

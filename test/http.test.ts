@@ -13,12 +13,16 @@ describe('HTTP, webhook mode and doctor', () => {
   let h: Harness;
   afterEach(() => h?.close());
 
-  it('GET /health is 200 with JSON when the database and Redis answer; 503 naming what failed otherwise', async () => {
-    h = await Harness.create();
+  it('GET /health is 200 ok when the database and Redis answer, 503 degraded otherwise; what failed only with ADMIN_TOKEN', async () => {
+    const adminToken = 'admin-token-0123456789abcdef';
+    h = await Harness.create({ env: { ADMIN_TOKEN: adminToken } });
     const app = await h.start();
+    const admin = { authorization: `Bearer ${adminToken}` };
     const res = await fetch(`http://127.0.0.1:${app.httpPort}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', failed: [], checks: { database: { ok: true }, redis: { ok: true } } });
+    expect(await res.json()).toEqual({ status: 'ok' });
+    const detailed = await fetch(`http://127.0.0.1:${app.httpPort}/health`, { headers: admin });
+    expect(await detailed.json()).toMatchObject({ status: 'ok', failed: [], checks: { database: { ok: true }, redis: { ok: true } } });
 
     const deadRedis = createRedis('redis://127.0.0.1:1', 'app');
     const server = createHttpServer({
@@ -26,12 +30,16 @@ describe('HTTP, webhook mode and doctor', () => {
       metrics: app.core.metrics,
       routes: new Map(),
       health: () => selfHealth(app.core.db, deadRedis),
+      adminToken,
     });
     const port = await listen(server, 0, '127.0.0.1');
     try {
       const bad = await fetch(`http://127.0.0.1:${port}/health`);
       expect(bad.status).toBe(503);
-      expect(await bad.json()).toMatchObject({ status: 'unavailable', failed: ['redis'], checks: { database: { ok: true }, redis: { ok: false } } });
+      expect(await bad.text()).toBe('{"status":"degraded"}'); // no error text (hosts, users) for anyone
+      const badDetailed = await fetch(`http://127.0.0.1:${port}/health`, { headers: admin });
+      expect(badDetailed.status).toBe(503);
+      expect(await badDetailed.json()).toMatchObject({ status: 'degraded', failed: ['redis'], checks: { database: { ok: true }, redis: { ok: false, error: expect.any(String) } } });
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     } finally {
       server.close();

@@ -41,7 +41,7 @@ describe('pairing: claiming the bot with a one-time code', () => {
 
     // A wrong code is refused like a stranger's message, and audited.
     expect(await say(h, STRANGER, `/start ${wrong(code)}`)).toBe(REFUSAL_TEXT);
-    expect(await audited(h, 'pairing.refused', STRANGER)).toEqual([{ details: { name: 'Eve', attempts: 1, blocked: false, redis: true } }]);
+    expect(await audited(h, 'pairing.refused', STRANGER)).toEqual([{ details: { name: 'Eve', attempts: 1, blocked: false, paused: false, redis: true } }]);
 
     // The right code: welcomed, stored, audited.
     expect(await say(h, FOUNDER, `/start ${code}`)).toBe('✅ Welcome, Ada Founder: you are now a founder of this AUREA. Alerts and approval requests will arrive in this chat.\n\nSend /help for the commands.');

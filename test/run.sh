@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: `bash test/run.sh` on a fresh clone. Installs what the tests need when
-# it is missing (Debian packages, as root: git, Redis, ffmpeg, pocketsphinx, espeak-ng, tmux, PostgreSQL
+# it is missing (Debian packages, as root: git, Redis, ffmpeg, pocketsphinx, espeak-ng, tmux, bubblewrap, PostgreSQL
 # with pgvector), starts Redis and PostgreSQL when they do not answer, installs the npm
 # dependencies (npm ci), then type-checks and runs the suite on both backends (npm test).
 set -euo pipefail
@@ -21,6 +21,8 @@ command -v pocketsphinx_continuous >/dev/null || missing+=(pocketsphinx)
 command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 # `aurea demo` is tested in a real terminal.
 command -v tmux >/dev/null || missing+=(tmux)
+# Tasks run the model's code in a bubblewrap sandbox (and test/security/ checks what it keeps out).
+command -v bwrap >/dev/null || missing+=(bubblewrap)
 if ! redis_answers && ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -126,7 +126,7 @@ describe('Stripe: webhooks and /refund', () => {
     await h.telegram.waitFor(() => messages().some((t) => t.startsWith('💸 Refunded')), 10_000, 'refunded');
     expect(messages().filter((t) => t.startsWith('💸 Refunded'))).toEqual(['💸 Refunded $12.50 USD of ch_3PqAurea01 (re_fake1, succeeded), approved by Ada Founder.']);
     expect(stripe.refunds()).toMatchObject([{ charge: 'ch_3PqAurea01', amount: 1250 }]);
-    expect(stripe.calls.filter((c) => c.path === '/v1/refunds').map((c) => c.idempotencyKey)).toEqual([expect.stringMatching(/^aurea-refund-\d+$/)]);
+    expect(stripe.calls.filter((c) => c.path === '/v1/refunds').map((c) => c.idempotencyKey)).toEqual([expect.stringMatching(/^aurea-refund-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)]);
     expect(await h.query(`SELECT action, target FROM audit_log WHERE action = 'stripe.refunded'`)).toEqual([{ action: 'stripe.refunded', target: 'charge:ch_3PqAurea01' }]);
   });
 });

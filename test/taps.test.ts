@@ -192,7 +192,7 @@ describe('one tap path for every button on every channel', () => {
     const answer = await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery');
     expect(answer.payload.text).toBe(REFUSAL_TEXT);
     const refused = await h.until(() => h.query(`SELECT details FROM audit_log WHERE action = 'access.refused'`).then((r) => r.length && r));
-    expect(refused[0]!.details.attempted).toMatch(/^button apv:\d+:approve$/);
+    expect(refused[0]!.details.attempted).toMatch(/^button apv:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:approve$/);
     expect(await approvalsOf('command')).toEqual(['pending']);
     expect(await approvalsOf('deploy')).toEqual([]);
   });

@@ -32,7 +32,7 @@ describe('/task with an external coding CLI as the developer', () => {
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing write release notes'));
     await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('Task #1: deploy to billing?')), 60_000, 'the approval');
     const approval = messages().find((m) => m.text.startsWith('Task #1: deploy to billing?'))!;
-    expect(approval.text).toMatch(/\nChanges:\n NOTES\.md \| 1 \+\n 1 file changed, 1 insertion\(\+\)\nTests: passed in [\d.]+s in round 1\/3\n {2}12 tests passed\nModel cost so far: \$0\.0000\n/);
+    expect(approval.text).toMatch(/\nChanges \(commit [0-9a-f]{7}\):\n NOTES\.md \| 1 \+\n 1 file changed, 1 insertion\(\+\)\nTests, as AUREA measured them: exit 0 after [\d.]+s, 1 line of output, round 1\/3\nWhat the tests printed \(code the model may have written\):\n {2}12 tests passed\nModel cost so far: \$0\.0000\n/);
     h.telegram.pushUpdate(callbackUpdate(FOUNDER, approval.buttons[0]!.callback_data, approval));
     await h.telegram.waitFor(() => messages().some((m) => m.text.startsWith('✅ Task #1 on billing deployed and verified')), 30_000, 'deployed');
     expect(readFileSync(join(h.repo.dir, 'NOTES.md'), 'utf8')).toBe('Task: write release notes\n');

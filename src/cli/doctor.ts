@@ -4,10 +4,20 @@ import { openDatabase } from '../db/database.js';
 import { DatabaseLockedError, describeError } from '../errors.js';
 import { FounderStore } from '../founders/store.js';
 import { checkHealth } from '../health/check.js';
-import { createRedis, ensureRedis } from '../redis.js';
+import { connectRedis, createRedis } from '../redis.js';
 import { redisServerInstalled } from '../redis-local.js';
-import { CHANNELS } from '../main.js';
+import { CHANNELS, failedGraphRuns } from '../main.js';
+import { BWRAP_INSTALL, sandboxAvailable } from '../sandbox/bwrap.js';
 import { redactUrl } from '../secrets.js';
+
+/** Whether a Redis URL points at this machine. */
+const loopback = (url: string) => {
+  try {
+    return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
 
 type Level = 'ok' | 'warn' | 'fail';
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
@@ -19,8 +29,10 @@ const PGVECTOR_FIX =
 
 /**
  * `aurea doctor`: prints what is configured and whether each part answers — database (and pgvector),
- * Redis, Telegram (getMe, and the webhook's last error), Slack (auth.test), founders, every
- * service's health URL — and under each failed or doubtful check the one command or setting that fixes it.
+ * Redis (and whether it wants a password where it is not on loopback), graph runs that failed for
+ * good, Telegram (getMe, and the webhook's last error), Slack (auth.test), founders, the sandbox for
+ * tasks and every service that runs unsandboxed, every service's health URL — and under each
+ * failed or doubtful check the one command or setting that fixes it.
  * @returns exit code: 1 when something required (database, Redis, a configured Telegram or Slack
  *   token) is missing or unreachable, else 0. No founder yet and unhealthy services are warnings.
  */
@@ -57,8 +69,22 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
 
   const redis = createRedis(config.redis.url, 'app');
   try {
-    await ensureRedis(redis, config.redis.url);
+    await connectRedis(config, redis);
     report('ok', 'redis', `${redactUrl(config.redis.url)} (prefix ${config.redis.prefix})`);
+    if (!loopback(config.redis.url) && !redis.options.password) {
+      report(
+        'warn',
+        'redis auth',
+        `${redactUrl(config.redis.url)} answers without a password, and it is not on this machine: whoever reaches it can add graph jobs or write a pairing code`,
+        'set requirepass in its redis.conf (or --requirepass) and put the password in REDIS_URL: redis://:<password>@host:6379',
+      );
+    }
+    const failedRuns = await failedGraphRuns(redis, config.redis.prefix).catch(() => []);
+    if (failedRuns.length === 0) report('ok', 'graph runs', 'none failed');
+    else {
+      report('warn', 'graph runs', `${failedRuns.length} failed for good (the founders were told, with a 🔁 Retry button):`, 'tap 🔁 Retry on the message, or start the deploy or task again');
+      for (const r of failedRuns) print(`  ${''.padEnd(18)} ${r.failedAt.toISOString().slice(0, 16).replace('T', ' ')} ${r.graph} ${r.threadId} (job ${r.id}): ${r.reason}`);
+    }
   } catch (err) {
     const installed = redisServerInstalled();
     if (config.redis.managed && installed) {
@@ -130,6 +156,15 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
   }
 
   const services = Object.entries(config.services);
+  const sandboxed = services.filter(([, s]) => s.sandbox !== 'off');
+  for (const [name] of services.filter(([, s]) => s.sandbox === 'off')) {
+    report('warn', `sandbox ${name}`, "off: this service's tasks run the model's code unsandboxed, as AUREA's own user", `remove services.${name}.sandbox: off (tasks then run their tests in the sandbox; ${BWRAP_INSTALL})`);
+  }
+  if (sandboxed.length) {
+    const available = sandboxAvailable();
+    if (available.ok) report('ok', 'sandbox', `bubblewrap works: tasks of ${sandboxed.map(([n]) => n).join(', ')} run the model's code in it`);
+    else report('fail', 'sandbox', `tasks of ${sandboxed.map(([n]) => n).join(', ')} will refuse to start: ${available.reason}`, BWRAP_INSTALL);
+  }
   if (services.length === 0) report('warn', 'services', 'none configured', 'npx aurea init --service <name> --repo <path> … (or services in aurea.config.yaml); npx aurea demo shows one');
   await Promise.all(
     services.map(async ([name, s]) => {

@@ -9,7 +9,7 @@ import { FounderStore } from '../founders/store.js';
 import { founderLine } from '../founders/unpair.js';
 import { createLogger } from '../log.js';
 import { CHANNELS } from '../main.js';
-import { createRedis, ensureRedis } from '../redis.js';
+import { connectRedis, createRedis } from '../redis.js';
 
 /**
  * `aurea pair telegram|slack`: issues a fresh pairing code for the channel (the previous one stops
@@ -29,7 +29,7 @@ export async function runPair(config: Config, channel: string | undefined, print
   }
   const redis = createRedis(config.redis.url, 'app');
   try {
-    await ensureRedis(redis, config.redis.url);
+    await connectRedis(config, redis);
     const pairing = new PairingCodes(redis, config.redis.prefix, config.pairing.codeTtlMs);
     const { code } = await pairing.issue(declaration.name);
     print(`Send ${await declaration.pairingHint!(config, code)} within ${Math.round(pairing.ttlMs / 60_000)} minutes: whoever sends it first becomes a founder.`);
