@@ -74,7 +74,7 @@ describe('one tap path for every button on every channel', () => {
     },
   };
 
-  const approvalsOf = (kind: string) => h.query<{ status: string }>(`SELECT status FROM approvals WHERE kind = $1 ORDER BY id`, [kind]).then((r) => r.map((a) => a.status));
+  const approvalsOf = (kind: string) => h.query<{ status: string }>(`SELECT status FROM approvals WHERE kind = $1 ORDER BY created_at`, [kind]).then((r) => r.map((a) => a.status));
 
   /** Asks for a deploy approval (shown on every channel) and waits until each channel shows it. */
   const requestDeploy = async () => {

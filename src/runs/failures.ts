@@ -52,12 +52,12 @@ export async function reportFailedRun(
 ): Promise<void> {
   try {
     await deps.leases.releaseAll(failed.job.threadId);
+    await audit(deps.db, SYSTEM, 'run.failed', `job:${failed.jobId}`, { thread: failed.job.threadId, graph: failed.job.graph, reason: failed.reason });
     const what = await whatDidNotHappen(deps.approvals, failed);
     await deps.broadcaster.broadcast({
       text: `⚠️ ${what}: ${failed.reason}.${failed.retry ? ' Nothing more was done; 🔁 Retry runs it again from where it stopped.' : ' Nothing was done.'}`,
       ...(failed.retry ? { buttons: [[failed.retry]] } : {}),
     });
-    await audit(deps.db, SYSTEM, 'run.failed', `job:${failed.jobId}`, { thread: failed.job.threadId, graph: failed.job.graph, reason: failed.reason });
   } catch (err) {
     deps.log.error({ err, job: failed.jobId }, 'could not tell the founders that a graph run failed');
   }

@@ -74,7 +74,7 @@ describe(`fault: AUREA killed mid-run (${BACKEND})`, { timeout: 120_000 }, () =>
     await second.stop();
     procs.splice(0);
     await h.start();
-    expect(await h.query(`SELECT step, status FROM approvals ORDER BY id`)).toEqual([
+    expect(await h.query(`SELECT step, status FROM approvals ORDER BY created_at`)).toEqual([
       { step: 'approval', status: 'approved' },
       { step: 'recover', status: 'rejected' },
     ]);
