@@ -5,6 +5,8 @@
  */
 import { approvalLatency } from './approval-latency.js';
 import { burst } from './burst.js';
+import { crashReport } from './crash-report.js';
+import { sandboxOverhead } from './sandbox.js';
 import { flood } from './flood.js';
 import { startup } from './startup.js';
 import { statusLatency } from './status-latency.js';
@@ -34,6 +36,8 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'task-throughput': () => taskThroughput(),
   'agent-runs': () => agentRuns(),
   'alert-fanout': () => alertFanout(),
+  'crash-report': () => crashReport(),
+  sandbox: () => sandboxOverhead(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

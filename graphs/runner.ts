@@ -71,7 +71,7 @@ export interface RunnableGraph {
  * @param graph the compiled graph, checkpointed in Postgres
  * @param name for log lines (`deploy`, `task`)
  */
-export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<ApprovalService, 'get'>; log: Logger }, name: string): GraphRunner {
+export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<ApprovalService, 'get' | 'markResumed'>; log: Logger }, name: string): GraphRunner {
   return {
     async run(job, recovering) {
       const config = { configurable: { thread_id: job.threadId }, durability: 'sync' as const };
@@ -81,16 +81,41 @@ export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<
         return { state, paused: pausedOn !== undefined, pausedOn };
       };
       let { state, paused, pausedOn } = await look();
-      // A tap can be faster than the run it resumes: the request is on screen before interrupt()
-      // has checkpointed the pause. Wait for the pause briefly; after that the job is retried.
-      // (A resume that crashed after resuming finds the thread running past the pause: it continues.)
-      const early = () => job.action === 'resume' && !recovering && !paused && state.next.length > 0;
-      for (let i = 0; early() && i < 30; i++) {
-        await sleep(100);
-        ({ state, paused, pausedOn } = await look());
-      }
-      if (early()) {
-        throw new AureaError('GRAPH_BUSY', `thread ${job.threadId} is not paused yet (at ${state.next.join(', ')}); retrying`);
+      if (job.action === 'resume') {
+        const approval = await deps.approvals.get(job.approvalId);
+        const isItsPause = () => Boolean(paused && approval && approval.thread_id === job.threadId && approval.kind === pausedOn?.approval.kind && approval.step === pausedOn?.approval.step);
+        // This job resumed its thread before and failed or crashed further on: go on from the
+        // checkpoint (a later pause, the interrupted deploy's question, waits for its own approval).
+        if (approval?.resumed_at && !isItsPause()) {
+          if (paused || state.next.length === 0) return;
+          deps.log.warn({ thread: job.threadId, next: state.next }, `${name} run continues after its resume, from its last checkpoint`);
+          await graph.invoke(null, config);
+          return;
+        }
+        // A tap can be faster than the run it resumes: the request is on screen before interrupt()
+        // has checkpointed the pause. Wait for the pause briefly; after that the job is retried.
+        for (let i = 0; !recovering && !paused && state.next.length > 0 && i < 30; i++) {
+          await sleep(100);
+          ({ state, paused, pausedOn } = await look());
+        }
+        if (!recovering && !paused && state.next.length > 0) {
+          throw new AureaError('GRAPH_BUSY', `thread ${job.threadId} is not paused yet (at ${state.next.join(', ')}); retrying`);
+        }
+        if (state.next.length === 0) return; // finished already
+        if (paused) {
+          if (!isItsPause()) {
+            const waiting = pausedOn?.approval;
+            throw new AureaError(
+              'APPROVAL_MISMATCH',
+              `a resume of ${job.threadId} named approval ${job.approvalId}, which is not the ${waiting ? `${waiting.kind} approval (step ${waiting.step})` : 'approval'} this run waits for; it was not resumed`,
+            );
+          }
+          if (approval!.status === 'pending') throw new AureaError('APPROVAL_MISMATCH', `approval ${job.approvalId} is not decided yet; ${job.threadId} was not resumed`);
+          deps.log.info({ thread: job.threadId, approval: approval!.id, status: approval!.status }, `${name} resumed`);
+          await deps.approvals.markResumed(approval!.id);
+          await graph.invoke(new Command({ resume: decisionOf(approval!) }), config);
+          return;
+        }
       }
       const begun = state.createdAt !== undefined;
       if (job.action === 'continue' && !begun) throw new AureaError('INVALID_ARGUMENTS', `there is no run ${job.threadId} to continue`);
@@ -99,20 +124,6 @@ export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<
         return;
       }
       if (state.next.length === 0) return; // finished already
-      if (job.action === 'resume' && paused) {
-        const approval = await deps.approvals.get(job.approvalId);
-        const waiting = pausedOn?.approval;
-        if (!approval || !waiting || approval.thread_id !== job.threadId || approval.kind !== waiting.kind || approval.step !== waiting.step) {
-          throw new AureaError(
-            'APPROVAL_MISMATCH',
-            `a resume of ${job.threadId} named approval ${job.approvalId}, which is not the ${waiting ? `${waiting.kind} approval (step ${waiting.step})` : 'approval'} this run waits for; it was not resumed`,
-          );
-        }
-        if (approval.status === 'pending') throw new AureaError('APPROVAL_MISMATCH', `approval ${job.approvalId} is not decided yet; ${job.threadId} was not resumed`);
-        deps.log.info({ thread: job.threadId, approval: approval.id, status: approval.status }, `${name} resumed`);
-        await graph.invoke(new Command({ resume: decisionOf(approval) }), config);
-        return;
-      }
       if (paused) return; // waiting for a founder; the resume job continues it
       // A `continue` after waiting for a lease is routine; anything else here follows an interruption.
       deps.log[job.action === 'continue' ? 'info' : 'warn']({ thread: job.threadId, next: state.next }, `${name} run continues from its last checkpoint`);

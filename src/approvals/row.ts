@@ -22,6 +22,8 @@ export interface ApprovalRow {
   /** Actor key of who decided (`telegram:123`): who it was, whatever their display name. */
   decider: string | null;
   decided_at: Date | null;
+  /** When its graph thread was resumed with the decision (graphs/runner.ts), if it was. */
+  resumed_at: Date | null;
   thread_id: string;
   /** Which pause of the thread this is (`approval`; `recover` after an interrupted deploy). */
   step: string;

@@ -149,6 +149,11 @@ export class ApprovalService {
     return { won: true, approval: won };
   }
 
+  /** Records that the graph thread paused on this approval was resumed with its decision. */
+  async markResumed(id: string): Promise<void> {
+    await this.db.query('UPDATE approvals SET resumed_at = coalesce(resumed_at, now()) WHERE id = $1', [id]);
+  }
+
   /**
    * Edits every message that showed the request: its text, then who decided and when; no buttons.
    * Reads the message refs afresh, since the tap may have raced the request's own bookkeeping.

@@ -18,7 +18,7 @@ import { FakeSlackApi } from '../fakes/slack-api.js';
 import { FakeTelegramApi, type RateLimits } from '../fakes/telegram-api.js';
 import { SLACK_FOUNDER } from '../fixtures/slack-requests.js';
 import { FOUNDER } from '../fixtures/telegram-updates.js';
-import { BACKEND, testDatabaseEnv } from './backend.js';
+import { BACKEND, createTestDatabase, testDatabaseEnv } from './backend.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 import { readLines } from './files.js';
@@ -139,7 +139,7 @@ export class Harness {
     readonly repo: ServiceRepo,
     readonly prefix: string,
     private readonly extraEnv: Record<string, string>,
-    private readonly dropDatabase: () => Promise<void>,
+    private dropDatabase: () => Promise<void>,
     readonly slack?: FakeSlackApi,
   ) {}
 
@@ -209,6 +209,25 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
   async start(roles: Roles = ROLES.start, console?: StartOptions['console']): Promise<RunningAurea> {
     this.app = await startAurea(this.config, roles, { log: createLogger(this.config.logLevel, this.config.secrets), console, announce: (line) => this.announced.push(line) });
     return this.app;
+  }
+
+  /**
+   * Throws the database away and gives AUREA a new, empty one, as `rm -rf data` does to the embedded
+   * database (the whole data dir goes) or a new DATABASE_URL does on a server; Redis (its prefix,
+   * its completed jobs) stays as it was. Stops AUREA first; start() it again afterwards.
+   */
+  async replaceDatabase(): Promise<void> {
+    await this.stop();
+    await this.dropDatabase();
+    if (BACKEND === 'embedded') {
+      rmSync(join(this.dir, 'data'), { recursive: true, force: true });
+      cpSync(await embeddedTemplate(), join(this.dir, 'data', 'pg'), { recursive: true });
+    } else {
+      const fresh = await createTestDatabase();
+      this.extraEnv.DATABASE_URL = fresh.url;
+      this.dropDatabase = fresh.drop;
+    }
+    this.config = loadConfig(this.env(), join(this.dir, 'aurea.config.yaml'));
   }
 
   /** The environment of a separate AUREA process on this harness (test/helpers/process.ts). */

@@ -14,6 +14,9 @@ ALTER TABLE approvals ADD COLUMN title text NOT NULL DEFAULT '';
 ALTER TABLE approvals ADD COLUMN body text NOT NULL DEFAULT '';
 UPDATE approvals SET title = coalesce(payload->>'title', ''), body = coalesce(payload->>'text', ''), payload = payload - 'title' - 'text';
 ALTER TABLE approvals ADD COLUMN decider text;
+-- When the graph thread paused on it was resumed with its decision: a resume job tried again after
+-- that goes on from the checkpoint instead of resuming twice (graphs/runner.ts).
+ALTER TABLE approvals ADD COLUMN resumed_at timestamptz;
 
 -- A task's graph thread carries a UUID (`task:<id>:<uuid>`), so the jobs that name it never repeat
 -- across databases; the one-task-at-a-time hold gives way to the service lease below.
