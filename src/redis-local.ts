@@ -43,10 +43,11 @@ export const needsPassword = (err: unknown) => /NOAUTH|WRONGPASS/.test(describeE
  * 600, so it is not on the command line for `ps` to show): a command on this machine that reaches
  * 127.0.0.1:6379 cannot add jobs or write a pairing code without it.
  * @param clients the connections that will use it: given the password before they connect
+ * @param port where it listens (6379, where REDIS_URL's default points)
  * @returns a function that stops it
  * @throws AureaError REDIS_UNAVAILABLE when no redis-server is installed or it does not come up
  */
-export async function startLocalRedis(dataDir: string, clients: readonly Redis[], log: Logger): Promise<() => Promise<void>> {
+export async function startLocalRedis(dataDir: string, clients: readonly Redis[], log: Logger, port = 6379): Promise<() => Promise<void>> {
   if (!redisServerInstalled()) {
     throw new AureaError(
       'REDIS_UNAVAILABLE',
@@ -56,7 +57,7 @@ export async function startLocalRedis(dataDir: string, clients: readonly Redis[]
   const dir = redisDir(dataDir);
   const password = localRedisPassword(dataDir)!;
   const conf = join(dir, 'redis.conf');
-  writeFileSync(conf, ['bind 127.0.0.1', 'port 6379', `dir ${dir}`, 'appendonly yes', 'save ""', 'daemonize no', 'loglevel warning', 'protected-mode yes', `requirepass ${password}`, ''].join('\n'), { mode: 0o600 });
+  writeFileSync(conf, ['bind 127.0.0.1', `port ${port}`, `dir ${dir}`, 'appendonly yes', 'save ""', 'daemonize no', 'loglevel warning', 'protected-mode yes', `requirepass ${password}`, ''].join('\n'), { mode: 0o600 });
   chmodSync(conf, 0o600);
   for (const client of clients) client.options.password = password;
   const child: ChildProcess = spawn('redis-server', [conf], { stdio: 'ignore' });

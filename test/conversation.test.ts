@@ -48,7 +48,7 @@ describe('free text through the model router (fake Anthropic and OpenAI APIs)', 
     expect(toolResult.type).toBe('tool_result');
     expect(toolResult.content).toMatch(/🟢 billing: up/);
     expect(second.system).toMatch(/You are AUREA/);
-    expect(second.tools.map((t: { name: string }) => t.name)).toEqual(['status', 'agents', 'deploy', 'task', 'tasks', 'run', 'remember', 'recall']);
+    expect(second.tools.map((t: { name: string }) => t.name)).toEqual(['status', 'agents', 'deploy', 'task', 'tasks', 'run', 'pause', 'resume', 'schedule', 'remember', 'recall', 'forget']);
     const [row] = await h.query(`SELECT provider, model, purpose, input_tokens, output_tokens, cost_usd, outcome FROM llm_calls ORDER BY id DESC LIMIT 1`);
     expect(row).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-5-5', purpose: 'conversation', input_tokens: 1200, output_tokens: 80, outcome: 'ok' });
     expect(Number(row!.cost_usd)).toBeCloseTo((1200 * 3 + 80 * 15) / 1e6, 6);

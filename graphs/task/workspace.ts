@@ -5,6 +5,15 @@ import { AureaError } from '../../src/errors.js';
 /** Whether a path relative to the worktree passes through `.git` (any case: `.GIT` is the same folder on a case-insensitive disk). */
 const inGit = (rel: string) => rel.split(sep).some((part) => part.toLowerCase() === '.git');
 
+/** Whether something (a symlink included, even a dangling one) is at `path`; a path through a file is not. */
+function exists(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // ENOTDIR: a part of the path is a file
+  }
+}
+
 /** Whether a path relative to the worktree leaves it. */
 const leaves = (rel: string) => rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
 
@@ -38,7 +47,7 @@ export class Workspace {
     // the target's own included); the rest is appended to that real path.
     let probe = full;
     const missing: string[] = [];
-    while (!lstatSync(probe, { throwIfNoEntry: false })) {
+    while (!exists(probe)) {
       missing.unshift(basename(probe));
       probe = dirname(probe);
     }

@@ -13,7 +13,7 @@ import { systemPrompt } from './prompt.js';
 import type { ChatTurns } from './turns.js';
 
 /** Commands the model may call as tools; all but the read-only ones are turned into a confirmation tap. */
-const TOOL_COMMANDS = ['status', 'agents', 'run', 'recall', 'remember', 'deploy', 'task', 'tasks'];
+const TOOL_COMMANDS = ['status', 'agents', 'run', 'pause', 'resume', 'schedule', 'recall', 'remember', 'forget', 'deploy', 'task', 'tasks'];
 const MAX_ROUNDS = 4;
 
 const NO_MODEL =

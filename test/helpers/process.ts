@@ -49,6 +49,11 @@ export class AureaProcess {
     await this.exited;
   }
 
+  /** Waits for the process to end by itself. @returns the exit code */
+  exit(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** SIGTERM, the graceful stop. @returns the exit code */
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
