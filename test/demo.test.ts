@@ -89,7 +89,22 @@ describe('aurea demo in a terminal', () => {
     expect(term.exited()).toBe(true);
     // The demo service stopped with it.
     expect(await fetch(`http://127.0.0.1:${port}/health`).then(() => 'answered', () => 'gone')).toBe('gone');
-  }, 120_000);
+
+    // `rm -rf data` and the demo again, beside the same Redis (the demo's prefix is fixed, and its
+    // completed jobs are kept): a new database's first approval still runs its deploy.
+    term.kill();
+    rmSync(join(dir, 'data'), { recursive: true, force: true });
+    term = new Terminal(dir, [process.execPath, BIN, 'demo'], join(dir, 'data/demo/state/aurea.log'), { PATH: process.env.PATH!, REDIS_URL, NO_COLOR: '1', HOME: dir });
+    await term.expect(/aurea> \/status\n[\s\S]*🟢 demo: up/);
+    mark = term.screen().length;
+    term.type('deploy demo');
+    const again = await term.expect(/Deploy demo\?\n[\s\S]*\[(\d+)\] ✅ Approve {3}\[\d+\] ❌ Reject/, mark);
+    mark = term.screen().length;
+    term.type(again[1]!);
+    await term.expect(/✅ demo deployed \(deploy passed in [\d.]+s\), healthy \(HTTP 200\)\./, mark);
+    term.type('exit');
+    await term.expect(/Stopping AUREA…/, mark);
+  }, 180_000);
 
   it('with a model key, /task demo … plans, codes, tests twice, asks, deploys, and the service says its uptime', async () => {
     dir = mkdtempSync(join(tmpdir(), 'aurea-demo-'));
