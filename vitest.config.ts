@@ -24,8 +24,9 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, 'test/faults/postgres-restart.test.ts', 'test/faults/telegram-outage.test.ts'],
         },
       },
-      // `aurea demo` always runs on its own embedded database, and `aurea init` opens none: once is enough.
-      { extends: true, test: { name: 'postgres', env: { AUREA_TEST_BACKEND: 'postgres' }, exclude: [...configDefaults.exclude, 'test/demo.test.ts', 'test/init.test.ts'] } },
+      // `aurea demo` always runs on its own embedded database, and `aurea init` and the file tools'
+      // confinement open none: once is enough.
+      { extends: true, test: { name: 'postgres', env: { AUREA_TEST_BACKEND: 'postgres' }, exclude: [...configDefaults.exclude, 'test/demo.test.ts', 'test/init.test.ts', 'test/security/confinement.test.ts', 'test/task-tools.test.ts'] } },
     ],
   },
 });

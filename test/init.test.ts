@@ -180,7 +180,7 @@ describe('aurea init', () => {
         again.type(text);
         await again.expect(/\S/, mark);
       };
-      await answer(/Telegram bot token from @BotFather \(Enter to skip\) \[[2-9A-HJKMNP-Z]{8}…\]:$/, '');
+      await answer(/Telegram bot token from @BotFather \(Enter to skip\) \[\d{6}…\]:$/, '');
       await answer(/Slack bot token xoxb-… \(Enter to skip\):$/, '');
       await answer(/Anthropic API key \(Enter to skip\) \[sk-ant…\]:$/, '');
       await answer(/OpenAI API key \(Enter to skip\):$/, '');

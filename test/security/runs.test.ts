@@ -142,8 +142,9 @@ describe(`security: runs that cannot vanish (${BACKEND})`, () => {
     const redis = new Redis(REDIS_URL);
     const queue = new Queue(GRAPHS_QUEUE, { connection: redis, prefix: h.prefix });
     try {
-      const jobs = await queue.getJobs(['completed']);
-      expect(jobs.map((j) => j.name).sort()).toEqual(['rollback.resume', 'rollback.start']);
+      const completed = () => queue.getJobs(['completed']).then((jobs) => jobs.map((j) => j.name).sort());
+      await h.until(async () => (await completed()).length === 2, 10_000, 'both jobs completed');
+      expect(await completed()).toEqual(['rollback.resume', 'rollback.start']);
     } finally {
       await queue.close();
       redis.disconnect();

@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAnthropicApi } from '../fakes/anthropic-api.js';
@@ -80,6 +80,7 @@ describe(`security: model-written code runs only in the sandbox (${BACKEND})`, (
       return { kind: 'tool', name: 'finish', input: { summary: 'rewrote the tests' } };
     };
     writeFileSync(join(h.dir, '.env'), 'TELEGRAM_BOT_TOKEN=123456:not-for-the-model\n');
+    mkdirSync(h.config.database.dataDir, { recursive: true });
     writeFileSync(join(h.config.database.dataDir, 'secret-marker'), 'only AUREA reads this\n');
     // Credentials AUREA's own process has, which a test script must not inherit.
     process.env.AWS_ACCESS_KEY_ID = 'AKIAHOSTILEPROBE0000';
