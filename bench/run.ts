@@ -6,6 +6,7 @@
 import { approvalLatency } from './approval-latency.js';
 import { burst } from './burst.js';
 import { crashReport } from './crash-report.js';
+import { intentBench } from './intent.js';
 import { sandboxOverhead } from './sandbox.js';
 import { flood } from './flood.js';
 import { startup } from './startup.js';
@@ -38,6 +39,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'alert-fanout': () => alertFanout(),
   'crash-report': () => crashReport(),
   sandbox: () => sandboxOverhead(),
+  intent: () => intentBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

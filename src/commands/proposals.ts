@@ -2,7 +2,7 @@
  * Proposed commands: a world-changing command that did not come from the founder's own typing
  * (a voice note, the assistant's tool call) is an approval of kind `command`: one table, one
  * compare-and-set, the same expiry, audit and edit as a deploy approval. ▶ Run it approves it,
- * ✖ Cancel rejects it; its resumer runs the command in the chat where it was proposed.
+ * ✖ Cancel rejects it; its kind's resume runs the command in the chat where it was proposed.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';

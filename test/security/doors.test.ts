@@ -12,6 +12,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GRAPHS_QUEUE } from '../../jobs/definitions.js';
+import { runDoctor } from '../../src/cli/doctor.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { localRedisPassword, startLocalRedis } from '../../src/redis-local.js';
@@ -44,6 +45,15 @@ describe(`security: doors with keys (${BACKEND})`, () => {
     expect(aurea.output).not.toMatch(/http: listening|aurea: started/);
     expect(h.telegram.callsOf('setWebhook')).toEqual([]);
     expect(loadConfig({}).http.host).toBe('127.0.0.1'); // and the HTTP server binds loopback unless HOST says otherwise
+  });
+
+  it('aurea doctor names every service whose tasks would run unsandboxed, and says the sandbox works', async () => {
+    h = await Harness.create({ extraServicesYaml: 'legacy:\n  repo: ./billing\n  test: sh test.sh\n  sandbox: off' });
+    const lines: string[] = [];
+    await runDoctor(h.config, (line) => lines.push(line));
+    const out = lines.join('\n');
+    expect(out).toMatch(/^! sandbox legacy +off: this service's tasks run the model's code unsandboxed, as AUREA's own user\n +→ fix: remove services\.legacy\.sandbox: off/m);
+    expect(out).toMatch(/^✓ sandbox +bubblewrap works: tasks of billing run the model's code in it$/m);
   });
 
   it('GET /health tells anyone only ok or degraded; the error text (hosts, users) needs ADMIN_TOKEN', async () => {

@@ -12,6 +12,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GRAPHS_QUEUE } from '../../jobs/definitions.js';
+import { runDoctor } from '../../src/cli/doctor.js';
 import { FakeAnthropicApi } from '../fakes/anthropic-api.js';
 import type { Step } from '../fakes/llm-script.js';
 import { FOUNDER, callbackUpdate, textUpdate } from '../fixtures/telegram-updates.js';
@@ -97,6 +98,9 @@ describe(`security: runs that cannot vanish (${BACKEND})`, () => {
     expect(failed.buttons.map((b) => b.text)).toEqual(['🔁 Retry']);
     expect(h.repo.deploys).toEqual([]);
     expect(await h.query(`SELECT * FROM service_leases`)).toEqual([]); // given back: nothing else waits behind it
+    const doctor: string[] = [];
+    await runDoctor(h.config, (line) => doctor.push(line));
+    expect(doctor.join('\n')).toMatch(/! graph runs +1 failed for good \(the founders were told, with a 🔁 Retry button\):\n +→ fix: tap 🔁 Retry on the message, or start the deploy or task again\n +\d{4}-\d\d-\d\d \d\d:\d\d deploy deploy:billing:[0-9a-f-]{36} \(job resume\.[0-9a-f-]{36}\): relation "graph_steps" does not exist/);
 
     await h.query('ALTER TABLE graph_steps_away RENAME TO graph_steps');
     tap(h, failed, /Retry/);
