@@ -88,8 +88,13 @@ export async function waitHealthy(deps: { config: Pick<Config, 'deploy'> }, svc:
   }
 }
 
-/** How long a run waiting for a service's lease waits before it tries again (its job is delayed, not its worker slot). */
-export const LEASE_RETRY_MS = 1_000;
+/**
+ * How long a run waiting for a service's lease waits before it tries again (its job is delayed, not
+ * its worker slot): a tenth of how long the holder has held it, between 1 s and 30 s, so a short
+ * deploy is followed at once and a lease held for hours (a founder's answer awaited) is not polled
+ * every second.
+ */
+export const leaseRetryMs = (heldForMs: number) => Math.min(30_000, Math.max(1_000, Math.round(heldForMs / 10)));
 
 /**
  * The error that ends a node whose service is held by another run: the graph worker re-queues the
@@ -122,5 +127,5 @@ export async function holdService(
     const since = holder.since.toISOString().slice(11, 16);
     await deps.broadcaster.broadcast({ text: `⏳ ${input.waiting} waits: ${holder.what} is changing ${input.service} (since ${since} UTC). It goes on as soon as that ends; one change to a service at a time.` });
   }
-  throw new ServiceBusyError(`${input.service} is held by ${holder.what}`, LEASE_RETRY_MS);
+  throw new ServiceBusyError(`${input.service} is held by ${holder.what}`, leaseRetryMs(Date.now() - holder.since.getTime()));
 }

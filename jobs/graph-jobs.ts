@@ -38,7 +38,8 @@ export function bullGraphJobs(queue: Queue): GraphJobs {
         jobId: graphJobId(job),
         ...(job.action === 'resume' ? { attempts: 30, backoff: { type: 'fixed', delay: 1_000 } } : { attempts: GRAPH_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1_000 } }),
         ...(delayMs ? { delay: delayMs } : {}),
-        removeOnComplete: { age: 7 * 24 * 3600 },
+        // A `continue` (a run that waited for its lease) leaves nothing worth keeping once it ran.
+        removeOnComplete: job.action === 'continue' ? true : { age: 7 * 24 * 3600 },
         removeOnFail: { age: 30 * 24 * 3600 },
       });
     },
