@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GRAPHS_QUEUE } from '../../jobs/definitions.js';
 import { runDoctor } from '../../src/cli/doctor.js';
 import { loadConfig } from '../../src/config.js';
@@ -20,6 +20,7 @@ import { route } from '../../src/router.js';
 import { FakeAnthropicApi } from '../fakes/anthropic-api.js';
 import { FOUNDER, callbackUpdate, textUpdate } from '../fixtures/telegram-updates.js';
 import { BACKEND } from '../helpers/backend.js';
+import { closedAfterEach } from '../helpers/chat.js';
 import { Harness, REDIS_URL } from '../helpers/harness.js';
 import { freePort } from '../helpers/ports.js';
 import { AureaProcess } from '../helpers/process.js';
@@ -29,16 +30,11 @@ const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 const sign = (body: string, t = Math.floor(Date.now() / 1000)) => `t=${t},v1=${createHmac('sha256', WEBHOOK_SECRET).update(`${t}.${body}`).digest('hex')}`;
 
 describe(`security: doors with keys (${BACKEND})`, () => {
-  let h: Harness | undefined;
-  let anthropic: FakeAnthropicApi | undefined;
-  afterEach(async () => {
-    await h?.close();
-    await anthropic?.close();
-    h = anthropic = undefined;
-  });
+  const track = closedAfterEach();
+  let h: Harness;
 
   it('webhook mode without TELEGRAM_WEBHOOK_SECRET: AUREA refuses to start, naming the variable and how to make one; nothing listens', async () => {
-    h = await Harness.create();
+    h = track(await Harness.create());
     const aurea = AureaProcess.start('start', { ...h.processEnv(), TELEGRAM_WEBHOOK_URL: 'https://aurea.example.com/telegram/webhook' });
     expect(await aurea.exit()).toBe(2);
     expect(aurea.output).toContain('aurea: Invalid environment: TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not, so anyone who finds the URL could post updates as a founder. Make one with `openssl rand -hex 32`');
@@ -48,7 +44,7 @@ describe(`security: doors with keys (${BACKEND})`, () => {
   });
 
   it('aurea doctor names every service whose tasks would run unsandboxed, and says the sandbox works', async () => {
-    h = await Harness.create({ extraServicesYaml: 'legacy:\n  repo: ./billing\n  test: sh test.sh\n  sandbox: off' });
+    h = track(await Harness.create({ extraServicesYaml: 'legacy:\n  repo: ./billing\n  test: sh test.sh\n  sandbox: off' }));
     const lines: string[] = [];
     await runDoctor(h.config, (line) => lines.push(line));
     const out = lines.join('\n');
@@ -57,7 +53,7 @@ describe(`security: doors with keys (${BACKEND})`, () => {
   });
 
   it('GET /health tells anyone only ok or degraded; the error text (hosts, users) needs ADMIN_TOKEN', async () => {
-    h = await Harness.create({ env: { ADMIN_TOKEN } });
+    h = track(await Harness.create({ env: { ADMIN_TOKEN } }));
     const app = await h.start();
     const health = (headers: Record<string, string> = {}) => fetch(`http://127.0.0.1:${app.httpPort}/health`, { headers });
     expect(await (await health()).text()).toBe('{"status":"ok"}');
@@ -70,7 +66,7 @@ describe(`security: doors with keys (${BACKEND})`, () => {
   });
 
   it('the queue dashboard with the admin token cannot add a job (read-only unless ADMIN_QUEUES_WRITE=true)', async () => {
-    h = await Harness.create({ env: { ADMIN_TOKEN } });
+    h = track(await Harness.create({ env: { ADMIN_TOKEN } }));
     const app = await h.start();
     const add = () =>
       fetch(`http://127.0.0.1:${app.httpPort}/admin/queues/api/queues/graphs/add`, {
@@ -89,15 +85,14 @@ describe(`security: doors with keys (${BACKEND})`, () => {
       redis.disconnect();
     }
     // The same call where the operator allowed writes: the route is real, only the read-only mode refused it.
-    await h.close();
-    h = await Harness.create({ env: { ADMIN_TOKEN, ADMIN_QUEUES_WRITE: 'true' } });
-    const writable = await h.start();
+    const open = track(await Harness.create({ env: { ADMIN_TOKEN, ADMIN_QUEUES_WRITE: 'true' } }));
+    const writable = await open.start();
     const allowed = await fetch(`http://127.0.0.1:${writable.httpPort}/admin/queues/api/queues/agents/pause`, { method: 'PUT', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(allowed.status).toBe(200);
   });
 
   it('a Stripe event whose alert could not be stored answers 500 and is handled on Stripe\'s retry', async () => {
-    h = await Harness.create({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } });
+    h = track(await Harness.create({ env: { STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET } }));
     const app = await h.start();
     const body = readFileSync(new URL('../fixtures/stripe/invoice.payment_failed.json', import.meta.url), 'utf8');
     const post = () => fetch(`http://127.0.0.1:${app.httpPort}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': sign(body) }, body });
@@ -112,16 +107,16 @@ describe(`security: doors with keys (${BACKEND})`, () => {
     expect(retry.status).toBe(200);
     expect(await retry.json()).toEqual({ received: true });
     expect(await h.query(`SELECT severity, source FROM ai_system_alerts`)).toEqual([{ severity: 'warning', source: 'stripe' }]);
-    await h.telegram.waitFor(() => h!.telegram.messagesTo(FOUNDER.id).some((m) => /payment failed/i.test(m.text)), 10_000, 'the alert');
+    await h.telegram.waitFor(() => h.telegram.messagesTo(FOUNDER.id).some((m) => /payment failed/i.test(m.text)), 10_000, 'the alert');
     expect((await post()).status).toBe(200); // a third delivery is a duplicate
     expect(await h.query(`SELECT count(*)::int AS n FROM ai_system_alerts`)).toEqual([{ n: 1 }]);
   });
 
   it('twenty wrong pairing codes in an hour from twenty user ids pause pairing; the founders are told; even the right code is refused', async () => {
-    h = await Harness.create();
+    h = track(await Harness.create());
     const app = await h.start();
     for (let i = 0; i < 20; i++) h.telegram.pushUpdate(textUpdate({ id: 5_000_000 + i, first_name: `Bot${i}` }, '/start ABCDEFGH'));
-    await h.telegram.waitFor(() => h!.telegram.messagesTo(FOUNDER.id).some((m) => m.text.startsWith('🔒 Pairing is paused')), 20_000, 'the founders told');
+    await h.telegram.waitFor(() => h.telegram.messagesTo(FOUNDER.id).some((m) => m.text.startsWith('🔒 Pairing is paused')), 20_000, 'the founders told');
     expect(h.telegram.messagesTo(FOUNDER.id).find((m) => m.text.startsWith('🔒 Pairing is paused'))!.text).toMatch(
       /^🔒 Pairing is paused for an hour: 20 wrong pairing codes arrived within an hour \(the last from Bot\d+, telegram 50000\d\d\)\. Someone may be guessing codes\. Until it resumes, nobody can become a founder with a code, even the right one\.$/,
     );
@@ -129,27 +124,27 @@ describe(`security: doors with keys (${BACKEND})`, () => {
     expect(code).toMatch(/^[2-9A-HJKMNP-Z]{8}$/);
     const latecomer = { id: 5_100_000, first_name: 'Late' };
     h.telegram.pushUpdate(textUpdate(latecomer, `/start ${code.toLowerCase()}`));
-    await h.until(() => h!.query(`SELECT details FROM audit_log WHERE action = 'pairing.refused' AND actor = 'telegram:5100000'`).then((r) => r.length), 10_000, 'refused');
+    await h.until(() => h.query(`SELECT details FROM audit_log WHERE action = 'pairing.refused' AND actor = 'telegram:5100000'`).then((r) => r.length), 10_000, 'refused');
     expect(await h.query(`SELECT details->>'paused' AS paused FROM audit_log WHERE action = 'pairing.refused' AND actor = 'telegram:5100000'`)).toEqual([{ paused: 'true' }]);
     expect(await h.query(`SELECT * FROM founders`)).toEqual([]);
     expect(await h.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'pairing.paused'`)).toEqual([{ n: 1 }]);
   });
 
   it("the assistant's pause and a voice note's remember are proposals: nothing changes without ▶ Run it", async () => {
-    anthropic = await FakeAnthropicApi.start();
+    const anthropic = track(await FakeAnthropicApi.start());
     anthropic.respond = (body: any) => {
       const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
       if (!tools.includes('pause')) return undefined;
       return body.messages.length === 1 ? { kind: 'tool', name: 'pause', args: 'system-monitor' } : { kind: 'text', text: 'I proposed pausing it.' };
     };
-    h = await Harness.create({ yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\n', env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' } });
+    h = track(await Harness.create({ yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\n', env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' } }));
     const app = await h.start();
-    const paused = () => h!.query<{ paused: boolean }>(`SELECT paused FROM ai_agent_registry WHERE name = 'system-monitor'`).then((r) => r[0]!.paused);
+    const paused = () => h.query<{ paused: boolean }>(`SELECT paused FROM ai_agent_registry WHERE name = 'system-monitor'`).then((r) => r[0]!.paused);
     h.telegram.pushUpdate(textUpdate(FOUNDER, 'the monitor is noisy, please stop it for now'));
-    await h.telegram.waitFor(() => h!.telegram.messagesTo(FOUNDER.id).some((m) => m.text.startsWith('Run this?')), 20_000, 'the proposal');
+    await h.telegram.waitFor(() => h.telegram.messagesTo(FOUNDER.id).some((m) => m.text.startsWith('Run this?')), 20_000, 'the proposal');
     const proposal = h.telegram.messagesTo(FOUNDER.id).find((m) => m.text.startsWith('Run this?'))!;
     expect(proposal.text).toBe('Run this?\n/pause system-monitor\n\nProposed by the assistant; nothing runs without your tap.');
-    await h.telegram.waitFor(() => h!.telegram.messagesTo(FOUNDER.id).some((m) => m.text === 'I proposed pausing it.'), 20_000, 'the answer');
+    await h.telegram.waitFor(() => h.telegram.messagesTo(FOUNDER.id).some((m) => m.text === 'I proposed pausing it.'), 20_000, 'the answer');
     expect(await paused()).toBe(false);
     h.telegram.pushUpdate(callbackUpdate(FOUNDER, proposal.buttons[0]!.callback_data, proposal));
     await h.until(paused, 10_000, 'paused after the tap');
@@ -169,11 +164,11 @@ describe(`security: doors with keys (${BACKEND})`, () => {
   });
 
   it('the maintenance agent forgets inbound event ids older than 14 days and keeps the rest', async () => {
-    h = await Harness.create();
+    h = track(await Harness.create());
     await h.start();
     await h.query(`INSERT INTO processed_updates (platform, update_id, received_at) VALUES ('telegram', 'old-1', now() - interval '15 days'), ('stripe', 'evt_old', now() - interval '30 days'), ('slack', 'Ev-recent', now() - interval '13 days')`);
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/run maintenance'));
-    const [run] = await h.until(() => h!.query(`SELECT status, output->>'summary' AS summary FROM ai_agent_executions WHERE agent_name = 'maintenance' AND status <> 'running'`).then((r) => r.length && r), 20_000, 'the maintenance run');
+    const [run] = await h.until(() => h.query(`SELECT status, output->>'summary' AS summary FROM ai_agent_executions WHERE agent_name = 'maintenance' AND status <> 'running'`).then((r) => r.length && r), 20_000, 'the maintenance run');
     expect(run).toEqual({ status: 'succeeded', summary: 'forgot 2 inbound event ids older than 14 days' });
     const left = await h.query<{ update_id: string }>(`SELECT update_id FROM processed_updates WHERE update_id IN ('old-1', 'evt_old', 'Ev-recent')`);
     expect(left.map((r) => r.update_id)).toEqual(['Ev-recent']);

@@ -10,27 +10,15 @@
 import { execFileSync } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GRAPHS_QUEUE } from '../../jobs/definitions.js';
 import { runDoctor } from '../../src/cli/doctor.js';
 import { FakeAnthropicApi } from '../fakes/anthropic-api.js';
 import type { Step } from '../fakes/llm-script.js';
-import { FOUNDER, callbackUpdate, textUpdate } from '../fixtures/telegram-updates.js';
+import { FOUNDER, textUpdate } from '../fixtures/telegram-updates.js';
 import { BACKEND } from '../helpers/backend.js';
+import { closedAfterEach, shown, tap } from '../helpers/chat.js';
 import { Harness, REDIS_URL } from '../helpers/harness.js';
-
-type Shown = { message_id: number; text: string; buttons: Array<{ text: string; callback_data: string }> };
-
-/** Waits for the founder's `nth` message matching `pattern` (from 1) and returns it as shown. */
-async function shown(h: Harness, pattern: RegExp, nth = 1, timeoutMs = 30_000): Promise<Shown> {
-  const all = () => h.telegram.messagesTo(FOUNDER.id).filter((m) => pattern.test(m.text));
-  await h.telegram.waitFor(() => all().length >= nth, timeoutMs, `message ${pattern}`);
-  return all()[nth - 1]!;
-}
-
-function tap(h: Harness, message: Shown, label: RegExp): void {
-  h.telegram.pushUpdate(callbackUpdate(FOUNDER, message.buttons.find((b) => label.test(b.text))!.callback_data, message));
-}
 
 /** A scripted model for "add a <NAME> file": the plan, one write, finish. */
 function fileModel(body: any): Step | undefined {
@@ -47,30 +35,25 @@ const withModel = 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\n';
 /** /deploy billing, Approve, and the deployed message (the `nth` of this harness). */
 async function deployOnce(h: Harness, nth: number): Promise<void> {
   h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
-  tap(h, await shown(h, /^Deploy billing\?/, nth), /Approve/);
-  await shown(h, /^✅ billing deployed/, nth);
+  tap(h, await shown(h, /^Deploy billing\?/, { nth }), /Approve/);
+  await shown(h, /^✅ billing deployed/, { nth });
 }
 
 /** /task billing add a <NAME> file, Approve, deployed (its request is the `nth` task approval this harness shows). */
 async function taskOnce(h: Harness, name: string, nth: number): Promise<void> {
   h.telegram.pushUpdate(textUpdate(FOUNDER, `/task billing add a ${name} file`));
-  tap(h, await shown(h, /^Task #1: deploy to billing\?/, nth, 60_000), /Approve/);
-  await shown(h, /^✅ Task #1 on billing deployed and verified/, nth, 60_000);
+  tap(h, await shown(h, /^Task #1: deploy to billing\?/, { nth, timeoutMs: 60_000 }), /Approve/);
+  await shown(h, /^✅ Task #1 on billing deployed and verified/, { nth, timeoutMs: 60_000 });
 }
 
 describe(`security: runs that cannot vanish (${BACKEND})`, () => {
-  let h: Harness | undefined;
-  let anthropic: FakeAnthropicApi | undefined;
-  afterEach(async () => {
-    await h?.close();
-    await anthropic?.close();
-    h = anthropic = undefined;
-  });
+  const track = closedAfterEach();
+  let h: Harness;
 
   it('after the database is thrown away beside the same Redis, an approved deploy and a task run again', async () => {
-    anthropic = await FakeAnthropicApi.start();
+    const anthropic = track(await FakeAnthropicApi.start());
     anthropic.respond = fileModel;
-    h = await Harness.create({ yaml: withModel, env: modelEnv(anthropic) });
+    h = track(await Harness.create({ yaml: withModel, env: modelEnv(anthropic) }));
     await h.start();
     await deployOnce(h, 1);
     await taskOnce(h, 'ALPHA', 1);
@@ -86,7 +69,7 @@ describe(`security: runs that cannot vanish (${BACKEND})`, () => {
   }, 180_000);
 
   it('a graph job that fails for good: the founders are told what did not happen, with a 🔁 Retry that runs it', async () => {
-    h = await Harness.create();
+    h = track(await Harness.create());
     await h.start();
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
     const request = await shown(h, /^Deploy billing\?/);
@@ -120,13 +103,13 @@ describe(`security: runs that cannot vanish (${BACKEND})`, () => {
     }
     const answered = h.telegram.callsOf('answerCallbackQuery').length;
     tap(h, failed, /Retry/);
-    await h.until(() => h!.telegram.callsOf('answerCallbackQuery').length > answered, 10_000, 'the second retry answered');
+    await h.until(() => h.telegram.callsOf('answerCallbackQuery').length > answered, 10_000, 'the second retry answered');
     expect(h.telegram.callsOf('answerCallbackQuery').at(-1)!.payload.text).toBe('That run has completed already.');
     expect(h.repo.deploys).toHaveLength(1);
   });
 
   it('/rollback is a graph run on a worker: queued, approved, journalled, under the lease', async () => {
-    h = await Harness.create();
+    h = track(await Harness.create());
     const repo = h.repo.dir;
     const previous = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
     execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '--allow-empty', '-m', 'task #1'], { cwd: repo });
@@ -158,15 +141,15 @@ describe(`security: runs that cannot vanish (${BACKEND})`, () => {
   });
 
   it('/deploy while a task deploys the same service: it waits off the worker, names the task, and deploys after it', async () => {
-    anthropic = await FakeAnthropicApi.start();
+    const anthropic = track(await FakeAnthropicApi.start());
     anthropic.respond = fileModel;
-    h = await Harness.create({ yaml: withModel, env: modelEnv(anthropic) });
+    h = track(await Harness.create({ yaml: withModel, env: modelEnv(anthropic) }));
     await h.start();
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a GAMMA file'));
-    const task = await shown(h, /^Task #1: deploy to billing\?/, 1, 60_000);
+    const task = await shown(h, /^Task #1: deploy to billing\?/, { nth: 1, timeoutMs: 60_000 });
     h.repo.holdDeploys(true);
     tap(h, task, /Approve/);
-    await h.until(() => h!.query(`SELECT 1 FROM service_leases WHERE what = 'task #1'`).then((r) => r.length), 20_000, 'the task holding billing');
+    await h.until(() => h.query(`SELECT 1 FROM service_leases WHERE what = 'task #1'`).then((r) => r.length), 20_000, 'the task holding billing');
 
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
     const started = await shown(h, /^🚀 Deploy of billing started/);
@@ -177,8 +160,8 @@ describe(`security: runs that cannot vanish (${BACKEND})`, () => {
     expect(h.repo.deploys).toEqual([]); // the task is inside its deploy command; the deploy has not begun one
 
     h.repo.holdDeploys(false);
-    await shown(h, /^✅ Task #1 on billing deployed and verified/, 1, 30_000);
-    await shown(h, /^✅ billing deployed/, 1, 30_000);
+    await shown(h, /^✅ Task #1 on billing deployed and verified/, { nth: 1, timeoutMs: 30_000 });
+    await shown(h, /^✅ billing deployed/, { nth: 1, timeoutMs: 30_000 });
     expect(h.repo.deploys).toHaveLength(2);
     const audit = await h.query<{ action: string }>(`SELECT action FROM audit_log WHERE action IN ('task.deploy.started', 'task.deployed', 'deploy.started', 'deploy.deployed') ORDER BY id`);
     expect(audit.map((r) => r.action)).toEqual(['task.deploy.started', 'task.deployed', 'deploy.started', 'deploy.deployed']);
