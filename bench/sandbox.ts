@@ -15,7 +15,7 @@ export async function sandboxOverhead(runs = 50): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'aurea-sandbox-bench-'));
   try {
     const config = loadConfig({ AUREA_DATA_DIR: join(dir, 'data') });
-    const policy = taskSandbox(config, { repo: dir, sandbox: { network: 'none', env: [], cpuSeconds: 600, memoryMb: 2048, fileSizeMb: 1024 } }, dir)!;
+    const policy = taskSandbox(config, { repo: dir, env: [], sandbox: { network: 'none', cpuSeconds: 600, memoryMb: 2048, fileSizeMb: 1024 } }, dir)!;
     const time = async (sandbox: typeof policy | null) => {
       const times: number[] = [];
       for (let i = 0; i < runs; i++) {

@@ -111,8 +111,9 @@ const envSchema = z.object({
 /**
  * Where a service's model-written code runs (a task's tests, `run_command`, an external coding CLI):
  * in the bubblewrap sandbox (src/sandbox/), with no network unless `network: allow` (test suites that
- * must fetch), only the variables `env` names from AUREA's environment, and CPU, memory and file-size
- * limits; or `off`, written out, to run it unsandboxed as AUREA's own user (`aurea doctor` names it).
+ * must fetch), only the variables `services.<name>.env` names from AUREA's environment, and CPU,
+ * memory and file-size limits; or `off`, written out, to run it unsandboxed as AUREA's own user
+ * (`aurea doctor` names it).
  */
 const sandboxSchema = z
   .union(
@@ -121,14 +122,13 @@ const sandboxSchema = z
       z
         .strictObject({
           network: z.enum(['none', 'allow'], { error: 'expected none or allow' }).default('none'),
-          env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected environment variable names' })).default([]),
           cpu: durationSchema.default(600_000),
           memoryMb: z.number().int().min(64).default(2048),
           fileSizeMb: z.number().int().min(1).default(1024),
         })
-        .transform((s) => ({ network: s.network, env: s.env, cpuSeconds: Math.max(1, Math.ceil(s.cpu / 1000)), memoryMb: s.memoryMb, fileSizeMb: s.fileSizeMb })),
+        .transform((s) => ({ network: s.network, cpuSeconds: Math.max(1, Math.ceil(s.cpu / 1000)), memoryMb: s.memoryMb, fileSizeMb: s.fileSizeMb })),
     ],
-    { error: 'expected off, or { network: none | allow, env: [NAMES], cpu: 10m, memoryMb: 2048, fileSizeMb: 1024 }' },
+    { error: 'expected off, or { network: none | allow, cpu: 10m, memoryMb: 2048, fileSizeMb: 1024 }' },
   )
   .prefault({});
 
@@ -152,6 +152,8 @@ const serviceSchema = z.strictObject({
     .union([z.literal('builtin'), z.strictObject({ command: z.string().min(1) })], { error: 'expected builtin, or { command: "<coding CLI>" }' })
     .default('builtin'),
   sandbox: sandboxSchema,
+  /** Variables of AUREA's environment passed to the sandboxed commands by name (`[NPM_TOKEN]`); nothing else is. */
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected environment variable names' })).default([]),
 });
 
 const agentSchema = z

@@ -47,7 +47,7 @@ const AUREA_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * The environment of a sandboxed command: PATH, LANG, HOME, CI=true, TERM=dumb, and the variables
- * that `services.<name>.sandbox.env` names, with their values from AUREA's environment. Nothing
+ * that `services.<name>.env` names, with their values from AUREA's environment. Nothing
  * else: no token, no SSH agent socket, no cloud credentials, no PGPASSWORD.
  * @param processEnv AUREA's environment (process.env)
  */
@@ -66,7 +66,7 @@ export function sandboxEnv(names: readonly string[], processEnv: NodeJS.ProcessE
  */
 export function taskSandbox(
   config: Pick<Config, 'database' | 'configFile'>,
-  svc: Pick<ServiceConfig, 'sandbox' | 'repo'>,
+  svc: Pick<ServiceConfig, 'sandbox' | 'repo' | 'env'>,
   worktree: string,
   options: { readable?: string[]; env?: Record<string, string>; processEnv?: NodeJS.ProcessEnv } = {},
 ): SandboxPolicy | null {
@@ -87,7 +87,7 @@ export function taskSandbox(
       svc.repo,
     ],
     network: svc.sandbox.network,
-    env: sandboxEnv(svc.sandbox.env, processEnv, options.env),
+    env: sandboxEnv(svc.env, processEnv, options.env),
     cwd: worktree,
     limits: { cpuSeconds: svc.sandbox.cpuSeconds, memoryBytes: svc.sandbox.memoryMb * 1024 * 1024, fileBytes: svc.sandbox.fileSizeMb * 1024 * 1024 },
   };

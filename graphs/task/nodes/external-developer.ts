@@ -7,7 +7,7 @@ import type { TaskDeps } from '../deps.js';
 /**
  * A developer round by an external coding CLI (`services.<name>.developer.command`): it runs in the
  * worktree, inside the sandbox (it writes code and may run it; it reaches its model only where the
- * service allows the network and names its key in `sandbox.env`), with the task, the plan and the
+ * service allows the network and names its key in `services.<name>.env`), with the task, the plan and the
  * last test failure in the file named by AUREA_TASK_FILE (outside the worktree, so it is not
  * committed; readable in the sandbox), within the deploy command timeout; /cancel kills it. The
  * tester then decides, as for the built-in developer.
