@@ -12,6 +12,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addWorktree, commitAll } from '../../graphs/git.js';
 import { callTool, type ToolContext } from '../../graphs/task/tools.js';
 import { Workspace } from '../../graphs/task/workspace.js';
+import { loadConfig } from '../../src/config.js';
+import { taskSandbox } from '../../src/sandbox/policy.js';
+import { runCommand } from '../../src/shell/run.js';
 import { BACKEND } from '../helpers/backend.js';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -91,5 +94,16 @@ describe(`security: confinement of the file tools and of AUREA's git (${BACKEND}
     expect(git(repo, 'show', '--stat', '--format=%s', commit)).toMatch(/^aurea task #1: the work\n\n change\.txt \| 1 \+/);
     expect(() => git(decoy, 'rev-parse', 'HEAD')).toThrow();
     expect(link).toMatch(/^gitdir: /);
+  });
+
+  it('a sandboxed command gets only the allow-listed environment: the variables services.<name>.env names, none of AUREA\'s others', async () => {
+    const config = loadConfig({ AUREA_DATA_DIR: join(dir, 'data') });
+    const env = { PATH: process.env.PATH, NPM_TOKEN: 'npm_named_by_the_service', AWS_SECRET_ACCESS_KEY: 'not-named', PGPASSWORD: 'not-named', SSH_AUTH_SOCK: '/tmp/agent' };
+    const policy = taskSandbox(config, { repo, env: ['NPM_TOKEN'], sandbox: { network: 'none', cpuSeconds: 60, memoryMb: 512, fileSizeMb: 16 } }, tree(), { processEnv: env })!;
+    const r = await runCommand('env | sort', { cwd: tree(), timeoutMs: 10_000, secrets: [], sandbox: policy, tailLines: 50 });
+    expect(r.exitCode).toBe(0);
+    expect(r.tail.split('\n').map((l) => l.split('=')[0]).sort()).toEqual(['CI', 'HOME', 'LANG', 'NPM_TOKEN', 'PATH', 'PWD', 'TERM']);
+    expect(r.tail).toContain('NPM_TOKEN=npm_named_by_the_service');
+    expect(r.tail).toContain('HOME=/tmp/home');
   });
 });
