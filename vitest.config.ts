@@ -7,6 +7,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The PGlite templates every embedded test starts from, made once per run (initdb is slow in WASM).
+    globalSetup: ['test/setup/templates.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Suites mostly wait (fake servers, timers, child processes); three at a time keeps a 2-core

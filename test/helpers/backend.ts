@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
+import { copyTemplate } from './pglite-templates.js';
 
 export type Backend = 'embedded' | 'postgres';
 
@@ -66,13 +67,15 @@ export async function testDatabaseEnv(): Promise<{ env: Record<string, string>; 
 }
 
 /**
- * Opens a migrated-or-not database of the current backend for a test that needs only storage:
- * PGlite in a new temp dir, or a new database on the server.
+ * Opens a database of the current backend, not migrated yet, for a test that needs only storage:
+ * PGlite in a new temp dir (a copy of the run's empty template: initdb done once), or a new database
+ * on the server.
  * @returns the Database, its Config, and `close` (closes and drops it)
  */
 export async function openTestDatabase(): Promise<{ db: Database; config: Config; close(): Promise<void> }> {
   const { env, drop } = await testDatabaseEnv();
   const config = loadConfig({ AUREA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aurea-db-')), ...env });
+  if (BACKEND === 'embedded') await copyTemplate('empty', config.database.dataDir);
   const db = await openDatabase(config);
   return {
     db,

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -19,9 +19,8 @@ import { FakeTelegramApi, type RateLimits } from '../fakes/telegram-api.js';
 import { SLACK_FOUNDER } from '../fixtures/slack-requests.js';
 import { FOUNDER } from '../fixtures/telegram-updates.js';
 import { BACKEND, createTestDatabase, testDatabaseEnv } from './backend.js';
-import { openDatabase } from '../../src/db/database.js';
-import { migrate } from '../../src/db/migrate.js';
 import { readLines } from './files.js';
+import { copyTemplate } from './pglite-templates.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SLACK_SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
@@ -78,7 +77,7 @@ export interface HarnessOptions {
   serviceYaml?: string;
   /**
    * Embedded backend: start from an empty data dir (PGlite's initdb, as on a fresh install) instead
-   * of a copy of a migrated template (what every other test does, to save its ~4 s).
+   * of a copy of a migrated template (what every other test does, to save initdb's 5-20 s of CPU).
    */
   freshDatabase?: boolean;
   /** system-monitor schedule (default 1h, so it stays out of the way). */
@@ -108,24 +107,6 @@ export interface HarnessOptions {
   env?: Record<string, string>;
 }
 
-let template: Promise<string> | undefined;
-
-/**
- * A migrated, empty PGlite data dir, made once per test process: each harness starts from a copy
- * (0.3 s) instead of running initdb and the migrations (about 4 s each time on the embedded backend).
- */
-function embeddedTemplate(): Promise<string> {
-  template ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'aurea-template-'));
-    const db = await openDatabase(loadConfig({ AUREA_DATA_DIR: dir }));
-    await migrate(db.pool);
-    await db.close();
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return join(dir, 'pg');
-  })();
-  return template;
-}
-
 export class Harness {
   app?: RunningAurea;
   config!: Config;
@@ -145,7 +126,7 @@ export class Harness {
 
   static async create(options: HarnessOptions = {}): Promise<Harness> {
     const dir = mkdtempSync(join(tmpdir(), 'aurea-test-'));
-    if (BACKEND === 'embedded' && !options.freshDatabase) cpSync(await embeddedTemplate(), join(dir, 'data', 'pg'), { recursive: true });
+    if (BACKEND === 'embedded' && !options.freshDatabase) await copyTemplate('migrated', join(dir, 'data'));
     const telegram = await FakeTelegramApi.start({ rateLimits: options.rateLimits });
     const service = await FakeService.start();
     const repo = ServiceRepo.create(dir);
@@ -221,7 +202,7 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
     await this.dropDatabase();
     if (BACKEND === 'embedded') {
       rmSync(join(this.dir, 'data'), { recursive: true, force: true });
-      cpSync(await embeddedTemplate(), join(this.dir, 'data', 'pg'), { recursive: true });
+      await copyTemplate('migrated', join(this.dir, 'data'));
     } else {
       const fresh = await createTestDatabase();
       this.extraEnv.DATABASE_URL = fresh.url;
