@@ -18,12 +18,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // Restarting a Postgres server concerns the server backend only. The Telegram outage (a
-        // minute and a half of waiting on the same outbox SQL, which PGlite runs alike) runs there too.
+        // Restarting a Postgres server concerns the server backend only.
         test: {
           name: 'embedded',
           env: { AUREA_TEST_BACKEND: 'embedded' },
-          exclude: [...configDefaults.exclude, 'test/faults/postgres-restart.test.ts', 'test/faults/telegram-outage.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/faults/postgres-restart.test.ts'],
         },
       },
       // `aurea demo` always runs on its own embedded database, and `aurea init` and the file tools'

@@ -14,7 +14,7 @@ import { migrate } from '../src/db/migrate.js';
 import { Budget } from '../src/llm/budget.js';
 import { LlmCallError } from '../src/llm/errors.js';
 import { LlmLedger } from '../src/llm/ledger.js';
-import { LlmRouter } from '../src/llm/router.js';
+import { ModelRouter } from '../src/llm/model-router.js';
 import type { LlmRequest, Provider } from '../src/llm/types.js';
 import { createLogger } from '../src/log.js';
 import { createMetrics } from '../src/metrics.js';
@@ -40,8 +40,8 @@ export async function routerBench(iterations = 300): Promise<BenchResult> {
     const ledger = new LlmLedger(db.pool);
     const budget = new Budget({}, ledger, new AlertService(db.pool, new Broadcaster(log), createMetrics(), log));
     const router = (providers: Provider[], failures = 1_000_000) =>
-      new LlmRouter(providers, { ledger, budget, log, timeoutMs: 5_000, breaker: { failures, coolDownMs: 3_600_000 }, prices: {} });
-    const time = async (r: LlmRouter) => {
+      new ModelRouter(providers, { ledger, budget, log, timeoutMs: 5_000, breaker: { failures, coolDownMs: 3_600_000 }, prices: {} });
+    const time = async (r: ModelRouter) => {
       const samples: number[] = [];
       for (let i = 0; i < iterations; i++) {
         const t = performance.now();

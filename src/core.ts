@@ -18,13 +18,13 @@ import type { TaskWorkflow } from './tasks/port.js';
 import type { TaskStore } from './tasks/store.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import type { TaskTracker } from './runtime/tasks.js';
+import type { BackgroundWork } from './runtime/background.js';
 import type { QueueInspector } from './status/ports.js';
 import type { VoiceService } from './voice/service.js';
 import type { MemoryService } from './memory/service.js';
-import type { ConversationAgent } from './conversation/agent.js';
+import type { Assistant } from './conversation/assistant.js';
 import type { LlmLedger } from './llm/ledger.js';
-import type { LlmRouter } from './llm/router.js';
+import type { ModelRouter } from './llm/model-router.js';
 import type { RefusalGate } from './refusals.js';
 import type { FounderDirectory } from './founders/directory.js';
 import type { PairingCodes } from './founders/pairing.js';
@@ -39,7 +39,8 @@ export interface Core {
   db: Database;
   redis: Redis;
   metrics: Metrics;
-  tasks: TaskTracker;
+  /** Promises started by a handler that must not block it (a resume after a tap); shutdown waits for them. */
+  background: BackgroundWork;
   broadcaster: Broadcaster;
   /** The declared channels: founders, command prefixes, settings (bots/channels.ts). */
   channels: ChannelCatalog;
@@ -66,9 +67,9 @@ export interface Core {
   taskStore: TaskStore;
   voice: VoiceService;
   memory: MemoryService;
-  llm: LlmRouter;
+  llm: ModelRouter;
   ledger: LlmLedger;
-  conversation: ConversationAgent;
+  assistant: Assistant;
   refusals: RefusalGate;
   /** Who the founders are: configured and paired (src/founders/directory.ts). */
   founders: FounderDirectory;

@@ -64,14 +64,14 @@ import { createLogger, logEvery, type Logger } from './log.js';
 import { createMetrics } from './metrics.js';
 import { connectRedis, createRedis, ensureRedis } from './redis.js';
 import { needsPassword, startLocalRedis } from './redis-local.js';
-import { TaskTracker } from './runtime/tasks.js';
+import { BackgroundWork } from './runtime/background.js';
 import { coalesce } from './runtime/coalesce.js';
-import { ConversationAgent } from './conversation/agent.js';
+import { Assistant } from './conversation/assistant.js';
 import { ChatTurns } from './conversation/turns.js';
 import { Budget } from './llm/budget.js';
 import { providersFromConfig } from './llm/chain.js';
 import { LlmLedger } from './llm/ledger.js';
-import { LlmRouter } from './llm/router.js';
+import { ModelRouter } from './llm/model-router.js';
 import { route, type Said } from './router.js';
 import type { FailedRun } from './runs/failures.js';
 import type { OutboundMessage } from './channels/port.js';
@@ -192,7 +192,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     await ensureRedis(bullRedis, config.redis.url);
 
     const metrics = createMetrics();
-    const tasks = new TaskTracker(log);
+    const background = new BackgroundWork(log);
     const broadcaster = new Broadcaster(log);
     const channels = new ChannelCatalog(CHANNELS);
     const queue: Queue = createAgentsQueue(bullRedis, config.redis.prefix);
@@ -211,7 +211,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       db,
       redis,
       metrics,
-      tasks,
+      background,
       broadcaster,
       alerts: new AlertService(db.pool, broadcaster, metrics, log, { quietHours: config.alerts.quietHours }),
       approvals: new ApprovalService(db.pool, broadcaster, log),
@@ -234,7 +234,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const embedder = config.embedder === 'openai' && config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
     const memory = new MemoryService(db.pool, embedder);
     const ledger = new LlmLedger(db.pool);
-    const llm = new LlmRouter(await providersFromConfig(config), {
+    const llm = new ModelRouter(await providersFromConfig(config), {
       ledger,
       budget: new Budget(config.llm.budget, ledger, base.alerts),
       log,
@@ -242,7 +242,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       breaker: config.llm.breaker,
       prices: config.llm.prices,
     });
-    const conversation = new ConversationAgent(llm, new ChatTurns(db.pool));
+    const assistant = new Assistant(llm, new ChatTurns(db.pool));
     const taskStore = new TaskStore(db.pool);
     const alertActions = new Map<string, AlertActionHandler>();
     const tapActions = new Map<string, TapHandler>();
@@ -261,7 +261,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       memory,
       llm,
       ledger,
-      conversation,
+      assistant,
     };
     // Every approval kind, with what its decision needs; a proposal runs as the founder's own typing.
     const proposals = { send: (channel: string, chatId: string, m: OutboundMessage) => broadcaster.sendTo(channel, chatId, m), run: (said: Omit<Said, 'origin'>) => route(core, { ...said, origin: 'typed' }) };
@@ -286,8 +286,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     registerCommands(commands, core);
     for (const spec of options.commands ?? []) commands.add(spec);
     cleanups.push(async () => {
-      const left = await tasks.drain(DRAIN_MS);
-      if (left) log.warn({ left }, 'stopped with background tasks still in flight (graph runs are jobs: a worker resumes them from their checkpoint)');
+      const left = await background.drain(DRAIN_MS);
+      if (left) log.warn({ left }, 'stopped with background work still in flight (graph runs are jobs: a worker resumes them from their checkpoint)');
     });
 
     const chats = await createChatAdapters(core, CHANNELS, roles.bot, options.console);

@@ -27,7 +27,7 @@ export interface Said {
 /** What the router did: ran a command, proposed it for a tap, or handed the words to the assistant. */
 export type Routed = 'ran' | 'proposed' | 'conversed';
 
-export type RouterDeps = Pick<Core, 'commands' | 'approvals' | 'config' | 'conversation' | 'memory' | 'broadcaster'>;
+export type RouterDeps = Pick<Core, 'commands' | 'approvals' | 'config' | 'assistant' | 'memory' | 'broadcaster'>;
 
 /** How a proposal is introduced, by origin (voice notes and the assistant's calls need a tap). */
 const PROPOSAL = {
@@ -63,7 +63,7 @@ export async function route(deps: RouterDeps, said: Said): Promise<Routed> {
     return 'ran';
   }
   if (!command) {
-    await deps.conversation.answer(deps, said, {
+    await deps.assistant.answer(deps, said, {
       tool: (text, capture) => route(deps, { ...said, text, origin: 'assistant', reply: capture, proposeIn: said.proposeIn ?? said.reply }),
       intent: (text) => route(deps, { ...said, text }),
     });

@@ -20,13 +20,14 @@ describe(`storage (${BACKEND})`, () => {
 
   it('applies migrations once; running them again changes nothing', async () => {
     const first = await migrate(db.pool);
-    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql', '0006_approval_expiry.sql', '0007_graph_runs.sql', '0008_alert_outbox.sql', '0009_tasks.sql', '0010_agent_kit.sql', '0011_alert_responses.sql', '0012_founders.sql', '0013_trust_boundaries.sql']);
+    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql', '0006_approval_expiry.sql', '0007_graph_runs.sql', '0008_alert_outbox.sql', '0009_tasks.sql', '0010_agent_kit.sql', '0011_alert_responses.sql', '0012_founders.sql', '0013_trust_boundaries.sql', '0014_drop_pending_commands.sql']);
     const second = await migrate(db.pool);
     expect(second.applied).toEqual([]);
     const tables = (await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);
     expect(tables).toEqual(
-      expect.arrayContaining(['audit_log', 'ai_agent_registry', 'ai_agent_executions', 'ai_system_alerts', 'approvals', 'processed_updates', 'voice_notes', 'ai_persistent_memory', 'llm_calls', 'chat_turns', 'pending_commands', 'tasks', 'checkpoints', 'checkpoint_writes', 'checkpoint_blobs']),
+      expect.arrayContaining(['audit_log', 'ai_agent_registry', 'ai_agent_executions', 'ai_system_alerts', 'approvals', 'processed_updates', 'voice_notes', 'ai_persistent_memory', 'llm_calls', 'chat_turns', 'tasks', 'service_leases', 'founders', 'checkpoints', 'checkpoint_writes', 'checkpoint_blobs']),
     );
+    expect(tables).not.toContain('pending_commands'); // a dead table, dropped by 0014
   });
 
   it('has pgvector, searched with ef_search 200 on every connection', async () => {

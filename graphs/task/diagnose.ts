@@ -17,7 +17,7 @@ import { runCommand } from '../../src/shell/run.js';
 import type { TaskRow } from '../../src/tasks/store.js';
 import { git } from '../git.js';
 
-export type DiagnoseDeps = Pick<Core, 'config' | 'taskStore' | 'approvals' | 'broadcaster' | 'memory' | 'llm' | 'tasks' | 'taskWork' | 'rollbacks' | 'log'>;
+export type DiagnoseDeps = Pick<Core, 'config' | 'taskStore' | 'approvals' | 'broadcaster' | 'memory' | 'llm' | 'background' | 'taskWork' | 'rollbacks' | 'log'>;
 
 /** A fix task proposed by Diagnose: approving it opens the /task. */
 export const FIX_TASK_APPROVAL = defineApprovalKind({
@@ -46,7 +46,7 @@ export function createDiagnoser(deps: DiagnoseDeps): AlertActionHandler {
   return async (alert, actor) => {
     const service = typeof alert.details.service === 'string' ? alert.details.service : undefined;
     if (!service || !deps.config.services[service]) return 'This alert has nothing to diagnose.';
-    deps.tasks.run(`diagnose alert ${alert.id}`, () => run(deps, alert, service, actor));
+    deps.background.run(`diagnose alert ${alert.id}`, () => run(deps, alert, service, actor));
     return `🩺 Diagnosing ${service}…`;
   };
 }

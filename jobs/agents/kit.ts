@@ -9,7 +9,7 @@ import { checkSchedule } from '../../src/agents/schedule.js';
 import { audit, countAudited } from '../../src/audit/log.js';
 import type { Core } from '../../src/core.js';
 import type { LlmRequest } from '../../src/llm/types.js';
-import type { RoutedResponse } from '../../src/llm/router.js';
+import type { RoutedResponse } from '../../src/llm/model-router.js';
 import { pruneProcessedUpdates } from '../../src/updates/once.js';
 
 /** What the kit needs of the core to build agent contexts. */

@@ -1,13 +1,13 @@
 import { actorKey, type Actor } from '../actor.js';
 import type { TapAction } from '../channels/action.js';
 import type { Config } from '../config.js';
-import type { TaskTracker } from '../runtime/tasks.js';
+import type { BackgroundWork } from '../runtime/background.js';
 import type { ApprovalKinds } from './kind.js';
 import { decisionLine, type ApprovalService } from './service.js';
 
 export interface TapDeps {
   approvals: ApprovalService;
-  tasks: TaskTracker;
+  background: BackgroundWork;
   /** The registered approval kinds: what a decided approval resumes (src/approvals/kind.ts). */
   approvalKinds: ApprovalKinds;
   config: Pick<Config, 'approvals'>;
@@ -55,8 +55,8 @@ export async function handleApprovalTap(deps: TapDeps, action: TapAction, actor:
     return kind?.alreadyDecided(a) ?? `Already decided: ${decisionLine(a)}`;
   }
   const { approval } = outcome;
-  if (kind) deps.tasks.run(`resume ${approval.kind} ${approval.thread_id}`, () => kind.resume(approval, actor));
-  deps.tasks.run(`show decision ${approval.id}`, () => deps.approvals.showDecision(approval));
+  if (kind) deps.background.run(`resume ${approval.kind} ${approval.thread_id}`, () => kind.resume(approval, actor));
+  deps.background.run(`show decision ${approval.id}`, () => deps.approvals.showDecision(approval));
   if (approval.status === 'expired') return EXPIRED;
   return kind?.answer(approval) ?? (approve ? 'Approved. Working on it…' : 'Rejected. Nothing will change.');
 }

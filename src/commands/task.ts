@@ -65,7 +65,7 @@ const taskId = z.tuple([z.string().regex(/^#?\d{1,18}$/, { error: 'give the task
  * `/cancel <task>`: stops a running task at its next node boundary (a running command is killed;
  * the deploy branch is not touched). A task waiting for approval is rejected, as a Reject tap would.
  */
-export function cancelCommand(core: Pick<Core, 'taskStore' | 'taskWork' | 'approvals' | 'tasks' | 'approvalKinds' | 'config'>): CommandSpec<[string]> {
+export function cancelCommand(core: Pick<Core, 'taskStore' | 'taskWork' | 'approvals' | 'background' | 'approvalKinds' | 'config'>): CommandSpec<[string]> {
   return {
     name: 'cancel',
     description: 'Stop a running task',

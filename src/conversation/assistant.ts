@@ -5,7 +5,7 @@ import type { CommandRegistry } from '../commands/registry.js';
 import type { Config } from '../config.js';
 import type { MemoryService } from '../memory/service.js';
 import { asAureaError, describeError } from '../errors.js';
-import type { LlmRouter } from '../llm/router.js';
+import type { ModelRouter } from '../llm/model-router.js';
 import type { ChatMessage, ToolSpec } from '../llm/types.js';
 import { scrub } from '../secrets.js';
 import { parseIntent } from './intent.js';
@@ -47,9 +47,9 @@ export interface ConversationDeps {
  * with tools mapped to the command registry. Without a model, a deterministic intent parser covers
  * the common requests.
  */
-export class ConversationAgent {
+export class Assistant {
   constructor(
-    private readonly router: LlmRouter,
+    private readonly router: ModelRouter,
     private readonly turns: ChatTurns,
   ) {}
 

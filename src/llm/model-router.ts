@@ -27,7 +27,7 @@ function estimateTokens(request: LlmRequest): number {
  * providers are only called when the estimated cost fits the budget; local ones always may.
  * Every attempt is a row in llm_calls.
  */
-export class LlmRouter {
+export class ModelRouter {
   private readonly breakers = new Map<Provider, CircuitBreaker>();
 
   constructor(
