@@ -29,15 +29,8 @@ export function dueAt(jobId: string | undefined): number | null {
 }
 
 /**
- * Slack before a late run counts as a catch-up: a slow worker is not downtime. At least 5 s whatever
- * the interval (it was at most the interval, and a 1 s agent on a loaded machine was judged late
- * again right after its catch-up).
- */
-const MISSED_GRACE_MS = 5_000;
-
-/**
  * How late a scheduled run is: the time since the agent last ran (or was resumed, rescheduled,
- * enabled) and its interval. Two intervals and 5 s mean runs were missed while no worker ran
+ * enabled) and its interval. Two intervals and `jobs.missedGrace` mean runs were missed while no worker ran
  * (BullMQ keeps one pending job per scheduler, so what arrives late is one job, never a burst).
  */
 async function intervalsSinceLastRun(deps: AgentWorkerDeps, info: AgentInfo, now: number): Promise<{ intervalMs: number; gapMs: number; text: string }> {
@@ -66,7 +59,9 @@ export async function runAgentJob(deps: AgentWorkerDeps, job: Pick<Job, 'name' |
   let trigger: RunTrigger = dueAt(job.id) === null ? 'manual' : 'schedule';
   if (trigger === 'schedule') {
     const late = await intervalsSinceLastRun(deps, info, Date.now());
-    if (late.gapMs >= 2 * late.intervalMs + MISSED_GRACE_MS) {
+    // `jobs.missedGrace` (5 s) whatever the interval: a slow worker is not downtime (it was at most
+    // the interval, and a 1 s agent on a loaded machine was judged late right after its catch-up).
+    if (late.gapMs >= 2 * late.intervalMs + deps.config.jobs.missedGraceMs) {
       const what = `no run for ${formatDuration(late.gapMs)} (${late.text})`;
       if (info.missed === 'once') trigger = 'catch-up';
       else {

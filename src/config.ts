@@ -269,6 +269,11 @@ const fileSchema = z.strictObject({
       stalledInterval: durationSchema.default(3_000),
       /** How often the watchdog looks for enabled agents that have stopped running. */
       watchdogInterval: durationSchema.default(60_000),
+      /**
+       * Slack before a late scheduled run counts as a catch-up after downtime (`agents.<name>.missed`):
+       * a run more than two intervals plus this after the last one. A slow worker is not downtime.
+       */
+      missedGrace: durationSchema.default(5_000),
     })
     .prefault({}),
 });
@@ -419,7 +424,7 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
     },
-    jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval },
+    jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval, missedGraceMs: f.jobs.missedGrace },
     diagnose: { windowMs: f.diagnose.window },
     /** Per approval kind: `separateApprover` (a founder other than the requester decides). */
     approvals: f.approvals as Record<string, { separateApprover: boolean } | undefined>,

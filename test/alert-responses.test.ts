@@ -66,7 +66,7 @@ describe('✔ Ack and 💤 Snooze 1h on alerts', () => {
 
     h.service.healthy = false;
     await h.until(async () => (await h.query(`SELECT 1 FROM ai_system_alerts WHERE dedupe_key = 'service-down:billing' AND held = 'snoozed'`)).length === 1, 20_000, 'the held alert');
-    await new Promise((r) => setTimeout(r, 500));
+    await h.settled();
     expect(down()).toHaveLength(2);
     h.service.healthy = true;
     const audited = await h.query<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'alert.%' ORDER BY id`);

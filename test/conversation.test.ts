@@ -62,7 +62,7 @@ describe('free text through the model router (fake Anthropic and OpenAI APIs)', 
     const proposal = answers.find((m) => m.text.startsWith('Run this?'))!;
     expect(proposal.text).toBe('Run this?\n/deploy billing\n\nProposed by the assistant; nothing runs without your tap.');
     expect(proposal.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Cancel']);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await h.settled();
     expect(h.repo.deploys).toEqual([]);
     expect(replies().some((m) => /Deploy of billing started/.test(m.text))).toBe(false);
   });

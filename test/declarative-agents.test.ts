@@ -77,7 +77,10 @@ describe('declarative agents (agents/*.yaml)', () => {
 
     h.service.healthy = false;
     await h.telegram.waitFor(() => messages().some((t) => t.includes('uptime-watch: billing is down (HTTP 503)')), 15_000, 'the alert');
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Two more runs end while billing is still down: they find the alert open and add nothing.
+    const seen = (await runsOf('uptime-watch')).length;
+    await h.until(async () => (await runsOf('uptime-watch')).filter((r) => r.status !== 'running').length >= seen + 2, 15_000, 'two more runs');
+    await h.settled();
     expect(messages().filter((t) => t.includes('uptime-watch: billing is down'))).toEqual(['🔴 uptime-watch: billing is down (HTTP 503)']);
     h.service.healthy = true;
     await h.until(async () => (await h.query(`SELECT 1 FROM ai_system_alerts WHERE dedupe_key = 'agent:uptime-watch' AND resolved_at IS NOT NULL`)).length === 1, 15_000, 'resolved');
@@ -94,7 +97,7 @@ describe('declarative agents (agents/*.yaml)', () => {
     const [run] = await runsOf('budget-watch');
     expect(run!.status).toBe('failed');
     expect(run!.error_message).toMatch(/^budget-watch: the answer does not match its output schema: severity: .+\.$/);
-    await new Promise((r) => setTimeout(r, 500));
+    await h.settled();
     expect(messages().slice(alertsBefore + 1)).toEqual([]);
   });
 

@@ -78,7 +78,7 @@ describe('deploy behind an approval', () => {
   it('an approval tapped after deploy.approvalTimeout expires instead: nothing deploys, the message says so', async () => {
     await setup({ approvalTimeout: '1s' });
     const { approval } = await requestDeploy(h);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await h.until(() => h.query(`SELECT 1 FROM approvals WHERE expires_at < now()`).then((r) => r.length), 10_000, 'the approval past its expiry');
     tap(h, FOUNDER, approval, /Approve/);
     const answer = await h.telegram.waitFor((c) => c.method === 'answerCallbackQuery');
     expect(answer.payload.text).toBe('This request expired before a decision; nothing will change. Ask again if it is still wanted.');
@@ -136,7 +136,7 @@ describe('deploy behind an approval', () => {
     const before = h.telegram.messagesTo(FOUNDER.id).length;
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
     expect(await h.telegram.nthMessage(FOUNDER.id, before + 1)).toMatch(/^A deploy of billing is already waiting for approval \(asked at \d{4}-\d\d-\d\d \d\d:\d\d UTC\); approve or reject it first\.$/);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(await h.query(`SELECT id FROM approvals`)).toHaveLength(1);
   });
 
@@ -150,7 +150,7 @@ describe('deploy behind an approval', () => {
     const answers = h.telegram.callsOf('answerCallbackQuery').map((c) => c.text!).sort();
     expect(answers[0]).toMatch(/^Already decided: ✅ Approved by Ada Founder on telegram/);
     expect(answers[1]).toBe('Approved. Working on it…');
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(h.repo.deploys).toHaveLength(1);
   });
 
@@ -164,7 +164,7 @@ describe('deploy behind an approval', () => {
     const answers = await Promise.all([handleTap(core, actor, data, chat), handleTap(core, actor, data, chat), handleTap(core, actor, data, chat)]);
     expect(answers.filter((a) => a === 'Approved. Working on it…')).toHaveLength(1);
     await h.telegram.waitFor((c) => c.method === 'sendMessage' && /billing deployed/.test(c.text!), 20_000);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(h.repo.deploys).toHaveLength(1);
     expect(await h.query(`SELECT 1 FROM audit_log WHERE action = 'approval.approved'`)).toHaveLength(1);
   });
@@ -177,7 +177,7 @@ describe('deploy behind an approval', () => {
     expect(answer.payload.text).toBe(REFUSAL_TEXT);
     const refused = await h.until(() => h.query(`SELECT details FROM audit_log WHERE action = 'access.refused'`).then((r) => r.length && r));
     expect(refused[0]!.details.attempted).toMatch(/^button apv:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:approve$/);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(h.repo.deploys).toEqual([]);
     expect((await h.query(`SELECT status FROM approvals`))[0]!.status).toBe('pending');
   });

@@ -61,8 +61,9 @@ describe('security-monitor', () => {
 
     const before = messages().length;
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/run security-monitor'));
+    // The third run has ended (runs() counts finished ones); its alerts would be out once AUREA settles: none.
     await h.until(async () => (await runs()).length >= 3, 20_000, 'a third run');
-    await new Promise((r) => setTimeout(r, 500));
+    await h.settled();
     expect(messages().slice(before).filter((t) => !t.startsWith('▶ security-monitor queued'))).toEqual([]);
     expect((await runs()).at(-1)).toMatchObject({ status: 'succeeded', summary: expect.stringMatching(/^billing: 2 advisories, 0 new; shop: 2 advisories, 0 new; shop: certificate valid 9 more days; 25 strangers refused/) });
   });

@@ -50,7 +50,7 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
       signature: SIGNATURE_VECTOR.headers['X-Slack-Signature'],
     });
     expect(replayed.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
+    await h.settled();
     expect(slack.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     expect(await h.query(`SELECT * FROM audit_log`)).toEqual([]);
   });
@@ -75,7 +75,7 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     await postSigned(h.slackEventsUrl, slashCommandBody(SLACK_FOUNDER, "what's the status?", slack.responseUrl('w1')), FORM, SLACK_SIGNING_SECRET);
     const answer = await slack.waitFor((c) => c.method === 'response_url' && c.responseId === 'w1');
     expect(visibleBlocks(answer.payload.blocks)).toMatch(/🟢 billing: up/);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(slack.callsOf('response_url').filter((c) => c.responseId === 'w1')).toHaveLength(1);
     expect(slack.callsOf('chat.postMessage')).toEqual([]);
   });
@@ -160,7 +160,7 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
     expect(visibleBlocks(help.payload.blocks)).toMatch(/\/aurea deploy <service> — Test, ask for approval/);
     expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET, { retryNum: 1 })).status).toBe(200);
     expect((await postSigned(h.slackEventsUrl, body, 'application/json', SLACK_SIGNING_SECRET, { retryNum: 2 })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(slack.callsOf('chat.postMessage').filter((c) => /Commands/.test(c.payload.text))).toHaveLength(1);
     expect(await h.query(`SELECT update_id FROM processed_updates WHERE platform = 'slack'`)).toEqual([{ update_id: 'Ev0RETRY001' }]);
   });

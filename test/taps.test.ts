@@ -112,7 +112,7 @@ describe('one tap path for every button on every channel', () => {
       answer: 'Rejected. Nothing will change.',
       async after() {
         expect(await approvalsOf('deploy')).toEqual(['rejected']);
-        await new Promise((r) => setTimeout(r, 500));
+        await h.settled();
         expect(h.repo.deploys).toEqual([]);
       },
     },
@@ -123,7 +123,7 @@ describe('one tap path for every button on every channel', () => {
       answer: 'Cancelled. Nothing was run.',
       async after() {
         expect(await approvalsOf('command')).toEqual(['rejected']);
-        await new Promise((r) => setTimeout(r, 1_000));
+        await h.settled();
         expect(await approvalsOf('deploy')).toEqual([]);
       },
     },
@@ -178,7 +178,7 @@ describe('one tap path for every button on every channel', () => {
       expect(await pressTwice[channel]('▶ Run it', expected)).toEqual(expected);
       expect(await approvalsOf('command')).toEqual(['approved']);
       await h.until(async () => (await approvalsOf('deploy')).length === 1, 30_000, 'the deploy approval');
-      await new Promise((r) => setTimeout(r, 1_000));
+      await h.settled();
       expect(await approvalsOf('deploy')).toEqual(['pending']);
       expect(h.repo.deploys).toEqual([]);
     },
@@ -200,10 +200,10 @@ describe('one tap path for every button on every channel', () => {
   it('an expired proposal says so and runs nothing', async () => {
     await setup({ approvalTimeout: '1s' });
     await propose('telegram');
-    await new Promise((r) => setTimeout(r, 1_200));
+    await h.until(() => h.query(`SELECT 1 FROM approvals WHERE expires_at < now()`).then((r) => r.length), 10_000, 'the proposal past its expiry');
     expect(await press.telegram('▶ Run it', '')).toBe('This request expired before a decision; nothing will change. Ask again if it is still wanted.');
     expect(await approvalsOf('command')).toEqual(['expired']);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(await approvalsOf('deploy')).toEqual([]);
     const edit = await h.telegram.waitFor((c) => c.method === 'editMessageText');
     expect(edit.text).toMatch(/^Run this voice command\?\n\/deploy billing\n\n⌛ Expired before anyone decided/);

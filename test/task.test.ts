@@ -191,7 +191,7 @@ describe('/task: planner → developer ⇄ tester → approval → deployer → 
     const proposal = messages().find((m) => m.text.startsWith('Run this?'))!;
     expect(proposal.text).toBe('Run this?\n/task billing make greet say hi\n\nProposed by the assistant; nothing runs without your tap.');
     expect(proposal.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Cancel']);
-    await new Promise((r) => setTimeout(r, 500));
+    await h.settled();
     expect(await h.query(`SELECT id FROM tasks WHERE request = 'make greet say hi'`)).toEqual([]);
   });
 

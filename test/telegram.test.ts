@@ -31,7 +31,7 @@ describe('Telegram: founders talk to AUREA', () => {
     const down = await h.telegram.nthMessage(FOUNDER.id, before + 2);
     expect(down).toMatch(/🔴 billing: down, HTTP 503/);
     h.service.healthy = true;
-    await new Promise((r) => setTimeout(r, 300));
+    await h.settled();
     expect(h.telegram.messagesTo(FOUNDER.id)).toHaveLength(before + 2);
   });
 
@@ -42,7 +42,7 @@ describe('Telegram: founders talk to AUREA', () => {
     const rows = await h.until(() => h.query(`SELECT * FROM audit_log WHERE action = 'access.refused' AND actor = $1`, [`telegram:${STRANGER.id}`]).then((r) => r.length && r));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.details).toMatchObject({ attempted: '/status', name: 'Eve' });
-    await new Promise((r) => setTimeout(r, 300));
+    await h.settled();
     expect(h.telegram.messagesTo(STRANGER.id)).toHaveLength(1);
   });
 

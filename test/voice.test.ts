@@ -40,7 +40,7 @@ describe('voice notes on Telegram (offline transcription)', () => {
     const confirm = h.telegram.messagesTo(FOUNDER.id).find((m) => m.text.startsWith('Run this voice command?'))!;
     expect(confirm.text).toBe('Run this voice command?\n/deploy billing\n\nVoice commands that change things need a tap.');
     expect(confirm.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Cancel']);
-    await new Promise((r) => setTimeout(r, 1_000));
+    await h.settled();
     expect(texts().some((t) => /Deploy of billing started/.test(t))).toBe(false);
 
     h.telegram.pushUpdate(callbackUpdate(FOUNDER, confirm.buttons[0]!.callback_data, confirm));

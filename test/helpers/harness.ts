@@ -231,6 +231,24 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
     return (await this.app.core.db.pool.query<T>(sql, params)).rows;
   }
 
+  /**
+   * Waits until AUREA has nothing in flight: no background work (a tap's resume, a decision's edits),
+   * no graph job waiting, active or delayed, no alert waiting in the outbox. A test asserts that
+   * "nothing else happened" after this, not after a sleep.
+   */
+  async settled(timeoutMs = 30_000): Promise<void> {
+    const core = this.app!.core;
+    await this.until(
+      async () => {
+        const graphs = (await core.queues.depths()).find((q) => q.queue === 'graphs')!;
+        const outbox = await this.query(`SELECT 1 FROM ai_system_alerts WHERE delivered_at IS NULL AND held IS NULL LIMIT 1`);
+        return core.background.size === 0 && graphs.waiting + graphs.active + graphs.delayed === 0 && outbox.length === 0;
+      },
+      timeoutMs,
+      'AUREA to settle (no background work, graph job or undelivered alert)',
+    );
+  }
+
   /** Polls `fn` until it returns a truthy value (or throws after `timeoutMs`). */
   async until<T>(fn: () => Promise<T> | T, timeoutMs = 15_000, what = 'condition'): Promise<Truthy<T>> {
     const deadline = Date.now() + timeoutMs;
