@@ -8,7 +8,7 @@ import { durationSchema } from './duration.js';
 import { ConfigError } from './errors.js';
 
 /**
- * Configuration: environment variables (secrets, endpoints; DESIGN §4) plus
+ * Configuration: environment variables (secrets, endpoints; .env.example lists them) plus
  * `aurea.config.yaml` (founders, services, agents). Both are validated with zod
  * by {@link loadConfig}; nothing here reads `process.env` at import time.
  */

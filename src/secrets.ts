@@ -1,5 +1,5 @@
 /**
- * Keeping secrets out of logs, chat messages and child processes (DESIGN §6).
+ * Keeping secrets out of logs, chat messages and child processes (README: Security model).
  */
 
 /** Environment variables that hold secrets; never passed to service scripts. */

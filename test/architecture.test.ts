@@ -1,5 +1,5 @@
 /**
- * The layout rules of DESIGN.md §2, checked on the sources: arrows point inward (nothing in src/
+ * The layout rules of docs/ARCHITECTURE.md, checked on the sources: arrows point inward (nothing in src/
  * imports bots/, graphs/ or jobs/, except the composition root src/main.ts; graphs/ and jobs/ never
  * import bots/), no module takes part in a cycle of imports (type-only imports count too: a type
  * cycle is a dependency cycle in the design even though it is erased at run time), and each table
@@ -70,6 +70,15 @@ describe(`architecture (${BACKEND})`, () => {
         .map((t) => `${file} → ${t}`),
     );
     expect(wrong).toEqual([]);
+  });
+
+  it('no graph imports another graph\'s folder: what they share is graphs/steps.ts, graphs/git.ts and graphs/runner.ts', () => {
+    const folder = (file: string) => /^graphs\/([^/]+)\//.exec(file)?.[1];
+    const wrong = [...graph].flatMap(([file, targets]) =>
+      targets.filter((t) => folder(file) && folder(t) && folder(file) !== folder(t)).map((t) => `${file} → ${t}`),
+    );
+    expect(wrong).toEqual([]);
+    expect([...graph.keys()].filter((f) => /^graphs\/[^/]+\.ts$/.test(f)).sort()).toEqual(['graphs/git.ts', 'graphs/runner.ts', 'graphs/steps.ts']);
   });
 
   it('each table is read and written by its one owning module', () => {

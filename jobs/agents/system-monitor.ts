@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIAGNOSE } from '../../src/alerts/service.js';
 import { formatDuration } from '../../src/duration.js';
 import { checkHealth } from '../../src/health/check.js';
 import { defineAgent, type AgentContext, type AgentResult } from './kit.js';
@@ -38,7 +39,7 @@ async function monitor(core: Pick<AgentContext, 'config' | 'alerts' | 'redis'>):
         message: `${c.name} is DOWN: ${c.error}`,
         dedupeKey: key,
         details: { service: c.name, error: c.error, status: c.status },
-        actions: [{ verb: 'diagnose', label: '🩺 Diagnose' }],
+        actions: [DIAGNOSE],
       });
       if (raised) changes.push(`${c.name} down`);
     } else {

@@ -34,6 +34,9 @@ export interface AlertAction {
   label: string;
 }
 
+/** The Diagnose button on a service-down alert (graphs/task/actions/diagnose.ts answers its verb). */
+export const DIAGNOSE: AlertAction = { verb: 'diagnose', label: '🩺 Diagnose' };
+
 /** The tap action kind of alert buttons: `alert:<alert id>:<verb>`. */
 export const ALERT_ACTION = 'alert';
 

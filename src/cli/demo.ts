@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DIAGNOSE } from '../alerts/service.js';
 import { loadConfig, type Config } from '../config.js';
 import { demoCommand } from '../demo/command.js';
 import { startDemoService, type DemoService } from '../demo/service.js';
@@ -32,7 +33,7 @@ export async function prepareDemo(env: NodeJS.ProcessEnv): Promise<Demo> {
     const config = loadConfig({ ...kept, AUREA_DATA_DIR: service.dataDir, AUREA_REDIS_PREFIX: 'aurea-demo', PORT: '0' }, service.configFile);
     const intro =
       `The AUREA demo: a tiny service named "demo" runs on ${service.healthUrl.replace('/health', '')} (its git repo: ${service.repo}).\n` +
-      'Try:  /status  ·  deploy demo (then type the number of ✅ Approve)  ·  demo break (a down alert with 🔍 Diagnose follows)  ·  demo fix' +
+      `Try:  /status  ·  deploy demo (then type the number of ✅ Approve)  ·  demo break (a down alert with ${DIAGNOSE.label} follows)  ·  demo fix` +
       `${config.llm.anthropic.apiKey || config.openai.apiKey ? '  ·  /task demo make /health also say the uptime' : ''}  ·  exit\n`;
     return { service, config, commands: [demoCommand(service.live)], intro, first: ['/status'] };
   } catch (err) {

@@ -25,7 +25,7 @@ export interface CommandSpec<A = unknown> {
   /** Argument synopsis for help and errors: `<service>`. */
   usage?: string;
   args: z.ZodType<A, string[]>;
-  /** Who may run it: `founders` (the default; DESIGN §1) or `anyone` who can reach the bot. */
+  /** Who may run it: `founders` (the default) or `anyone` who can reach the bot. */
   access?: 'founders' | 'anyone';
   /**
    * Only reads (status, recall, …): from a voice note or the assistant it runs directly, and agents

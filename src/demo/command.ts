@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync, existsSync } from 'node:fs';
+import { DIAGNOSE } from '../alerts/service.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CommandSpec } from '../commands/registry.js';
@@ -20,7 +21,7 @@ export function demoCommand(live: string): CommandSpec<['break' | 'fix']> {
       if (what === 'break') {
         writeFileSync(broken, 'broken on purpose by `demo break`\n');
         await ctx.reply({
-          text: '💥 The demo service now answers 503 on /health. The monitor looks every 5 s: after two failed checks a down alert arrives with 🔍 Diagnose. `demo fix`, a deploy or a rollback heals it.',
+          text: `💥 The demo service now answers 503 on /health. The monitor looks every 5 s: after two failed checks a down alert arrives with ${DIAGNOSE.label}. \`demo fix\`, a deploy or a rollback heals it.`,
         });
         return;
       }

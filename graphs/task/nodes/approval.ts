@@ -8,7 +8,7 @@ import type { TaskDeps } from '../deps.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 
-/** The tap action kind of task buttons: `task:<task id>:diff` (graphs/task/diff.ts answers it). */
+/** The tap action kind of task buttons: `task:<task id>:diff` (graphs/task/actions/diff.ts answers it). */
 export const TASK_ACTION = 'task';
 
 /** The 📄 Show diff button of task #`taskId`. */
@@ -30,7 +30,7 @@ export const TASK_APPROVAL = defineApprovalKind({
  * Asks the founders to approve the task's change (an approval of kind `task`: compare-and-set,
  * every channel, expiry), with the plan's summary, `git diff --stat`, the tests as AUREA measured
  * them (exit code, duration, lines of output) apart from what the tests printed, and the model cost
- * so far, and a 📄 Show diff button (graphs/task/diff.ts); then pauses until a founder decides. A
+ * so far, and a 📄 Show diff button (graphs/task/actions/diff.ts); then pauses until a founder decides. A
  * task asked again (its branch moved after an approval) asks at a new step of its thread.
  */
 export function approvalNode(deps: TaskDeps) {

@@ -93,7 +93,10 @@ export function developerNode(deps: TaskDeps) {
       }
     }
     const commit = await commitAll(worktree, `aurea task #${state.taskId}: ${summary}`);
-    const update: TaskUpdate = { worktree, rounds: [...state.rounds, { summary, commit }] };
+    const rounds = [...state.rounds, { summary, commit }];
+    // Nothing to test or deploy: say so instead of asking to deploy "(no changes)".
+    if (commit === worktree.base) return { worktree, rounds, stopReason: `the developer changed nothing (${summary}), so there is nothing to test or deploy` };
+    const update: TaskUpdate = { worktree, rounds };
     await showProgress(deps, { ...state, ...update }, 'test');
     return update;
   };

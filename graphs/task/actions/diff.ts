@@ -4,12 +4,12 @@
  * pressed: as a fixed-width message when it is short, as a `task-<id>.diff` document when it is
  * long. Works after a restart and after the worktree is gone (commits stay in the service repository).
  */
-import type { ApprovalService } from '../../src/approvals/service.js';
-import type { Broadcaster } from '../../src/channels/broadcast.js';
-import type { TapHandler } from '../../src/channels/action.js';
-import type { Config } from '../../src/config.js';
-import { git } from '../git.js';
-import { TASK_APPROVAL } from './nodes/approval.js';
+import type { ApprovalService } from '../../../src/approvals/service.js';
+import type { Broadcaster } from '../../../src/channels/broadcast.js';
+import type { TapHandler } from '../../../src/channels/action.js';
+import type { Config } from '../../../src/config.js';
+import { git } from '../../git.js';
+import { TASK_APPROVAL } from '../nodes/approval.js';
 
 /**
  * Longest diff sent as a message: under Slack's 3,000-character section and Telegram's 4,096

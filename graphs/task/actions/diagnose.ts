@@ -7,15 +7,15 @@
  * (tool `propose_remedy`); without one, or when its answer is unusable, the rule above decides.
  */
 import { z } from 'zod';
-import type { AlertActionHandler, AlertRow } from '../../src/alerts/service.js';
-import { defineApprovalKind } from '../../src/approvals/kind.js';
-import type { Actor } from '../../src/actor.js';
-import type { Core } from '../../src/core.js';
-import { formatDuration } from '../../src/duration.js';
-import { describeError } from '../../src/errors.js';
-import { runCommand } from '../../src/shell/run.js';
-import type { TaskRow } from '../../src/tasks/store.js';
-import { git } from '../git.js';
+import type { AlertActionHandler, AlertRow } from '../../../src/alerts/service.js';
+import { defineApprovalKind } from '../../../src/approvals/kind.js';
+import type { Actor } from '../../../src/actor.js';
+import type { Core } from '../../../src/core.js';
+import { formatDuration } from '../../../src/duration.js';
+import { describeError } from '../../../src/errors.js';
+import { runCommand } from '../../../src/shell/run.js';
+import type { TaskRow } from '../../../src/tasks/store.js';
+import { git } from '../../git.js';
 
 export type DiagnoseDeps = Pick<Core, 'config' | 'taskStore' | 'approvals' | 'broadcaster' | 'memory' | 'llm' | 'background' | 'taskWork' | 'rollbacks' | 'log'>;
 
@@ -73,6 +73,15 @@ async function run(deps: DiagnoseDeps, alert: AlertRow, service: string, actor: 
   ].join('\n');
 
   const remedy = await choose(deps, { evidence, suspect, error });
+  // A fix task needs a developer: a model for AUREA's own, or the service's coding CLI.
+  if (remedy.action === 'fix_task' && !deps.llm.configured && svc.developer === 'builtin') {
+    await deps.broadcaster.broadcast({
+      title: `🩺 Diagnosis: ${service}`,
+      text: evidence,
+      status: `No remedy proposed: ${remedy.reason}, and a fix task needs a language model (set ANTHROPIC_API_KEY or OPENAI_API_KEY, or services.${service}.developer.command for a coding CLI).`,
+    });
+    return;
+  }
   await deps.broadcaster.broadcast({ title: `🩺 Diagnosis: ${service}`, text: evidence, status: `Proposal: ${remedy.action === 'rollback' ? 'roll back' : 'open a fix task'} (${remedy.reason})` });
   if (remedy.action === 'rollback' && suspect) {
     const task = { id: suspect.id, request: suspect.request, commit: suspect.previous_commit!, deployed: suspect.deployed_commit };
