@@ -14,7 +14,7 @@ import { percentile, round, type BenchResult } from './stats.js';
 
 export async function approvalLatency(shape: 'in-process' | 'two workers' = 'in-process', runs = 10): Promise<BenchResult> {
   if (shape === 'two workers' && BACKEND !== 'postgres') throw new Error('the two-worker shape needs AUREA_TEST_BACKEND=postgres');
-  const h = await Harness.create();
+  const h = await Harness.create({ realChatLimit: true });
   const workers: AureaProcess[] = [];
   try {
     if (shape === 'in-process') await h.start();

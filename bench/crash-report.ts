@@ -15,7 +15,7 @@ import { AureaProcess } from '../test/helpers/process.js';
 import { percentile, round, type BenchResult } from './stats.js';
 
 async function once(): Promise<number> {
-  const h = await Harness.create();
+  const h = await Harness.create({ realChatLimit: true });
   let second: AureaProcess | undefined;
   try {
     writeFileSync(join(h.repo.dir, 'deploy.sh'), 'echo "start" >> deploy-starts.log\nsleep 30\necho deployed\n');

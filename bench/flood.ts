@@ -10,7 +10,7 @@ import { percentile, round, sleep, type BenchResult } from './stats.js';
 const STRANGERS: Person[] = Array.from({ length: 50 }, (_, i) => ({ id: 6_000_000 + i, first_name: `Spam${i}` }));
 
 export async function flood(samples = 10): Promise<BenchResult> {
-  const h = await Harness.create();
+  const h = await Harness.create({ realChatLimit: true });
   try {
     await h.start();
     const ask = async (): Promise<number> => {

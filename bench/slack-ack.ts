@@ -7,7 +7,7 @@ import { Harness, SLACK_SIGNING_SECRET } from '../test/helpers/harness.js';
 import { percentile, round, type BenchResult } from './stats.js';
 
 export async function slackAck(requests = 200): Promise<BenchResult> {
-  const h = await Harness.create({ slack: true });
+  const h = await Harness.create({ slack: true, realChatLimit: true });
   try {
     await h.start();
     const slack = h.slack!;

@@ -38,7 +38,7 @@ async function startOnce(h: Harness, launcher: Launcher): Promise<number> {
 
 export async function startup(runs = 3): Promise<BenchResult> {
   execFileSync(process.execPath, ['src/cli/build.js'], { stdio: 'ignore' });
-  const h = await Harness.create({ freshDatabase: true });
+  const h = await Harness.create({ freshDatabase: true, realChatLimit: true });
   const dataDir = join(h.dir, 'data');
   const times: Record<string, number[]> = {};
   try {

@@ -11,7 +11,7 @@ import { percentile, round, sleep, type BenchResult } from './stats.js';
 
 export async function statusLatency(mode: 'spread' | 'together' = 'spread', chats = 20, seconds = 15): Promise<BenchResult> {
   const founders = Array.from({ length: chats }, (_, i) => 30_000_000 + i);
-  const h = await Harness.create({ founders });
+  const h = await Harness.create({ founders, realChatLimit: true });
   try {
     await h.start();
     // Warm-up: one round, not measured.

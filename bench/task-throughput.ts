@@ -29,6 +29,7 @@ export async function taskThroughput(tasks = Number(process.env.TASKS ?? 6)): Pr
   const h = await Harness.create({
     yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\n',
     env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' },
+    realChatLimit: true,
   });
   const workers: AureaProcess[] = [];
   try {

@@ -224,6 +224,13 @@ const fileSchema = z.strictObject({
   approvals: z
     .record(z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'approval kinds are lowercase words joined by -' }), z.strictObject({ separateApprover: z.boolean().default(false) }))
     .default({}),
+  // Telegram's flood limit in one chat (Bot FAQ: about one message a second, short bursts allowed):
+  // what bots/telegram/throttle.ts keeps to. Lower it only for a local Bot API server or tests.
+  telegram: z
+    .strictObject({
+      perChat: z.strictObject({ burst: z.number().int().min(1).max(100).default(3), perSecond: z.number().positive().max(100).default(1) }).prefault({}),
+    })
+    .prefault({}),
   // Pairing codes (src/founders/pairing.ts): how long a printed code is valid.
   pairing: z.strictObject({ codeTtl: durationSchema.default(900_000) }).prefault({}),
   // Stripe webhooks: a payment_intent.succeeded above this amount (USD) is announced.
@@ -394,6 +401,8 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
       founders: [...new Set([...f.founders.telegram, ...e.FOUNDER_TELEGRAM_IDS])],
       /** Those of them named in FOUNDER_TELEGRAM_IDS (the rest are in the file), for /founders. */
       foundersFromEnv: e.FOUNDER_TELEGRAM_IDS,
+      /** Messages per chat: a burst, refilled at `perSecond` (telegram.perChat). */
+      perChat: f.telegram.perChat,
     },
     slack: {
       /** Bot token (xoxb-); undefined = no Slack channel. Secret. */

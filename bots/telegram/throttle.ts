@@ -9,7 +9,8 @@ import { withTimeout } from '../../src/runtime/timed.js';
 /**
  * Telegram's limits (Bot FAQ): about 30 messages/s overall, 20/min in a group, about 1/s per chat
  * with short bursts allowed. Per private chat we allow a burst of 3 refilled at 1/s instead of the
- * plugin's strict 1 per 1.05 s, so an answer to a founder's command is not held behind the last one.
+ * plugin's strict 1 per 1.05 s, so an answer to a founder's command is not held behind the last one
+ * (`telegram.perChat` in aurea.config.yaml).
  *
  * Overall we stay under 30/s as a token bucket: a burst of 20, refilled by 5 every 200 ms (25/s).
  * A reservoir refilled to 30 once a second (the plugin's default) is anchored to the moment the
@@ -19,8 +20,16 @@ import { withTimeout } from '../../src/runtime/timed.js';
 const LIMITS = {
   global: { reservoir: 20, reservoirIncreaseAmount: 5, reservoirIncreaseInterval: 200, reservoirIncreaseMaximum: 20 },
   group: { maxConcurrent: 1, minTime: 1_000, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
-  out: { maxConcurrent: 1, reservoir: 3, reservoirIncreaseAmount: 1, reservoirIncreaseInterval: 1_000, reservoirIncreaseMaximum: 3 },
 } satisfies APIThrottlerOptions;
+
+/** The per-chat limiter: a burst of `telegram.perChat.burst` (3), refilled one at a time at `perSecond` (1). */
+const perChatLimits = ({ burst, perSecond }: Config['telegram']['perChat']) => ({
+  maxConcurrent: 1,
+  reservoir: burst,
+  reservoirIncreaseAmount: 1,
+  reservoirIncreaseInterval: Math.round(1_000 / perSecond),
+  reservoirIncreaseMaximum: burst,
+});
 
 export interface TelegramThrottle {
   /** The grammY API transformer that schedules every call with a chat_id. */
@@ -57,7 +66,7 @@ export function createTelegramThrottle(config: Config, log: Logger): TelegramThr
   const localGlobal = new Bottleneck(LIMITS.global);
   // Per-chat and per-group limits from the plugin; its own global limiter is left unlimited, the
   // global budget is applied below each per-chat slot (as the plugin chains it).
-  const perChat = apiThrottler({ ...LIMITS, global: {} });
+  const perChat = apiThrottler({ ...LIMITS, out: perChatLimits(config.telegram.perChat), global: {} });
 
   // Until the first connection is up (or has failed for 2 s), calls wait for it rather than
   // bypassing the shared budget.

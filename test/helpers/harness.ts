@@ -94,7 +94,14 @@ export interface HarnessOptions {
   securityMonitorYaml?: string;
   /** system-monitor's missed-run policy (default: the config default, once). */
   monitorMissed?: 'skip' | 'once' | 'notify';
+  /**
+   * Telegram's limits enforced by the fake Bot API; AUREA then keeps to Telegram's real per-chat
+   * limit. Without them (every other test) AUREA's per-chat limit is lifted (`telegram.perChat`), so
+   * a flow's messages are not paced at one a second.
+   */
   rateLimits?: RateLimits;
+  /** Keep AUREA to Telegram's real per-chat limit even without `rateLimits` (a benchmark of what a founder waits for). */
+  realChatLimit?: boolean;
   approval?: 'required' | 'auto';
   verifyTimeout?: string;
   /** deploy.approvalTimeout (default: the config default, 24h). */
@@ -162,7 +169,7 @@ ${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    
     enabled: ${options.revenueReport ? 'true' : 'false'}
   maintenance:
     enabled: false
-deploy:
+${options.rateLimits || options.realChatLimit ? '' : 'telegram:\n  perChat: { burst: 100, perSecond: 100 }\n'}deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
 ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
