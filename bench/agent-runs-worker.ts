@@ -4,12 +4,13 @@
  * stops on SIGTERM.
  */
 import { loadConfig } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
 import { openDatabase } from '../src/db/database.js';
 import { createRedis } from '../src/redis.js';
 import { REDIS_URL } from '../test/helpers/harness.js';
 import { agentWorker } from './agent-runs.js';
 
-const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL!, AUREA_REDIS_PREFIX: process.env.AUREA_REDIS_PREFIX! });
+const config = loadConfig({ DATABASE_URL: process.env.DATABASE_URL!, AUREA_REDIS_PREFIX: process.env.AUREA_REDIS_PREFIX! }, CHANNELS);
 const db = await openDatabase(config);
 const worker = agentWorker(db, config, createRedis(REDIS_URL, 'bullmq'));
 await worker.waitUntilReady();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AlertService } from '../src/alerts/service.js';
 import { Broadcaster } from '../src/channels/broadcast.js';
 import { loadConfig } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { Budget } from '../src/llm/budget.js';
@@ -33,7 +34,7 @@ const request: LlmRequest = { system: 'You are AUREA.', messages: [{ role: 'user
 
 export async function routerBench(iterations = 300): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'aurea-bench-router-'));
-  const db = await openDatabase(loadConfig({ AUREA_DATA_DIR: dir }));
+  const db = await openDatabase(loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS));
   try {
     await migrate(db.pool);
     const log = createLogger('silent', []);

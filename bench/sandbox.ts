@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
 import { taskSandbox } from '../src/sandbox/policy.js';
 import { runCommand } from '../src/shell/run.js';
 import { percentile, round, type BenchResult } from './stats.js';
@@ -14,7 +15,7 @@ import { percentile, round, type BenchResult } from './stats.js';
 export async function sandboxOverhead(runs = 50): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'aurea-sandbox-bench-'));
   try {
-    const config = loadConfig({ AUREA_DATA_DIR: join(dir, 'data') });
+    const config = loadConfig({ AUREA_DATA_DIR: join(dir, 'data') }, CHANNELS);
     const policy = taskSandbox(config, { repo: dir, env: [], sandbox: { network: 'none', cpuSeconds: 600, memoryMb: 2048, fileSizeMb: 1024 } }, dir)!;
     const time = async (sandbox: typeof policy | null) => {
       const times: number[] = [];

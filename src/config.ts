@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { checkSchedule } from './agents/schedule.js';
 import { parseQuietHours } from './alerts/quiet.js';
 import { durationSchema } from './duration.js';
+import type { ChannelSettings, ChannelSettingsBase } from './channels/settings.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -15,56 +16,16 @@ import { ConfigError } from './errors.js';
 
 const SERVICE_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
-const idList = (what: string) =>
-  z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      const ids = (text ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      for (const id of ids) {
-        if (!/^\d{1,20}$/.test(id)) {
-          ctx.addIssue({ code: 'custom', message: `"${id}" is not a ${what} user id (digits only)` });
-          return z.NEVER;
-        }
-      }
-      return ids.map(Number);
-    });
+/** The channels a configuration is loaded for: each one's settings (src/channels/settings.ts); the console has none. */
+export type ChannelsToLoad = readonly { settings?: ChannelSettings<any> }[];
 
-/** The environment variables AUREA reads (the names of .env.example). */
-export const ENV_NAMES = (): string[] => Object.keys(envSchema.shape);
+/** The environment variables AUREA reads (the names of .env.example): its own and those of `channels`. */
+export const envNames = (channels: ChannelsToLoad): string[] => [...Object.keys(envSchema.shape), ...settingsOf(channels).flatMap((c) => Object.keys(c.envShape))];
 
+const settingsOf = (channels: ChannelsToLoad): ChannelSettings[] => channels.flatMap((c) => (c.settings ? [c.settings] : []));
+
+/** AUREA's own environment variables; each channel adds its own (bots/<channel>/settings.ts). */
 const envSchema = z.object({
-  TELEGRAM_BOT_TOKEN: z
-    .string()
-    .regex(/^\d+:[A-Za-z0-9_-]+$/, { error: 'expected a token from @BotFather, like 123456:ABC-DEF…' })
-    .optional(),
-  TELEGRAM_API_ROOT: z.url({ error: 'expected a URL like https://api.telegram.org' }).default('https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_URL: z.url({ error: 'expected the public https URL that Telegram should POST updates to' }).optional(),
-  // Bot API setWebhook: secret_token is 1-256 characters A-Z, a-z, 0-9, _ and -.
-  TELEGRAM_WEBHOOK_SECRET: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,256}$/, { error: 'expected 1-256 characters from A-Z, a-z, 0-9, _ and -' })
-    .optional(),
-  FOUNDER_TELEGRAM_IDS: idList('Telegram'),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'expected a bot token starting with xoxb-' }).optional(),
-  SLACK_SIGNING_SECRET: z.string().regex(/^[a-z0-9]{16,64}$/, { error: "expected the app's Signing Secret (Basic Information page)" }).optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-[A-Za-z0-9-]+$/, { error: 'expected an app-level token starting with xapp- (connections:write)' }).optional(),
-  SLACK_API_URL: z.url({ error: 'expected the Web API root, like https://slack.com/api/' }).default('https://slack.com/api/'),
-  FOUNDER_SLACK_IDS: z
-    .string()
-    .optional()
-    .transform((text, ctx) => {
-      const ids = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const bad = ids.find((id) => !/^[UW][A-Z0-9]+$/.test(id));
-      if (bad) {
-        ctx.addIssue({ code: 'custom', message: `"${bad}" is not a Slack user id (like U012AB3CD)` });
-        return z.NEVER;
-      }
-      return ids;
-    }),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'expected a postgres:// URL' })
@@ -181,13 +142,8 @@ const agentSchema = z
     }
   });
 
+/** aurea.config.yaml without the channels' parts (`founders.<channel>` and each channel's own section). */
 const fileSchema = z.strictObject({
-  founders: z
-    .strictObject({
-      telegram: z.array(z.number().int().positive({ error: 'expected numeric Telegram user ids' })).default([]),
-      slack: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, { error: 'expected Slack user ids like U012AB3CD' })).default([]),
-    })
-    .prefault({}),
   services: z
     .record(z.string().regex(SERVICE_NAME, { error: 'service names are lowercase letters, digits, - and _' }), serviceSchema)
     .default({}),
@@ -224,13 +180,6 @@ const fileSchema = z.strictObject({
   approvals: z
     .record(z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'approval kinds are lowercase words joined by -' }), z.strictObject({ separateApprover: z.boolean().default(false) }))
     .default({}),
-  // Telegram's flood limit in one chat (Bot FAQ: about one message a second, short bursts allowed):
-  // what bots/telegram/throttle.ts keeps to. Lower it only for a local Bot API server or tests.
-  telegram: z
-    .strictObject({
-      perChat: z.strictObject({ burst: z.number().int().min(1).max(100).default(3), perSecond: z.number().positive().max(100).default(1) }).prefault({}),
-    })
-    .prefault({}),
   // Pairing codes (src/founders/pairing.ts): how long a printed code is valid.
   pairing: z.strictObject({ codeTtl: durationSchema.default(900_000) }).prefault({}),
   // Stripe webhooks: a payment_intent.succeeded above this amount (USD) is announced.
@@ -337,43 +286,60 @@ function urlPassword(url: string | undefined): string[] {
 }
 
 /**
+ * The schemas of the environment and of aurea.config.yaml with each channel's parts added: its
+ * variables, `founders.<name>` and its own section `<name>:`.
+ */
+function composedSchemas(channels: readonly ChannelSettings[]) {
+  const env = envSchema.extend(Object.assign({}, ...channels.map((c) => c.envShape)) as z.ZodRawShape);
+  const file = fileSchema.extend({
+    founders: z.strictObject(Object.fromEntries(channels.map((c) => [c.name, c.foundersSchema]))).prefault({}),
+    ...Object.fromEntries(channels.flatMap((c) => (c.fileSchema ? [[c.name, c.fileSchema.prefault({})]] : []))),
+  });
+  return { env, file };
+}
+
+/**
  * Builds the validated configuration.
  * @param env environment variables (usually `process.env`)
+ * @param channels the declared channels (bots/channels.ts): their settings are read and checked here
  * @param file path of aurea.config.yaml; defaults to `env.AUREA_CONFIG`, then `./aurea.config.yaml`.
  *   A missing default file means "no services, no founders yet"; a missing explicit file is an error.
  * @returns the merged {@link Config}; repo paths are absolute, resolved against the config file's folder
  * @throws ConfigError naming the first offending key and what is wrong with it
  */
-export function loadConfig(rawEnv: Env, file?: string): Config {
+export function loadConfig(rawEnv: Env, channels: ChannelsToLoad, file?: string): Config {
   // `KEY=` (as copied from .env.example) means "not set".
   const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const envResult = envSchema.safeParse(env);
+  const declared = settingsOf(channels);
+  const schemas = composedSchemas(declared);
+  const envResult = schemas.env.safeParse(env);
   if (!envResult.success) throw issueToError('environment', envResult.error.issues[0]!, env);
-  const e = envResult.data;
+  const e = envResult.data as z.output<typeof envSchema> & Record<string, unknown>;
 
   const explicit = file !== undefined || e.AUREA_CONFIG !== undefined;
   const { data, file: configFile } = readConfigFile(file ?? e.AUREA_CONFIG ?? './aurea.config.yaml', explicit);
-  const fileResult = fileSchema.safeParse(data);
+  const fileResult = schemas.file.safeParse(data);
   if (!fileResult.success) throw issueToError(configFile ?? 'aurea.config.yaml', fileResult.error.issues[0]!, data);
-  const f = fileResult.data;
+  const f = fileResult.data as z.output<typeof fileSchema> & { founders: Record<string, string[]> } & Record<string, unknown>;
 
-  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError(
-      'TELEGRAM_WEBHOOK_SECRET',
-      'Invalid environment: TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not, so anyone who finds the URL could post updates as a founder. ' +
-        'Make one with `openssl rand -hex 32` and set TELEGRAM_WEBHOOK_SECRET (Telegram then sends it with every update), or unset TELEGRAM_WEBHOOK_URL for long polling',
-    );
-  }
-  if (e.TELEGRAM_WEBHOOK_SECRET && !e.TELEGRAM_WEBHOOK_URL) {
-    throw new ConfigError('TELEGRAM_WEBHOOK_SECRET', 'Invalid environment: TELEGRAM_WEBHOOK_SECRET is set but TELEGRAM_WEBHOOK_URL is not; set both for webhook mode, or neither for long polling');
-  }
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-    throw new ConfigError('SLACK_SIGNING_SECRET', 'Invalid environment: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode, POST /slack/events) nor SLACK_APP_TOKEN (Socket Mode) is');
-  }
   if (e.TRANSCRIBE_PROVIDER === 'openai' && !e.OPENAI_API_KEY) {
     throw new ConfigError('TRANSCRIBE_PROVIDER', 'Invalid environment: TRANSCRIBE_PROVIDER=openai needs OPENAI_API_KEY');
   }
-  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined });
+  const channelSettings: Record<string, ChannelSettingsBase> = Object.fromEntries(declared.map((c) => [c.name, c.build(e, f[c.name], f.founders[c.name] ?? [])]));
+  const channelSecrets = declared.flatMap((c) => c.secrets(channelSettings[c.name]!));
+  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets });
+}
+
+/**
+ * One channel's settings from the environment alone (`aurea init`, before aurea.config.yaml exists):
+ * its variables validated and cross-checked as {@link loadConfig} does, no founders from the file.
+ * @throws ConfigError naming the offending variable
+ */
+export function loadChannelSettings<S extends ChannelSettingsBase>(rawEnv: Env, channel: ChannelSettings<S>): S {
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const result = z.object(channel.envShape).safeParse(env);
+  if (!result.success) throw issueToError('environment', result.error.issues[0]!, env);
+  return channel.build(result.data, undefined, []);
 }
 
 /** A literal-typed value (keeps `'openai' | 'offline'` from widening to string in the result). */
@@ -383,41 +349,19 @@ const literal = <T extends string>(value: T): T => value;
  * Environment and file, both already validated by their zod schemas (where every default is
  * written), → the configuration's shape. The {@link Config} type is derived from this.
  */
-function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>, where: { configFile: string | null; redisUrlSet: boolean }) {
+function toConfig(
+  e: z.output<typeof envSchema>,
+  f: z.output<typeof fileSchema>,
+  where: { configFile: string | null; redisUrlSet: boolean; channels: Readonly<Record<string, ChannelSettingsBase>>; channelSecrets: Array<string | undefined> },
+) {
   const { configFile } = where;
   const base = configFile ? dirname(configFile) : process.cwd();
   const services: Record<string, ServiceConfig> = Object.fromEntries(
     Object.entries(f.services).map(([name, s]) => [name, { ...s, repo: resolve(base, s.repo) }]),
   );
   return {
-    telegram: {
-      /** Bot token from @BotFather; undefined = no Telegram channel. Secret. */
-      token: e.TELEGRAM_BOT_TOKEN,
-      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
-      /** Set = webhook mode on POST /telegram/webhook; unset = long polling. */
-      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
-      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-      /** Founders' Telegram user ids (file ∪ FOUNDER_TELEGRAM_IDS). */
-      founders: [...new Set([...f.founders.telegram, ...e.FOUNDER_TELEGRAM_IDS])],
-      /** Those of them named in FOUNDER_TELEGRAM_IDS (the rest are in the file), for /founders. */
-      foundersFromEnv: e.FOUNDER_TELEGRAM_IDS,
-      /** Messages per chat: a burst, refilled at `perSecond` (telegram.perChat). */
-      perChat: f.telegram.perChat,
-    },
-    slack: {
-      /** Bot token (xoxb-); undefined = no Slack channel. Secret. */
-      botToken: e.SLACK_BOT_TOKEN,
-      /** Verifies HTTP requests on POST /slack/events. Secret. */
-      signingSecret: e.SLACK_SIGNING_SECRET,
-      /** App-level token (xapp-): set = Socket Mode instead of HTTP. Secret. */
-      appToken: e.SLACK_APP_TOKEN,
-      /** Web API root, ending in /. */
-      apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
-      /** Founders' Slack user ids (file ∪ FOUNDER_SLACK_IDS). */
-      founders: [...new Set([...f.founders.slack, ...e.FOUNDER_SLACK_IDS])],
-      /** Those of them named in FOUNDER_SLACK_IDS (the rest are in the file), for /founders. */
-      foundersFromEnv: e.FOUNDER_SLACK_IDS,
-    },
+    /** Each declared channel's settings by its name; its folder's `settings.of(config)` reads them typed. */
+    channels: where.channels,
     database: { url: e.DATABASE_URL, dataDir: resolve(e.AUREA_DATA_DIR) },
     /** `managed`: REDIS_URL was not set, so AUREA may start a local redis-server itself when none answers. */
     redis: { url: e.REDIS_URL, prefix: e.AUREA_REDIS_PREFIX, managed: !where.redisUrlSet },
@@ -465,7 +409,7 @@ function toConfig(e: z.output<typeof envSchema>, f: z.output<typeof fileSchema>,
     adminQueuesWrite: e.ADMIN_QUEUES_WRITE === 'true',
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, e.TELEGRAM_BOT_TOKEN, e.TELEGRAM_WEBHOOK_SECRET, e.SLACK_BOT_TOKEN, e.SLACK_SIGNING_SECRET, e.SLACK_APP_TOKEN, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

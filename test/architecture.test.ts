@@ -55,6 +55,39 @@ const TABLE_OWNERS: Record<string, string> = {
   service_leases: 'src/leases/store.ts',
 };
 
+/**
+ * A source file without its comments (strings, code and line breaks kept): a small scanner for `//`
+ * and `/* *\/` outside string and template literals.
+ */
+function withoutComments(source: string): string {
+  let out = '';
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    const next = source[i + 1];
+    if (c === '/' && next === '/') {
+      while (i < source.length && source[i] !== '\n') i++;
+    } else if (c === '/' && next === '*') {
+      const end = source.indexOf('*/', i + 2);
+      const stop = end < 0 ? source.length : end + 2;
+      out += source.slice(i, stop).replace(/[^\n]/g, ''); // keeps the line numbers
+      i = stop;
+    } else if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < source.length && source[j] !== c) j += source[j] === '\\' ? 2 : 1;
+      out += source.slice(i, j + 1);
+      i = j + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Where a chat platform may be named in code: its folder in bots/, and bots/channels.ts that lists them. */
+const CHANNEL_NAMES_ALLOWED = /^bots\//;
+
 describe(`architecture (${BACKEND})`, () => {
   const graph = importGraph();
 
@@ -79,6 +112,17 @@ describe(`architecture (${BACKEND})`, () => {
     );
     expect(wrong).toEqual([]);
     expect([...graph.keys()].filter((f) => /^graphs\/[^/]+\.ts$/.test(f)).sort()).toEqual(['graphs/git.ts', 'graphs/runner.ts', 'graphs/steps.ts']);
+  });
+
+  it('a channel is its folder: no code outside bots/ names a chat platform (comments may)', () => {
+    const named = [...graph.keys()]
+      .filter((file) => !CHANNEL_NAMES_ALLOWED.test(file))
+      .flatMap((file) =>
+        withoutComments(readFileSync(join(ROOT, file), 'utf8'))
+          .split('\n')
+          .flatMap((line, n) => (/telegram|slack/i.test(line) ? [`${file}:${n + 1}: ${line.trim()}`] : [])),
+      );
+    expect(named).toEqual([]);
   });
 
   it('each table is read and written by its one owning module', () => {

@@ -50,7 +50,7 @@ describe('command registry', () => {
     expect(ran).toEqual(['status']);
     expect(c.replies).toEqual(["I don't know /aurea frob. Send /aurea help to see what I can do.", 'Usage: /aurea deploy <service>\nname the service to deploy']);
     expect(r.helpText('telegram')).toBe('/status — Health\n/deploy <service> — Deploy\n/ping — Ping');
-    expect(r.slackUsageHint()).toBe('status | deploy <service> | ping');
+    expect(r.usageLine()).toBe('status | deploy <service> | ping');
   });
 
   it("refuses founders-only commands to anyone else, whoever dispatches them; 'anyone' commands run", async () => {

@@ -3,7 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { z } from 'zod';
+import { defineChannelSettings } from '../src/channels/settings.js';
+import { envNames, loadConfig } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
+import { slackSettings } from '../bots/slack/settings.js';
+import { telegramSettings } from '../bots/telegram/settings.js';
 import { ConfigError } from '../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aurea-config-'));
@@ -12,36 +17,37 @@ function file(name: string, yaml: string): string {
   writeFileSync(path, yaml);
   return path;
 }
-function configError(env: Record<string, string>, path?: string): ConfigError {
+function configError0(load: () => unknown): ConfigError {
   try {
-    loadConfig({ AUREA_DATA_DIR: dir, ...env }, path);
+    load();
   } catch (err) {
     if (err instanceof ConfigError) return err;
     throw err;
   }
   throw new Error('expected a ConfigError');
 }
+const configError = (env: Record<string, string>, path?: string) => configError0(() => loadConfig({ AUREA_DATA_DIR: dir, ...env }, CHANNELS, path));
 
 describe('configuration', () => {
   it('runs on defaults with no config file at all', () => {
-    const config = loadConfig({ AUREA_DATA_DIR: dir });
+    const config = loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS);
     expect(config.services).toEqual({});
-    expect(config.telegram.token).toBeUndefined();
+    expect(telegramSettings.of(config).token).toBeUndefined();
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.http.port).toBe(3000);
   });
 
   it('accepts the committed example config', () => {
-    const config = loadConfig({ AUREA_DATA_DIR: dir }, 'aurea.config.example.yaml');
+    const config = loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS, 'aurea.config.example.yaml');
     expect(Object.keys(config.services)).toEqual(['billing']);
     expect(config.llm.chain[0]).toBe('anthropic:claude-sonnet-5-5');
     expect(config.llm.budget).toEqual({ dailyUsd: 5, monthlyUsd: 100 });
   });
 
   it('treats empty variables (KEY= as in .env.example) as unset', () => {
-    const config = loadConfig({ AUREA_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '', SLACK_BOT_TOKEN: ' ', FOUNDER_SLACK_IDS: '', PORT: '' });
-    expect(config.telegram.token).toBeUndefined();
-    expect(config.slack.botToken).toBeUndefined();
+    const config = loadConfig({ AUREA_DATA_DIR: dir, TELEGRAM_BOT_TOKEN: '', SLACK_BOT_TOKEN: ' ', FOUNDER_SLACK_IDS: '', PORT: '' }, CHANNELS);
+    expect(telegramSettings.of(config).token).toBeUndefined();
+    expect(slackSettings.of(config).botToken).toBeUndefined();
     expect(config.http.port).toBe(3000);
   });
 
@@ -55,8 +61,11 @@ agents:
   system-monitor: { every: 30s }
 `,
     );
-    const config = loadConfig({ FOUNDER_TELEGRAM_IDS: '7, 42' }, path);
-    expect(config.telegram.founders).toEqual([42, 7]);
+    const config = loadConfig({ FOUNDER_TELEGRAM_IDS: '7, 42' }, CHANNELS, path);
+    expect(telegramSettings.of(config).founders).toEqual([
+      { userId: '42', from: 'FOUNDER_TELEGRAM_IDS' },
+      { userId: '7', from: 'FOUNDER_TELEGRAM_IDS' },
+    ]);
     expect(config.services.billing).toMatchObject({ repo: join(dir, 'billing'), approval: 'auto', healthTimeout: 5000 });
     expect(config.agents['system-monitor']).toMatchObject({ every: 30_000, enabled: true });
   });
@@ -93,5 +102,46 @@ agents:
     expect(run.status).toBe(2);
     expect(run.stderr.trim()).toBe(`aurea: Invalid ${path}: services.billing.health: expected an http(s) URL that answers 2xx when the service is healthy (got 12)`);
     expect(run.stdout).toBe('');
+  });
+
+  it('composes the settings of the channels it is given: their variables, founders, section and secrets, and nothing of others', () => {
+    // A channel nobody ships: what a new folder in bots/ declares, and nothing else.
+    const pigeon = defineChannelSettings({
+      name: 'pigeon',
+      title: 'Pigeon post',
+      env: { PIGEON_TOKEN: z.string().regex(/^coo-[\w-]+$/, { error: 'expected coo-…' }).optional() },
+      file: z.strictObject({ loft: z.string().default('roof') }),
+      founderId: z.string().regex(/^P\d+$/),
+      founderIdText: { pattern: /^P\d+$/, hint: 'a pigeon id (P…)' },
+      settings: ({ env, file, founders }) => ({ enabled: Boolean(env.PIGEON_TOKEN), token: env.PIGEON_TOKEN, loft: file?.loft ?? 'roof', founders }),
+      secrets: (s) => [s.token],
+      check: async (s) => [{ level: 'ok', what: 'pigeon', detail: s.loft }],
+      setup: [{ key: 'PIGEON_TOKEN', question: 'Pigeon token' }],
+    });
+    const channels = [{ settings: pigeon }];
+    const path = file('pigeon.yaml', 'founders: { pigeon: [P1] }\npigeon: { loft: barn }\n');
+    const config = loadConfig({ AUREA_DATA_DIR: dir, PIGEON_TOKEN: 'coo-secret-token', FOUNDER_PIGEON_IDS: 'P2,P1' }, channels, path);
+    expect(pigeon.of(config)).toEqual({
+      enabled: true,
+      token: 'coo-secret-token',
+      loft: 'barn',
+      founders: [
+        { userId: 'P1', from: 'FOUNDER_PIGEON_IDS' },
+        { userId: 'P2', from: 'FOUNDER_PIGEON_IDS' },
+      ],
+    });
+    expect(config.secrets).toContain('coo-secret-token');
+    expect(envNames(channels)).toEqual(expect.arrayContaining(['PIGEON_TOKEN', 'FOUNDER_PIGEON_IDS', 'DATABASE_URL']));
+    expect(envNames(channels)).not.toContain('TELEGRAM_BOT_TOKEN');
+    // Its schemas speak for it, naming the key…
+    let err = configError0(() => loadConfig({ AUREA_DATA_DIR: dir, FOUNDER_PIGEON_IDS: 'Q9' }, channels));
+    expect(err.message).toBe('Invalid environment: FOUNDER_PIGEON_IDS: "Q9" is not a pigeon id (P…) (got "Q9")');
+    err = configError0(() => loadConfig({ AUREA_DATA_DIR: dir }, channels, file('pigeon-bad.yaml', 'pigeon: { lofts: 2 }\n')));
+    expect(err.key).toBe('pigeon');
+    // …and a channel not given is not there: its section is an unknown key, its settings absent.
+    err = configError0(() => loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS, path));
+    expect(err.message).toMatch(/unknown keys? .*"pigeon"/);
+    expect(() => pigeon.of(loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS))).toThrow(/without the pigeon channel/);
+    expect(() => telegramSettings.of(config)).toThrow(/without the telegram channel/);
   });
 });

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/cli/doctor.js';
 import { loadConfig } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
+import { telegramSettings } from '../bots/telegram/settings.js';
 import { selfHealth } from '../src/http/health.js';
 import { createHttpServer, listen } from '../src/http/server.js';
 import { createLogger } from '../src/log.js';
@@ -119,9 +121,9 @@ describe('HTTP, webhook mode and doctor', () => {
     expect(out).not.toMatch(/→ fix/);
 
     // Each failed check says the one thing that fixes it.
-    const broken = loadConfig({ ...h.env(), REDIS_URL: 'redis://127.0.0.1:1', FOUNDER_TELEGRAM_IDS: '' }, h.config.configFile!);
+    const broken = loadConfig({ ...h.env(), REDIS_URL: 'redis://127.0.0.1:1', FOUNDER_TELEGRAM_IDS: '' }, CHANNELS, h.config.configFile!);
     const bad: string[] = [];
-    expect(await runDoctor({ ...broken, telegram: { ...broken.telegram, founders: [] } }, (l) => bad.push(l))).toBe(1);
+    expect(await runDoctor({ ...broken, channels: { ...broken.channels, telegram: { ...telegramSettings.of(broken), founders: [] } } }, (l) => bad.push(l))).toBe(1);
     expect(bad.join('\n')).toMatch(/✗ redis +Cannot reach Redis at redis:\/\/127\.0\.0\.1:1.*\n +→ fix: start the Redis at redis:\/\/127\.0\.0\.1:1, or unset REDIS_URL to let AUREA start a local one\n/);
     expect(bad.join('\n')).toMatch(/! founders telegram +none yet: nobody can use the bot\n +→ fix: npx aurea pair telegram \(prints a code to send\), or set FOUNDER_TELEGRAM_IDS/);
 
@@ -138,14 +140,14 @@ describe('HTTP, webhook mode and doctor', () => {
 
     // A revoked token.
     const revoked: string[] = [];
-    expect(await runDoctor(loadConfig({ ...h.env(), TELEGRAM_BOT_TOKEN: '123456789:AARevokedToken' }, h.config.configFile!), (l) => revoked.push(l))).toBe(1);
+    expect(await runDoctor(loadConfig({ ...h.env(), TELEGRAM_BOT_TOKEN: '123456789:AARevokedToken' }, CHANNELS, h.config.configFile!), (l) => revoked.push(l))).toBe(1);
     expect(revoked.join('\n')).toMatch(/✗ telegram +getMe failed: .*401.*\n +→ fix: the token was revoked or mistyped: copy the current one from @BotFather/);
 
     // A webhook Telegram cannot reach.
     h.telegram.webhookUrl = 'https://aurea.example.com/telegram/webhook';
     h.telegram.webhookError = 'Connection refused';
     const unreachable: string[] = [];
-    const webhookConfig = loadConfig({ ...h.env(), TELEGRAM_WEBHOOK_URL: 'https://aurea.example.com/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: 'a-secret-token-for-tests' }, h.config.configFile!);
+    const webhookConfig = loadConfig({ ...h.env(), TELEGRAM_WEBHOOK_URL: 'https://aurea.example.com/telegram/webhook', TELEGRAM_WEBHOOK_SECRET: 'a-secret-token-for-tests' }, CHANNELS, h.config.configFile!);
     expect(await runDoctor(webhookConfig, (l) => unreachable.push(l))).toBe(1);
     expect(unreachable.join('\n')).toMatch(/✗ telegram webhook +Telegram cannot deliver to https:\/\/aurea\.example\.com\/telegram\/webhook: Connection refused \(0 updates waiting\)\n +→ fix: make https:\/\/aurea\.example\.com\/telegram\/webhook reach AUREA's POST \/telegram\/webhook on port 0 \(a public https reverse proxy\), or unset TELEGRAM_WEBHOOK_URL for long polling/);
 

@@ -13,6 +13,7 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInit } from '../src/cli/init.js';
 import { loadConfig } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
 import { PairingCodes } from '../src/founders/pairing.js';
 import { FakeAnthropicApi } from './fakes/anthropic-api.js';
 import { FakeService } from './fakes/health-service.js';
@@ -69,8 +70,8 @@ describe('aurea init', () => {
     const dir = workdir();
     const { code, out } = await init(serviceFlags(), env(), dir);
     expect(code).toBe(0);
-    expect(out).toMatch(/^✓ Telegram {5}@aurea_test_bot \(getMe\)$/m);
-    expect(out).toMatch(/^✓ Slack {8}@aurea in AUREA test \(auth\.test\)$/m);
+    expect(out).toMatch(/^✓ Telegram {5}@aurea_test_bot via http:\/\/127\.0\.0\.1:\d+, long polling$/m);
+    expect(out).toMatch(/^✓ Slack {8}@aurea in AUREA test, HTTP mode on POST \/slack\/events$/m);
     expect(out).toMatch(/^✓ Anthropic {4}the key works \(models\.list\)$/m);
     expect(out).toMatch(/^✓ OpenAI {7}the key works \(models\.list\)$/m);
     expect(out).toMatch(/^✓ service billing http:\/\/127\.0\.0\.1:\d+\/health answers \(\d+ ms\)$/m);
@@ -88,7 +89,7 @@ describe('aurea init', () => {
     expect(parse(readFileSync(join(dir, 'aurea.config.yaml'), 'utf8')).services).toEqual({
       billing: { repo: 'billing', test: 'sh test.sh', deploy: 'sh deploy.sh', rollback: 'sh rollback.sh', health: service.healthUrl },
     });
-    const config = loadConfig(env(), join(dir, 'aurea.config.yaml'));
+    const config = loadConfig(env(), CHANNELS, join(dir, 'aurea.config.yaml'));
     expect(config.services.billing!.repo).toBe(join(dir, 'billing'));
 
     // The code it printed waits in Redis for AUREA to start (which keeps it instead of printing a new one).
@@ -126,7 +127,7 @@ describe('aurea init', () => {
     const dir = workdir();
     const { code, out } = await init([...serviceFlags(), '--repo', './nowhere'], { ...env(), TELEGRAM_BOT_TOKEN: '123456789:AAWrongToken' }, dir);
     expect(code).toBe(1);
-    expect(out).toMatch(/^✗ Telegram {5}the token was refused: .*401.*Copy it again from @BotFather/m);
+    expect(out).toMatch(/^✗ Telegram {5}getMe failed: .*401.* → the token was revoked or mistyped: copy the current one from @BotFather/m);
     expect(out).toMatch(/^✗ service billing .*nowhere is not a git checkout: give --repo <path of its clone>$/m);
     expect(out).toMatch(/Nothing was written/);
     expect(() => statSync(join(dir, '.env'))).toThrow();
@@ -151,7 +152,7 @@ describe('aurea init', () => {
         await term.expect(/\S/, mark); // the answer is taken (the next line appears)
       };
       await answer(/Telegram bot token from @BotFather \(Enter to skip\):$/, telegram.token);
-      await term.expect(/^✓ Telegram {5}@aurea_test_bot \(getMe\)$/m);
+      await term.expect(/^✓ Telegram {5}@aurea_test_bot via http:\/\/127\.0\.0\.1:\d+, long polling$/m);
       await answer(/Slack bot token xoxb-… \(Enter to skip\):$/, '');
       await answer(/Anthropic API key \(Enter to skip\):$/, anthropic.apiKey);
       await term.expect(/^✓ Anthropic {4}the key works \(models\.list\)$/m);

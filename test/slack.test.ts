@@ -58,7 +58,7 @@ describe('Slack app (Bolt, HTTP mode on /slack/events)', () => {
   it("the manifest's slash command usage hint is the one generated from the command registry", async () => {
     await setup();
     const manifest = parse(readFileSync('slack-app-manifest.yaml', 'utf8'));
-    expect(manifest.features.slash_commands[0].usage_hint).toBe(h.app!.core.commands.slackUsageHint());
+    expect(manifest.features.slash_commands[0].usage_hint).toBe(h.app!.core.commands.usageLine());
   });
 
   it('/aurea status is acked at once and answered through response_url', async () => {

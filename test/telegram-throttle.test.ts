@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { configureApi, clientOptions } from '../bots/telegram/api.js';
 import { createTelegramThrottle, type TelegramThrottle } from '../bots/telegram/throttle.js';
 import { loadConfig } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
+import { telegramSettings } from '../bots/telegram/settings.js';
 import { createLogger } from '../src/log.js';
 import { FakeTelegramApi, TELEGRAM_LIMITS } from './fakes/telegram-api.js';
 import { REDIS_URL } from './helpers/harness.js';
@@ -28,11 +30,11 @@ describe('Telegram rate limits shared by every process (Bottleneck clustered thr
 
   it('two processes sending 45 messages each to 90 chats at once: no 429 from Telegram, all delivered', async () => {
     telegram = await FakeTelegramApi.start({ rateLimits: TELEGRAM_LIMITS });
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REDIS_URL, AUREA_REDIS_PREFIX: prefix, AUREA_DATA_DIR: '/tmp' });
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REDIS_URL, AUREA_REDIS_PREFIX: prefix, AUREA_DATA_DIR: '/tmp' }, CHANNELS);
     const apis = [0, 1].map(() => {
       const throttle = createTelegramThrottle(config, createLogger('silent', []));
       throttles.push(throttle);
-      return configureApi(new Api(config.telegram.token!, clientOptions(config)), throttle);
+      return configureApi(new Api(telegramSettings.of(config).token!, clientOptions(config)), throttle);
     });
     // The limiters exist a while before the first burst (as in a running bot): a budget refilled on a
     // clock that started at creation would let the next burst through too early.
@@ -44,17 +46,17 @@ describe('Telegram rate limits shared by every process (Bottleneck clustered thr
 
   it('with Redis unreachable, each process falls back to its own limiter and still delivers', async () => {
     telegram = await FakeTelegramApi.start();
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REDIS_URL: 'redis://127.0.0.1:1', AUREA_REDIS_PREFIX: prefix, AUREA_DATA_DIR: '/tmp' });
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REDIS_URL: 'redis://127.0.0.1:1', AUREA_REDIS_PREFIX: prefix, AUREA_DATA_DIR: '/tmp' }, CHANNELS);
     const throttle = createTelegramThrottle(config, createLogger('silent', []));
     throttles.push(throttle);
-    const api = configureApi(new Api(config.telegram.token!, clientOptions(config)), throttle);
+    const api = configureApi(new Api(telegramSettings.of(config).token!, clientOptions(config)), throttle);
     await api.sendMessage(9_100_000, 'still delivered');
     expect(telegram.callsOf('sendMessage').map((c) => c.payload.text)).toEqual(['still delivered']);
   });
 
   it('closed right after it was built (a quick stop after start), it leaves no unhandled rejection behind', async () => {
     telegram = await FakeTelegramApi.start();
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REDIS_URL, AUREA_REDIS_PREFIX: prefix, AUREA_DATA_DIR: '/tmp' });
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, REDIS_URL, AUREA_REDIS_PREFIX: prefix, AUREA_DATA_DIR: '/tmp' }, CHANNELS);
     const unhandled: unknown[] = [];
     const record = (reason: unknown) => void unhandled.push(reason);
     process.on('unhandledRejection', record);

@@ -1,5 +1,7 @@
 import type { ChannelDeclaration } from '../../src/channels/declaration.js';
+import { founderRules } from '../../src/channels/settings.js';
 import { guardBody } from '../../src/http/body.js';
+import { slackSettings } from './settings.js';
 
 /**
  * Slack (Bolt): founders by user id (U…); commands typed as `/aurea status`. Bolt is loaded only
@@ -8,17 +10,16 @@ import { guardBody } from '../../src/http/body.js';
 export const slack: ChannelDeclaration = {
   name: 'slack',
   commandPrefix: '/aurea ',
-  configured: (config) => Boolean(config.slack.botToken),
-  isFounder: (config, userId) => config.slack.founders.includes(userId),
-  configuredFounders: (config) =>
-    config.slack.founders.map((id) => ({ userId: id, from: config.slack.foundersFromEnv.includes(id) ? 'FOUNDER_SLACK_IDS' : 'aurea.config.yaml' })),
+  settings: slackSettings,
+  ...founderRules(slackSettings),
   configKeys: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)', 'FOUNDER_SLACK_IDS (or founders.slack, or a pairing code)', 'SLACK_API_URL'],
   async pairingHint(config, code) {
     // The app's bot user name (auth.test), as people see it in Slack's sidebar.
     let name: string | undefined;
-    if (config.slack.botToken) {
+    const { botToken, apiUrl } = slackSettings.of(config);
+    if (botToken) {
       const { webApi } = await import('@slack/bolt');
-      const client = new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } });
+      const client = new webApi.WebClient(botToken, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } });
       name = await client.auth.test().then((r) => r.user, () => undefined);
     }
     return `"start ${code}" to ${name ? `@${name}` : 'the AUREA app'} in Slack (its Messages tab), or type "/aurea start ${code}"`;
@@ -28,7 +29,8 @@ export const slack: ChannelDeclaration = {
     if (!slack.configured(config)) return null;
     if (!receive) {
       const [{ webApi }, { SlackChannel }] = await Promise.all([import('@slack/bolt'), import('./channel.js')]);
-      return { channel: new SlackChannel(new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl }), () => deps.founders.chatsOf('slack')) };
+      const { botToken, apiUrl } = slackSettings.of(config);
+      return { channel: new SlackChannel(new webApi.WebClient(botToken, { slackApiUrl: apiUrl }), () => deps.founders.chatsOf('slack')) };
     }
     const { createSlackApp } = await import('./index.js');
     const app = createSlackApp(deps);

@@ -7,6 +7,7 @@ import { RedeliveringOnce } from '../../src/updates/once.js';
 import { SlackChannel } from './channel.js';
 import { slackLogger } from './logger.js';
 import { fallbackText, renderBlocks } from './render.js';
+import { slackSettings } from './settings.js';
 
 export interface SlackAdapter {
   app: App;
@@ -45,7 +46,7 @@ async function handleAudioFile(core: AdapterDeps, client: webApi.WebClient, chan
     durationSec: typeof file.duration_ms === 'number' ? file.duration_ms / 1000 : undefined,
     extension: file.filetype ?? 'audio',
     async download() {
-      const res = await fetch(url, { headers: { authorization: `Bearer ${core.config.slack.botToken}` }, signal: AbortSignal.timeout(60_000) });
+      const res = await fetch(url, { headers: { authorization: `Bearer ${slackSettings.of(core.config).botToken}` }, signal: AbortSignal.timeout(60_000) });
       if (!res.ok) throw new Error(`Slack file download answered HTTP ${res.status}`);
       return Buffer.from(await res.arrayBuffer());
     },
@@ -56,11 +57,12 @@ async function handleAudioFile(core: AdapterDeps, client: webApi.WebClient, chan
 export function createSlackApp(core: AdapterDeps): SlackAdapter {
   const { config, log } = core;
   const logger = slackLogger(log);
-  const socketMode = Boolean(config.slack.appToken);
+  const settings = slackSettings.of(config);
+  const socketMode = Boolean(settings.appToken);
   const receiver = socketMode
-    ? new SocketModeReceiver({ appToken: config.slack.appToken!, logger })
-    : new HTTPReceiver({ signingSecret: config.slack.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
-  const app = new App({ receiver, token: config.slack.botToken, logger, clientOptions: { slackApiUrl: config.slack.apiUrl } });
+    ? new SocketModeReceiver({ appToken: settings.appToken!, logger })
+    : new HTTPReceiver({ signingSecret: settings.signingSecret!, endpoints: '/slack/events', processBeforeResponse: false, logger });
+  const app = new App({ receiver, token: settings.botToken, logger, clientOptions: { slackApiUrl: settings.apiUrl } });
   const channel = new SlackChannel(app.client, () => core.founders.chatsOf('slack'));
 
   // Each event_id once; a failed one is given back and handed to Bolt again (it was acknowledged

@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { Api } from 'grammy';
 import type { Config } from '../../src/config.js';
 import type { TelegramThrottle } from './throttle.js';
+import { telegramSettings } from './settings.js';
 
 /**
  * Installs the outbound transformers on a grammY Api:
@@ -17,10 +18,10 @@ export function configureApi(api: Api, throttle: TelegramThrottle): Api {
 
 /** grammY client options from the configuration (`TELEGRAM_API_ROOT`). */
 export function clientOptions(config: Config) {
-  return { apiRoot: config.telegram.apiRoot };
+  return { apiRoot: telegramSettings.of(config).apiRoot };
 }
 
 /** A standalone Api for processes that only send (a worker without the bot). */
 export function createApi(config: Config, throttle: TelegramThrottle): Api {
-  return configureApi(new Api(config.telegram.token!, clientOptions(config)), throttle);
+  return configureApi(new Api(telegramSettings.of(config).token!, clientOptions(config)), throttle);
 }

@@ -1,24 +1,25 @@
 import { Api } from 'grammy';
 import type { ChannelDeclaration } from '../../src/channels/declaration.js';
+import { founderRules } from '../../src/channels/settings.js';
 import { guardBody } from '../../src/http/body.js';
 import { createApi } from './api.js';
 import { TelegramChannel } from './channel.js';
 import { createTelegramBot } from './index.js';
+import { telegramSettings } from './settings.js';
 import { createTelegramThrottle } from './throttle.js';
 
 /** Telegram (grammY): founders by numeric user id; long polling, or a webhook on POST /telegram/webhook. */
 export const telegram: ChannelDeclaration = {
   name: 'telegram',
   commandPrefix: '/',
-  configured: (config) => Boolean(config.telegram.token),
-  isFounder: (config, userId) => config.telegram.founders.includes(Number(userId)),
-  configuredFounders: (config) =>
-    config.telegram.founders.map((id) => ({ userId: String(id), from: config.telegram.foundersFromEnv.includes(id) ? 'FOUNDER_TELEGRAM_IDS' : 'aurea.config.yaml' })),
+  settings: telegramSettings,
+  ...founderRules(telegramSettings),
   configKeys: ['TELEGRAM_BOT_TOKEN', 'FOUNDER_TELEGRAM_IDS (or founders.telegram, or a pairing code)', 'TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET', 'TELEGRAM_API_ROOT'],
   async pairingHint(config, code) {
     // The bot's @username (getMe); a deep link sends the same `/start <code>` with one tap.
-    const username = config.telegram.token
-      ? await new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: 10 }).getMe().then((me) => me.username, () => undefined)
+    const { token, apiRoot } = telegramSettings.of(config);
+    const username = token
+      ? await new Api(token, { apiRoot, timeoutSeconds: 10 }).getMe().then((me) => me.username, () => undefined)
       : undefined;
     return username ? `"/start ${code}" to @${username} (or open https://t.me/${username}?start=${code})` : `"/start ${code}" to your bot`;
   },

@@ -9,6 +9,7 @@ import { tapsFeature } from './features/taps.js';
 import { commandsFeature } from './features/commands.js';
 import { onceFeature } from './features/once.js';
 import { voiceFeature } from './features/voice.js';
+import { telegramSettings } from './settings.js';
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
@@ -26,12 +27,13 @@ export interface TelegramBot {
 /**
  * The Telegram adapter (grammY). Middleware order: handle each update_id once → per-chat ordering →
  * button taps → voice → text. Who is served is decided in src/inbound.ts, as for every channel.
- * @param core the shared services (config.telegram.token must be set)
+ * @param core the shared services (its Telegram token must be set)
  * @param throttle the process's Telegram rate limiter (./throttle.ts)
  */
 export function createTelegramBot(core: AdapterDeps, throttle: TelegramThrottle): TelegramBot {
   const { config, log } = core;
-  const bot = new Bot(config.telegram.token!, { client: clientOptions(config) });
+  const settings = telegramSettings.of(config);
+  const bot = new Bot(settings.token!, { client: clientOptions(config) });
   configureApi(bot.api, throttle);
   const channel = new TelegramChannel(bot.api, () => core.founders.chatsOf('telegram'));
 
@@ -42,21 +44,21 @@ export function createTelegramBot(core: AdapterDeps, throttle: TelegramThrottle)
   bot.use(commandsFeature(core, channel));
   bot.catch((err) => log.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
 
-  const webhookMode = Boolean(config.telegram.webhookUrl);
+  const webhookMode = Boolean(settings.webhookUrl);
   let runner: RunnerHandle | undefined;
 
   return {
     bot,
     channel,
     webhook: webhookMode
-      ? webhookCallback(bot, 'http', { secretToken: config.telegram.webhookSecret, onTimeout: 'return' })
+      ? webhookCallback(bot, 'http', { secretToken: settings.webhookSecret, onTimeout: 'return' })
       : null,
     async start() {
       await bot.init();
       await bot.api.setMyCommands(core.commands.list().map((c) => ({ command: c.name, description: c.description })));
       if (webhookMode) {
-        await bot.api.setWebhook(config.telegram.webhookUrl!, {
-          secret_token: config.telegram.webhookSecret,
+        await bot.api.setWebhook(settings.webhookUrl!, {
+          secret_token: settings.webhookSecret,
           allowed_updates: [...ALLOWED_UPDATES],
         });
         log.info({ bot: bot.botInfo.username }, 'telegram: webhook set');

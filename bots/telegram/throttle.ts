@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
 import { withTimeout } from '../../src/runtime/timed.js';
+import { telegramSettings, type TelegramSettings } from './settings.js';
 
 /**
  * Telegram's limits (Bot FAQ): about 30 messages/s overall, 20/min in a group, about 1/s per chat
@@ -23,7 +24,7 @@ const LIMITS = {
 } satisfies APIThrottlerOptions;
 
 /** The per-chat limiter: a burst of `telegram.perChat.burst` (3), refilled one at a time at `perSecond` (1). */
-const perChatLimits = ({ burst, perSecond }: Config['telegram']['perChat']) => ({
+const perChatLimits = ({ burst, perSecond }: TelegramSettings['perChat']) => ({
   maxConcurrent: 1,
   reservoir: burst,
   reservoirIncreaseAmount: 1,
@@ -49,7 +50,8 @@ export function createTelegramThrottle(config: Config, log: Logger): TelegramThr
   client.on('error', () => undefined); // reconnects by itself; calls fall back to the local limiters meanwhile
   const connection = new Bottleneck.IORedisConnection({ client, Redis } as Bottleneck.IORedisConnectionOptions);
   connection.on('error', () => undefined);
-  const id = `${config.redis.prefix}:telegram:${config.telegram.token!.split(':')[0]}`;
+  const settings = telegramSettings.of(config);
+  const id = `${config.redis.prefix}:telegram:${settings.token!.split(':')[0]}`;
   // The overall budget is what processes compete for: the bucket is kept in Redis (Bottleneck's
   // scripts refill it from Redis's clock); clustered limiters learn of a refill on their heartbeat
   // (default every 5 s): 100 ms here. The first limiter to connect writes the settings and later
@@ -66,7 +68,7 @@ export function createTelegramThrottle(config: Config, log: Logger): TelegramThr
   const localGlobal = new Bottleneck(LIMITS.global);
   // Per-chat and per-group limits from the plugin; its own global limiter is left unlimited, the
   // global budget is applied below each per-chat slot (as the plugin chains it).
-  const perChat = apiThrottler({ ...LIMITS, out: perChatLimits(config.telegram.perChat), global: {} });
+  const perChat = apiThrottler({ ...LIMITS, out: perChatLimits(settings.perChat), global: {} });
 
   // Until the first connection is up (or has failed for 2 s), calls wait for it rather than
   // bypassing the shared budget.

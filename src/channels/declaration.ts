@@ -1,14 +1,15 @@
 /**
  * What a chat adapter declares about its channel. The core knows channels only through these
  * declarations (gathered in bots/channels.ts and handed over by the composition root): how
- * founders are identified there, how commands are typed, which settings configure it, and how a
- * process opens it.
+ * founders are identified there, how commands are typed, the settings it owns (and their check for
+ * `aurea doctor` and `aurea init`), and how a process opens it.
  */
 import type { Readable, Writable } from 'node:stream';
 import type { RouteHandler } from '../http/server.js';
 import type { AdapterDeps } from '../inbound.js';
 import type { ChannelRules } from './catalog.js';
 import type { Channel } from './port.js';
+import type { ChannelSettings } from './settings.js';
 
 /** A channel opened in this process. */
 export interface OpenChannel {
@@ -23,6 +24,8 @@ export interface OpenChannel {
 }
 
 export interface ChannelDeclaration extends ChannelRules {
+  /** The settings it owns (src/channels/settings.ts; `any`: each channel has its own type); absent for a channel with none (the console). */
+  settings?: ChannelSettings<any>;
   /**
    * Opens it in this process, or returns null when the configuration does not enable it.
    * @param how.receive true in processes that take updates (`start`, `bot`); a worker only sends

@@ -1,12 +1,17 @@
 import { resolve } from 'node:path';
 import { DIAGNOSE } from '../alerts/service.js';
 import { loadConfig, type Config } from '../config.js';
+import { CHANNELS } from '../main.js';
 import { demoCommand } from '../demo/command.js';
 import { startDemoService, type DemoService } from '../demo/service.js';
 import type { CommandSpec } from '../commands/registry.js';
 
-/** Settings the demo does not take from your environment: it talks only to this terminal and its own database. */
-const NOT_IN_DEMO = /^(TELEGRAM_|SLACK_|FOUNDER_|STRIPE_|DATABASE_URL$|AUREA_CONFIG$|AUREA_DATA_DIR$|AUREA_REDIS_PREFIX$|PORT$|ADMIN_TOKEN$)/;
+/**
+ * Settings the demo does not take from your environment: it talks only to this terminal and its own
+ * database, so every chat channel's variables are left out too.
+ */
+const NOT_IN_DEMO = /^(STRIPE_|DATABASE_URL$|AUREA_CONFIG$|AUREA_DATA_DIR$|AUREA_REDIS_PREFIX$|PORT$|ADMIN_TOKEN$)/;
+const notInDemo = (name: string): boolean => NOT_IN_DEMO.test(name) || CHANNELS.some((c) => c.settings && name in c.settings.envShape);
 
 /** What `aurea demo` runs: the demo service, AUREA's configuration for it, its extra command, and what to say first. */
 export interface Demo {
@@ -29,8 +34,8 @@ export interface Demo {
 export async function prepareDemo(env: NodeJS.ProcessEnv): Promise<Demo> {
   const service = await startDemoService(resolve(env.AUREA_DATA_DIR || './data'));
   try {
-    const kept = Object.fromEntries(Object.entries(env).filter(([k]) => !NOT_IN_DEMO.test(k)));
-    const config = loadConfig({ ...kept, AUREA_DATA_DIR: service.dataDir, AUREA_REDIS_PREFIX: 'aurea-demo', PORT: '0' }, service.configFile);
+    const kept = Object.fromEntries(Object.entries(env).filter(([k]) => !notInDemo(k)));
+    const config = loadConfig({ ...kept, AUREA_DATA_DIR: service.dataDir, AUREA_REDIS_PREFIX: 'aurea-demo', PORT: '0' }, CHANNELS, service.configFile);
     const intro =
       `The AUREA demo: a tiny service named "demo" runs on ${service.healthUrl.replace('/health', '')} (its git repo: ${service.repo}).\n` +
       `Try:  /status  ·  deploy demo (then type the number of ✅ Approve)  ·  demo break (a down alert with ${DIAGNOSE.label} follows)  ·  demo fix` +

@@ -1,4 +1,3 @@
-import { Api, GrammyError } from 'grammy';
 import type { Config } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { DatabaseLockedError, describeError } from '../errors.js';
@@ -9,6 +8,7 @@ import { redisServerInstalled } from '../redis-local.js';
 import { CHANNELS, failedGraphRuns } from '../main.js';
 import { BWRAP_INSTALL, sandboxAvailable } from '../sandbox/bwrap.js';
 import { redactUrl } from '../secrets.js';
+import { foundersEnvName } from '../channels/settings.js';
 
 /** Whether a Redis URL points at this machine. */
 const loopback = (url: string) => {
@@ -30,11 +30,11 @@ const PGVECTOR_FIX =
 /**
  * `aurea doctor`: prints what is configured and whether each part answers — database (and pgvector),
  * Redis (and whether it wants a password where it is not on loopback), graph runs that failed for
- * good, Telegram (getMe, and the webhook's last error), Slack (auth.test), founders, the sandbox for
+ * good, each chat channel (its declaration's check: a token test, a webhook's last error), founders, the sandbox for
  * tasks and every service that runs unsandboxed, every service's health URL — and under each
  * failed or doubtful check the one command or setting that fixes it.
- * @returns exit code: 1 when something required (database, Redis, a configured Telegram or Slack
- *   token) is missing or unreachable, else 0. No founder yet and unhealthy services are warnings.
+ * @returns exit code: 1 when something required (database, Redis, a configured channel's token) is
+ *   missing or unreachable, else 0. No founder yet and unhealthy services are warnings.
  */
 export async function runDoctor(config: Config, print: (line: string) => void = console.log): Promise<number> {
   let failed = false;
@@ -101,58 +101,22 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
     redis.disconnect();
   }
 
-  if (!config.telegram.token) {
-    report('warn', 'telegram', 'TELEGRAM_BOT_TOKEN not set: no Telegram channel', 'npx aurea init (asks for the token from @BotFather)');
-  } else {
-    const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, timeoutSeconds: 10 });
-    try {
-      const me = await api.getMe();
-      report('ok', 'telegram', `@${me.username} via ${config.telegram.apiRoot}, ${config.telegram.webhookUrl ? `webhook ${config.telegram.webhookUrl}` : 'long polling'}`);
-      if (config.telegram.webhookUrl) {
-        const info = await api.getWebhookInfo();
-        if (info.url !== config.telegram.webhookUrl) {
-          report('warn', 'telegram webhook', `Telegram has ${info.url ? info.url : 'no webhook'} registered`, 'start AUREA (it calls setWebhook with TELEGRAM_WEBHOOK_URL)');
-        } else if (info.last_error_message) {
-          report(
-            'fail',
-            'telegram webhook',
-            `Telegram cannot deliver to ${info.url}: ${info.last_error_message} (${info.pending_update_count} updates waiting)`,
-            `make ${info.url} reach AUREA's POST /telegram/webhook on port ${config.http.port} (a public https reverse proxy), or unset TELEGRAM_WEBHOOK_URL for long polling`,
-          );
-        } else report('ok', 'telegram webhook', `${info.url} (${info.pending_update_count} updates waiting)`);
-      }
-    } catch (err) {
-      const refused = err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404);
-      report(
-        'fail',
-        'telegram',
-        `getMe failed: ${describeError(err)}`,
-        refused ? 'the token was revoked or mistyped: copy the current one from @BotFather (/mybots → your bot → API Token) into TELEGRAM_BOT_TOKEN' : `${config.telegram.apiRoot} is unreachable from here: check the network or proxy, or TELEGRAM_API_ROOT`,
-      );
-    }
+  // Each chat channel checks its own token (its declaration's check).
+  const chats = CHANNELS.filter((d) => d.settings);
+  const configured = chats.filter((d) => d.configured(config));
+  if (configured.length === 0) {
+    const tokens = chats.map((d) => d.settings!.setup[0]?.key).filter(Boolean);
+    report('warn', 'channels', `none configured (${tokens.join(', ')} not set): only \`aurea chat\` in a terminal`, 'npx aurea init (asks for a token)');
   }
-
-  if (config.slack.botToken) {
-    try {
-      const { webApi } = await import('@slack/bolt');
-      const who = await new webApi.WebClient(config.slack.botToken, { slackApiUrl: config.slack.apiUrl, retryConfig: { retries: 0 } }).auth.test();
-      report('ok', 'slack', `@${who.user} in ${who.team}, ${config.slack.appToken ? 'Socket Mode' : 'HTTP mode on POST /slack/events'}`);
-    } catch (err) {
-      const code = (err as { data?: { error?: string } }).data?.error;
-      report(
-        'fail',
-        'slack',
-        `auth.test failed: ${describeError(err)}`,
-        code && /token|auth|account/.test(code) ? 'the token was revoked: reinstall the app (OAuth & Permissions → Reinstall) and put the new Bot User OAuth Token in SLACK_BOT_TOKEN' : `${config.slack.apiUrl} is unreachable from here: check the network or SLACK_API_URL`,
-      );
-    }
+  for (const d of configured) {
+    for (const line of await d.settings!.check(d.settings!.of(config), { httpPort: config.http.port })) report(line.level, line.what, line.detail, line.fix);
   }
 
   for (const d of CHANNELS.filter((c) => c.pairingHint && c.configured(config))) {
     const fromConfig = d.configuredFounders(config).length;
     const fromPairing = paired.get(d.name) ?? 0;
     if (fromConfig + fromPairing) report('ok', `founders ${d.name}`, `${fromConfig} configured, ${fromPairing} paired`);
-    else report('warn', `founders ${d.name}`, 'none yet: nobody can use the bot', `npx aurea pair ${d.name} (prints a code to send), or set FOUNDER_${d.name.toUpperCase()}_IDS`);
+    else report('warn', `founders ${d.name}`, 'none yet: nobody can use the bot', `npx aurea pair ${d.name} (prints a code to send), or set ${foundersEnvName(d.name)}`);
   }
 
   const services = Object.entries(config.services);

@@ -11,8 +11,11 @@ import { createLogger } from '../log.js';
 import { CHANNELS } from '../main.js';
 import { connectRedis, createRedis } from '../redis.js';
 
+/** The channels one pairs with, as `aurea pair` takes them: `a|b`. */
+export const pairable = (): string => CHANNELS.filter((d) => d.pairingHint).map((d) => d.name).join('|');
+
 /**
- * `aurea pair telegram|slack`: issues a fresh pairing code for the channel (the previous one stops
+ * `aurea pair <channel>`: issues a fresh pairing code for the channel (the previous one stops
  * working) and prints what to send. Works while AUREA runs: codes live in Redis.
  * @returns exit code (2 for a channel that does not pair or is not configured)
  * @throws AureaError REDIS_UNAVAILABLE when Redis does not answer (its message says what to do)
@@ -20,7 +23,7 @@ import { connectRedis, createRedis } from '../redis.js';
 export async function runPair(config: Config, channel: string | undefined, print: (line: string) => void = console.log): Promise<number> {
   const declaration = CHANNELS.find((d) => d.name === channel && d.pairingHint);
   if (!declaration) {
-    print(`Usage: aurea pair ${CHANNELS.filter((d) => d.pairingHint).map((d) => d.name).join('|')}`);
+    print(`Usage: aurea pair ${pairable()}`);
     return 2;
   }
   if (!declaration.configured(config)) {
@@ -56,7 +59,7 @@ export async function runFounders(config: Config, print: (line: string) => void 
     const directory = new FounderDirectory(config, new ChannelCatalog(CHANNELS), new FounderStore(db.pool), createLogger('silent', []));
     await directory.refresh();
     const entries = directory.entries();
-    print(entries.length ? entries.map(founderLine).join('\n') : 'No founders yet: `aurea pair telegram` (or slack) prints a code to claim the bot.');
+    print(entries.length ? entries.map(founderLine).join('\n') : `No founders yet: \`aurea pair ${pairable()}\` prints a code to claim the bot.`);
     return 0;
   } finally {
     await db.close();

@@ -1,7 +1,7 @@
 /**
  * `aurea init`: from nothing to a configured AUREA. Asks (or, with `--yes`, reads from the
- * environment and flags) the Telegram token, Slack tokens, model keys and a first service; checks
- * each (Telegram getMe, Slack auth.test, one models.list per provider, a health probe and a dry run
+ * environment and flags) each chat channel's token, model keys and a first service; checks
+ * each (the channel's own token test, one models.list per provider, a health probe and a dry run
  * of the test command); writes `.env` (mode 600) and `aurea.config.yaml`, never overwriting either
  * without consent (a question, or `--force`); then prints how to claim the bot with a pairing code.
  * Re-running it edits what exists: keys and services it is not given are kept.
@@ -10,9 +10,8 @@ import { chmodSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createInterface } from 'node:readline/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Api } from 'grammy';
 import { parseDocument } from 'yaml';
-import { ENV_NAMES, loadConfig, type Config } from '../config.js';
+import { envNames, loadChannelSettings, loadConfig, type Config } from '../config.js';
 import { describeError } from '../errors.js';
 import { checkHealth } from '../health/check.js';
 import { runCommand } from '../shell/run.js';
@@ -124,7 +123,7 @@ async function init(flags: Flags, env: NodeJS.ProcessEnv, prompter: Prompter, pr
   };
 
   // Every AUREA variable already set (the environment, and an existing .env) is the starting point.
-  const values = new Map(ENV_NAMES().flatMap((k) => (env[k]?.trim() ? [[k, env[k]!.trim()] as const] : [])));
+  const values = new Map(envNames(CHANNELS).flatMap((k) => (env[k]?.trim() ? [[k, env[k]!.trim()] as const] : [])));
   const take = async (key: string, question: string, secret = true) => {
     const answer = await prompter.ask(question, values.get(key), secret);
     if (answer) values.set(key, answer);
@@ -132,30 +131,29 @@ async function init(flags: Flags, env: NodeJS.ProcessEnv, prompter: Prompter, pr
     return answer;
   };
 
-  const telegramToken = await take('TELEGRAM_BOT_TOKEN', 'Telegram bot token from @BotFather (Enter to skip)');
-  if (telegramToken) {
-    const apiRoot = (values.get('TELEGRAM_API_ROOT') ?? 'https://api.telegram.org').replace(/\/+$/, '');
-    try {
-      const me = await new Api(telegramToken, { apiRoot, timeoutSeconds: 10 }).getMe();
-      report('ok', 'Telegram', `@${me.username} (getMe)`);
-    } catch (err) {
-      fail('Telegram', `the token was refused: ${describeError(err)}. Copy it again from @BotFather (/mybots → API Token).`);
+  // Each chat channel: its questions (the first is its token; no answer skips it), then its own check.
+  for (const { settings: channel } of CHANNELS) {
+    if (!channel) continue;
+    const [token, ...more] = channel.setup;
+    if (!token || !(await take(token.key, token.question))) {
+      report('skip', channel.title, `no token: no ${channel.title} channel`);
+      continue;
     }
-  } else report('skip', 'Telegram', 'no token: no Telegram channel');
-
-  const slackToken = await take('SLACK_BOT_TOKEN', 'Slack bot token xoxb-… (Enter to skip)');
-  if (slackToken) {
-    if (!values.has('SLACK_APP_TOKEN')) await take('SLACK_SIGNING_SECRET', 'Slack signing secret (Basic Information)');
+    for (const q of more) if (!q.when || q.when(values)) await take(q.key, q.question);
+    let settings;
     try {
-      const { webApi } = await import('@slack/bolt');
-      const client = new webApi.WebClient(slackToken, { slackApiUrl: values.get('SLACK_API_URL') ?? 'https://slack.com/api/', retryConfig: { retries: 0 } });
-      const who = await client.auth.test();
-      report('ok', 'Slack', `@${who.user} in ${who.team} (auth.test)`);
+      settings = loadChannelSettings(Object.fromEntries(values), channel);
     } catch (err) {
-      fail('Slack', `the token was refused: ${describeError(err)}. Reinstall the app and copy its Bot User OAuth Token.`);
+      fail(channel.title, describeError(err));
+      continue;
     }
-    if (!values.has('SLACK_SIGNING_SECRET') && !values.has('SLACK_APP_TOKEN')) fail('Slack', 'needs SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)');
-  } else report('skip', 'Slack', 'no token: no Slack channel');
+    for (const line of await channel.check(settings, { httpPort: Number(values.get('PORT') ?? 3000) })) {
+      const what = line.what === channel.name ? channel.title : line.what;
+      const detail = line.fix ? `${line.detail} → ${line.fix}` : line.detail;
+      if (line.level === 'fail') fail(what, detail);
+      else report(line.level, what, detail);
+    }
+  }
 
   for (const provider of ['anthropic', 'openai'] as const) {
     const key = provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
@@ -229,7 +227,7 @@ async function init(flags: Flags, env: NodeJS.ProcessEnv, prompter: Prompter, pr
       const tmp = `${configPath}.tmp`;
       writeFileSync(tmp, doc.toString());
       try {
-        loadConfig(Object.fromEntries(values), tmp);
+        loadConfig(Object.fromEntries(values), CHANNELS, tmp);
       } catch (err) {
         rmSync(tmp, { force: true });
         print(`✗ config       ${describeError(err)}\n\nNothing was written.`);
@@ -253,10 +251,10 @@ async function init(flags: Flags, env: NodeJS.ProcessEnv, prompter: Prompter, pr
   }
 
   // How to become a founder: a pairing code now, valid 15 minutes (AUREA keeps it when it starts).
-  const config: Config = loadConfig(Object.fromEntries(values), configWritten || existsSync(configPath) ? configPath : undefined);
+  const config: Config = loadConfig(Object.fromEntries(values), CHANNELS, configWritten || existsSync(configPath) ? configPath : undefined);
   const chats = CHANNELS.filter((d) => d.configured(config));
   const unclaimed = chats.filter((d) => d.pairingHint && d.configuredFounders(config).length === 0);
-  print(`\nNext: ${chats.length ? 'npx aurea start' : 'npx aurea chat (no Telegram or Slack: this terminal is your channel)'}${unclaimed.length ? ', then:' : ''}`);
+  print(`\nNext: ${chats.length ? 'npx aurea start' : 'npx aurea chat (no chat channel: this terminal is your channel)'}${unclaimed.length ? ', then:' : ''}`);
   for (const { name } of unclaimed) {
     await runPair(config, name, print).catch(() => print(`(Redis did not answer, so no pairing code yet: npx aurea start prints one for ${name}.)`));
   }

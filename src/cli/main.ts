@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig, type Config } from '../config.js';
+import { CHANNELS } from '../main.js';
 import { createLogger } from '../log.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
@@ -12,7 +13,7 @@ import type { CommandSpec } from '../commands/registry.js';
 import { prepareDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runInit } from './init.js';
-import { runFounders, runPair } from './founders.js';
+import { pairable, runFounders, runPair } from './founders.js';
 
 const USAGE = `Usage: aurea <command>
 
@@ -25,7 +26,7 @@ const USAGE = `Usage: aurea <command>
   doctor   show what is configured and what answers, and how to fix what does not; exit 1 when something required is missing
   init     set AUREA up: tokens (checked), model keys, a first service; writes .env and aurea.config.yaml
            (--yes takes the answers from the environment and --service/--repo/--health/--test/--deploy/--rollback)
-  pair     pair telegram|slack: print a one-time code that makes its sender a founder
+  pair     pair ${pairable()}: print a one-time code that makes its sender a founder
   founders list the founders and where each comes from
 
 Configuration: environment variables (.env is read when present) and aurea.config.yaml (AUREA_CONFIG).`;
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       await demo.service.stop();
     }
   }
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, CHANNELS);
   if (command === 'doctor') return runDoctor(config);
   if (command === 'pair') return runPair(config, argv[1]);
   if (command === 'founders') return runFounders(config);

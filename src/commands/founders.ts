@@ -14,7 +14,7 @@ export function foundersCommand(core: Pick<Core, 'founders'>): CommandSpec<strin
       const entries = core.founders.entries();
       await ctx.reply({
         title: `Founders (${entries.length})`,
-        text: entries.length ? entries.map(founderLine).join('\n') : 'None yet: `aurea pair telegram` prints a code to claim the bot.',
+        text: entries.length ? entries.map(founderLine).join('\n') : 'None yet: `aurea pair <channel>` prints a code to claim the bot.',
       });
     },
   };

@@ -99,8 +99,8 @@ export class CommandRegistry {
     return `${this.prefix(channel)}${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`;
   }
 
-  /** The Slack slash command's usage hint (slack-app-manifest.yaml `usage_hint`): `status | agents | deploy <service> | …`. */
-  slackUsageHint(): string {
+  /** Every command with its arguments on one line, as a slash command's usage hint shows them: `status | agents | deploy <service> | …`. */
+  usageLine(): string {
     return this.list()
       .map((c) => `${c.name}${c.usage ? ` ${c.usage}` : ''}`)
       .join(' | ');

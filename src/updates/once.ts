@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { retryOnConnectionLoss } from '../db/retry.js';
+import type { ChannelName } from '../channels/port.js';
 import type { Logger } from '../log.js';
 
-/** Platforms whose events are claimed here (their event ids share `processed_updates`). */
-export type EventPlatform = 'telegram' | 'slack' | 'stripe';
+/**
+ * Where claimed events come from (their event ids share `processed_updates`): a chat channel's name
+ * (src/channels/port.ts), or a webhook source such as `stripe`.
+ */
+export type EventPlatform = ChannelName | 'stripe';
 
 /** How long an event id is remembered (the maintenance agent prunes older ones): longer than any platform retries (Stripe: 3 days). */
 export const PROCESSED_UPDATES_KEEP_MS = 14 * 86_400_000;
@@ -15,7 +19,7 @@ export const PROCESSED_UPDATES_KEEP_MS = 14 * 86_400_000;
  * A lost database connection (a Postgres restart) is retried for up to 30 s, so the event is not
  * lost either; each claim carries a token, so a retried claim whose first try did commit is still
  * recognised as ours.
- * @param platform `telegram` | `slack` | `stripe`
+ * @param platform a channel's name (`telegram`) or `stripe`
  * @param id the platform's event id (Telegram `update_id`, Slack `event_id`, Stripe `event.id`)
  * @returns the claim's token when this call claimed it (handle it), null when it was seen before (drop it)
  */

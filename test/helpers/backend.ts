@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.js';
+import { CHANNELS } from '../../bots/channels.js';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { copyTemplate } from './pglite-templates.js';
 
@@ -74,7 +75,7 @@ export async function testDatabaseEnv(): Promise<{ env: Record<string, string>; 
  */
 export async function openTestDatabase(): Promise<{ db: Database; config: Config; close(): Promise<void> }> {
   const { env, drop } = await testDatabaseEnv();
-  const config = loadConfig({ AUREA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aurea-db-')), ...env });
+  const config = loadConfig({ AUREA_DATA_DIR: mkdtempSync(join(tmpdir(), 'aurea-db-')), ...env }, CHANNELS);
   if (BACKEND === 'embedded') await copyTemplate('empty', config.database.dataDir);
   const db = await openDatabase(config);
   return {

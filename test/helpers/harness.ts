@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config.js';
+import { CHANNELS } from '../../bots/channels.js';
 import { createLogger } from '../../src/log.js';
 import { ROLES, startAurea, type Roles, type RunningAurea, type StartOptions } from '../../src/main.js';
 import { FakeService } from '../fakes/health-service.js';
@@ -174,7 +175,7 @@ ${options.rateLimits || options.realChatLimit ? '' : 'telegram:\n  perChat: { bu
   verifyInterval: 200ms
 ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
     );
-    h.config = loadConfig(h.env(), join(dir, 'aurea.config.yaml'));
+    h.config = loadConfig(h.env(), CHANNELS, join(dir, 'aurea.config.yaml'));
     return h;
   }
 
@@ -215,7 +216,7 @@ ${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : 
       this.extraEnv.DATABASE_URL = fresh.url;
       this.dropDatabase = fresh.drop;
     }
-    this.config = loadConfig(this.env(), join(this.dir, 'aurea.config.yaml'));
+    this.config = loadConfig(this.env(), CHANNELS, join(this.dir, 'aurea.config.yaml'));
   }
 
   /** The environment of a separate AUREA process on this harness (test/helpers/process.ts). */

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
+import { CHANNELS } from '../../bots/channels.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrate } from '../../src/db/migrate.js';
 
@@ -20,10 +21,10 @@ export const TEMPLATES_ENV = 'AUREA_TEST_PGLITE_TEMPLATES';
  */
 export async function makeTemplates(root: string): Promise<string> {
   const empty = join(root, 'empty');
-  const db = await openDatabase(loadConfig({ AUREA_DATA_DIR: empty }));
+  const db = await openDatabase(loadConfig({ AUREA_DATA_DIR: empty }, CHANNELS));
   await db.close();
   cpSync(join(empty, 'pg'), join(root, 'migrated', 'pg'), { recursive: true });
-  const migrated = await openDatabase(loadConfig({ AUREA_DATA_DIR: join(root, 'migrated') }));
+  const migrated = await openDatabase(loadConfig({ AUREA_DATA_DIR: join(root, 'migrated') }, CHANNELS));
   await migrate(migrated.pool);
   await migrated.close();
   return root;

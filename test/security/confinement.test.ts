@@ -13,6 +13,7 @@ import { addWorktree, commitAll } from '../../graphs/git.js';
 import { callTool, type ToolContext } from '../../graphs/task/tools.js';
 import { Workspace } from '../../graphs/task/workspace.js';
 import { loadConfig } from '../../src/config.js';
+import { CHANNELS } from '../../bots/channels.js';
 import { taskSandbox } from '../../src/sandbox/policy.js';
 import { runCommand } from '../../src/shell/run.js';
 import { BACKEND } from '../helpers/backend.js';
@@ -97,7 +98,7 @@ describe(`security: confinement of the file tools and of AUREA's git (${BACKEND}
   });
 
   it('a sandboxed command gets only the allow-listed environment: the variables services.<name>.env names, none of AUREA\'s others', async () => {
-    const config = loadConfig({ AUREA_DATA_DIR: join(dir, 'data') });
+    const config = loadConfig({ AUREA_DATA_DIR: join(dir, 'data') }, CHANNELS);
     const env = { PATH: process.env.PATH, NPM_TOKEN: 'npm_named_by_the_service', AWS_SECRET_ACCESS_KEY: 'not-named', PGPASSWORD: 'not-named', SSH_AUTH_SOCK: '/tmp/agent' };
     const policy = taskSandbox(config, { repo, env: ['NPM_TOKEN'], sandbox: { network: 'none', cpuSeconds: 60, memoryMb: 512, fileSizeMb: 16 } }, tree(), { processEnv: env })!;
     const r = await runCommand('env | sort', { cwd: tree(), timeoutMs: 10_000, secrets: [], sandbox: policy, tailLines: 50 });

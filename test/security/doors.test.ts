@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { GRAPHS_QUEUE } from '../../jobs/definitions.js';
 import { runDoctor } from '../../src/cli/doctor.js';
 import { loadConfig } from '../../src/config.js';
+import { CHANNELS } from '../../bots/channels.js';
 import { createLogger } from '../../src/log.js';
 import { localRedisPassword, startLocalRedis } from '../../src/redis-local.js';
 import { route } from '../../src/router.js';
@@ -40,7 +41,7 @@ describe(`security: doors with keys (${BACKEND})`, () => {
     expect(aurea.output).toContain('aurea: Invalid environment: TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not, so anyone who finds the URL could post updates as a founder. Make one with `openssl rand -hex 32`');
     expect(aurea.output).not.toMatch(/http: listening|aurea: started/);
     expect(h.telegram.callsOf('setWebhook')).toEqual([]);
-    expect(loadConfig({}).http.host).toBe('127.0.0.1'); // and the HTTP server binds loopback unless HOST says otherwise
+    expect(loadConfig({}, CHANNELS).http.host).toBe('127.0.0.1'); // and the HTTP server binds loopback unless HOST says otherwise
   });
 
   it('aurea doctor names every service whose tasks would run unsandboxed, and says the sandbox works', async () => {

@@ -3,6 +3,7 @@ import type { AdapterDeps } from '../../../src/inbound.js';
 import { handleVoice } from '../../../src/inbound.js';
 import { telegramActor } from '../actor.js';
 import type { TelegramChannel } from '../channel.js';
+import { telegramSettings } from '../settings.js';
 
 const EXTENSIONS: Record<string, string> = { 'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/mp4': 'm4a', 'audio/x-m4a': 'm4a', 'audio/wav': 'wav', 'audio/x-wav': 'wav', 'audio/flac': 'flac' };
 
@@ -30,7 +31,8 @@ export function voiceFeature(core: AdapterDeps, channel: TelegramChannel) {
       async download() {
         const file = await ctx.api.getFile(media.file_id);
         if (!file.file_path) throw new Error('Telegram gave no file_path (files over 20 MB cannot be downloaded by bots)');
-        const res = await fetch(`${core.config.telegram.apiRoot}/file/bot${core.config.telegram.token}/${file.file_path}`, { signal: AbortSignal.timeout(60_000) });
+        const { apiRoot, token } = telegramSettings.of(core.config);
+        const res = await fetch(`${apiRoot}/file/bot${token}/${file.file_path}`, { signal: AbortSignal.timeout(60_000) });
         if (!res.ok) throw new Error(`file download answered HTTP ${res.status}`);
         return Buffer.from(await res.arrayBuffer());
       },
