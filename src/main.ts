@@ -81,9 +81,7 @@ import { ServiceLeases } from './leases/store.js';
 import { reportFailedRun } from './runs/failures.js';
 import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
-import { OpenAIEmbedder } from './memory/openai-embedder.js';
 import { MemoryService } from './memory/service.js';
-import { OpenAITranscriber } from './voice/openai.js';
 import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
 import { VoiceService } from './voice/service.js';
 
@@ -229,9 +227,16 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const scheduler = createAgentScheduler(queue, base.agents, catalog);
     cleanups.push(() => base.refusals.stop());
     const commands = new CommandRegistry(metrics, log, { isFounder: (actor) => base.founders.isFounder(actor), commandPrefix: (c) => channels.commandPrefix(c) });
-    const transcriber = config.voice.provider === 'openai' ? new OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl }) : new PocketsphinxTranscriber();
+    // The OpenAI SDK is loaded only when it is used (transcription or embeddings with OPENAI_API_KEY).
+    const transcriber =
+      config.voice.provider === 'openai'
+        ? new (await import('./voice/openai.js')).OpenAITranscriber({ apiKey: config.openai.apiKey!, baseUrl: config.openai.baseUrl })
+        : new PocketsphinxTranscriber();
     const voice = new VoiceService({ config, db, log, transcriber, commands, scheduler });
-    const embedder = config.embedder === 'openai' && config.openai.apiKey ? new OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl }) : new HashingEmbedder();
+    const embedder =
+      config.embedder === 'openai' && config.openai.apiKey
+        ? new (await import('./memory/openai-embedder.js')).OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
+        : new HashingEmbedder();
     const memory = new MemoryService(db.pool, embedder);
     const ledger = new LlmLedger(db.pool);
     const llm = new ModelRouter(await providersFromConfig(config), {
@@ -255,7 +260,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       alertActions,
       tapActions,
       scheduler,
-      stripe: createStripe(config),
+      stripe: await createStripe(config),
       commands,
       voice,
       memory,

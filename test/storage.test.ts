@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../src/config.js';
+import { CHANNELS } from '../bots/channels.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { writePGliteTemplate } from '../src/db/pglite-template.js';
 import { openDatabase, type Database } from '../src/db/database.js';
 import { migrate } from '../src/db/migrate.js';
 import { ROLES, startAurea } from '../src/main.js';
@@ -58,6 +63,30 @@ describe(`storage (${BACKEND})`, () => {
   it('refuses to run the bot and the worker apart without DATABASE_URL', async () => {
     await expect(startAurea(config, ROLES.worker)).rejects.toMatchObject({ code: 'EMBEDDED_DB_SPLIT' });
     await expect(startAurea(config, ROLES.bot)).rejects.toMatchObject({ code: 'EMBEDDED_DB_SPLIT' });
+  });
+
+  it('unpacks a fresh data dir from the build\'s template (migrated, with pgvector); an existing one is never replaced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurea-template-'));
+    const template = join(dir, 'template.tar.gz');
+    expect(await writePGliteTemplate(template)).toBeGreaterThan(100_000);
+    const fresh = loadConfig({ AUREA_DATA_DIR: join(dir, 'data') }, CHANNELS);
+    let opened = await openDatabase(fresh, { pgliteTemplate: template });
+    try {
+      // Nothing left to migrate: the template holds every migration and LangGraph's checkpoint tables.
+      expect((await migrate(opened.pool)).applied).toEqual([]);
+      expect((await opened.pool.query(`SELECT '[1,2]'::vector <=> '[1,2]'::vector AS d`)).rows[0].d).toBe(0);
+      expect((await opened.pool.query('SHOW hnsw.ef_search')).rows[0]['hnsw.ef_search']).toBe('200');
+      await opened.pool.query(`INSERT INTO audit_log (actor, action) VALUES ('system:test', 'kept.row')`);
+    } finally {
+      await opened.close();
+    }
+    opened = await openDatabase(fresh, { pgliteTemplate: template });
+    try {
+      expect((await opened.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'kept.row'`)).rows[0].n).toBe(1);
+    } finally {
+      await opened.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   }
 });

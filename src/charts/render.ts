@@ -2,9 +2,7 @@
  * Charts rendered on the server: a Vega-Lite spec compiled to Vega (vega-lite), drawn to SVG by a
  * headless Vega view, rasterised to PNG by resvg (@resvg/resvg-js). No browser, no canvas.
  */
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as vl from 'vega-lite';
 
 /** A PNG image with its pixel size. */
 export interface Png {
@@ -40,9 +38,11 @@ export function barSpec(chart: BarChart, width = 560, height = 260): vl.TopLevel
 
 /**
  * Renders a Vega-Lite spec to PNG at `scale` × its CSS pixel size (2 = sharp on phones).
+ * Vega, Vega-Lite and resvg are loaded on the first chart (a noticeable part of start-up otherwise).
  * @throws Error from vega-lite or resvg for an invalid spec
  */
 export async function renderChart(spec: vl.TopLevelSpec, scale = 2): Promise<Png> {
+  const [vega, vl, { Resvg }] = await Promise.all([import('vega'), import('vega-lite'), import('@resvg/resvg-js')]);
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -6,6 +7,7 @@ import type { Config } from '../config.js';
 import { AureaError, describeError } from '../errors.js';
 import { acquireDataDirLock } from './lockfile.js';
 import { createPGlitePool } from './pglite-pool.js';
+import { BUILT_TEMPLATE, readPGliteTemplate } from './pglite-template.js';
 import { redactUrl } from '../secrets.js';
 
 /**
@@ -33,10 +35,12 @@ export interface Database {
  * - `DATABASE_URL` set: a pg Pool (10 connections) on that server.
  * - unset: PGlite with pgvector persisted in `<AUREA_DATA_DIR>/pg`, reached through PGlite's
  *   own node-postgres connection (src/db/pglite-pool.ts) with a Pool of exactly 1 (PGlite is one
- *   session), guarded by a lockfile.
+ *   session), guarded by a lockfile. A data dir that does not exist yet is unpacked from the
+ *   build's template (src/db/pglite-template.ts) when there is one, else made by initdb.
+ * @param options.pgliteTemplate the template's path (default: the build's)
  * @throws AureaError DATABASE_LOCKED (embedded dir in use) or DATABASE_UNAVAILABLE (cannot connect)
  */
-export async function openDatabase(config: Config): Promise<Database> {
+export async function openDatabase(config: Config, options: { pgliteTemplate?: string } = {}): Promise<Database> {
   const url = config.database.url;
   if (url) {
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000, options: startupOptions });
@@ -54,7 +58,9 @@ export async function openDatabase(config: Config): Promise<Database> {
   const release = acquireDataDirLock(dataDir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(join(dataDir, 'pg'), { extensions: { vector } });
+    const pgDir = join(dataDir, 'pg');
+    const template = existsSync(join(pgDir, 'PG_VERSION')) ? undefined : readPGliteTemplate(options.pgliteTemplate ?? BUILT_TEMPLATE);
+    pglite = await PGlite.create(pgDir, { extensions: { vector }, ...(template ? { loadDataDir: template } : {}) });
     await pglite.exec(setStatements); // one session: set once, kept for every client of the pool
   } catch (err) {
     release();

@@ -1,13 +1,15 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import type { Config } from '../config.js';
 
 /**
  * The Stripe client (the official SDK), or null when STRIPE_SECRET_KEY is unset. STRIPE_API_BASE
  * (`http://127.0.0.1:12111`, a stripe-mock or a test fake) sets the SDK's host, port and protocol.
+ * The SDK is loaded only when a key is set.
  */
-export function createStripe(config: Pick<Config, 'stripe'>): Stripe | null {
+export async function createStripe(config: Pick<Config, 'stripe'>): Promise<Stripe | null> {
   const { secretKey, apiBase } = config.stripe;
   if (!secretKey) return null;
+  const { default: Stripe } = await import('stripe');
   const base = apiBase ? new URL(apiBase) : null;
   return new Stripe(secretKey, {
     maxNetworkRetries: 2,

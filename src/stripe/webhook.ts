@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import Stripe from 'stripe';
 import type { Core } from '../core.js';
 import { readBody } from '../http/body.js';
 import type { RouteHandler } from '../http/server.js';
@@ -27,7 +26,10 @@ function answer(res: ServerResponse, status: number, body: Record<string, unknow
  * retry (it retries for up to three days) handles it.
  */
 export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' | 'log'>, secret: string): RouteHandler {
+  // The SDK is loaded when the route is first used (only configured with STRIPE_WEBHOOK_SECRET).
+  let sdk: Promise<typeof import('stripe')> | undefined;
   return async (req, res) => {
+    const { default: Stripe } = await (sdk ??= import('stripe'));
     const body = await readBody(req, MAX_BODY);
     if (body === null) return answer(res, 413, { error: `body over ${MAX_BODY} bytes` });
     let event: StripeEventLike;

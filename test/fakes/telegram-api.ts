@@ -93,6 +93,7 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
   private nextUpdateId = 500_000;
   private nextMessageId = 1;
   private waitingPolls = new Set<() => void>();
+  private pollArrivals = new Set<(at: number) => void>();
   private failures: Array<{ method: string; times: number; error: { error_code: number; description: string; parameters?: Record<string, unknown> } }> = [];
   private files = new Map<string, { path: string; bytes: Buffer }>();
   private limits?: { global: Bucket; perChat: Map<string, Bucket>; config: RateLimits };
@@ -120,6 +121,25 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
 
   enforceLimits(config: RateLimits): void {
     this.limits = { global: new Bucket(config.globalPerSecond, config.globalBurst), perChat: new Map(), config };
+  }
+
+  /**
+   * Resolves with performance.now() when the next getUpdates request arrives: a long poll is
+   * recorded only when answered (up to its `timeout` later), its arrival is known at once.
+   */
+  nextPoll(timeoutMs = 60_000): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pollArrivals.delete(arrived);
+        reject(new Error(`FakeTelegramApi: no getUpdates within ${timeoutMs}ms`));
+      }, timeoutMs);
+      const arrived = (at: number) => {
+        this.pollArrivals.delete(arrived);
+        clearTimeout(timer);
+        resolve(at);
+      };
+      this.pollArrivals.add(arrived);
+    });
   }
 
   /** Queues an update for getUpdates; assigns update_id when it has none. @returns the update_id */
@@ -301,6 +321,7 @@ export class FakeTelegramApi extends CallRecorder<RecordedCall> {
       case 'getMe':
         return ok(BOT_USER);
       case 'getUpdates':
+        for (const arrived of [...this.pollArrivals]) arrived(at);
         return this.getUpdates(payload, res, ok);
       case 'sendMessage': {
         if (!payload.chat_id || !text) return fail(400, 'Bad Request: message text is empty');
