@@ -5,7 +5,7 @@
  * with the approval that thread is paused on: same thread, kind and step.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Command, interrupt } from '@langchain/langgraph';
+import type pg from 'pg';
 import type { Actor } from '../src/actor.js';
 import type { Approval, ApprovalKind } from '../src/approvals/kind.js';
 import type { ApprovalRow, ApprovalService } from '../src/approvals/service.js';
@@ -51,7 +51,22 @@ interface PausedOn {
  * @returns the decision, once resumed
  */
 export function awaitDecision(kind: ApprovalKind<any, any>, step = 'approval'): Decision {
-  return interrupt<PausedOn, Decision>({ approval: { kind: kind.kind, step } });
+  // Nodes run only inside a graph a runner built, so LangGraph is loaded by then.
+  if (!langgraph) throw new Error('awaitDecision is called from a graph node, inside a run');
+  return langgraph.interrupt<PausedOn, Decision>({ approval: { kind: kind.kind, step } });
+}
+
+/**
+ * LangGraph, loaded with the first graph a runner builds rather than at start-up (it and its
+ * Postgres checkpointer take about a third of a second to load; a process that runs no graph job
+ * never pays it).
+ */
+let langgraph: typeof import('@langchain/langgraph') | undefined;
+
+/** A Postgres checkpointer (LangGraph's PostgresSaver) on `pool`, loaded on first use; its tables are made by src/db/migrate.ts. */
+export async function postgresCheckpointer(pool: pg.Pool) {
+  const { PostgresSaver } = await import('@langchain/langgraph-checkpoint-postgres');
+  return new PostgresSaver(pool);
 }
 
 /** The resume of an approval kind that pauses a graph: a resume job for its thread (what its `resume` does). */
@@ -68,12 +83,24 @@ export interface RunnableGraph {
 }
 
 /**
- * @param graph the compiled graph, checkpointed in Postgres
+ * @param build builds the compiled graph, checkpointed in Postgres; called once, on the first job
+ *   (again after a failed build)
  * @param name for log lines (`deploy`, `task`)
  */
-export function createGraphRunner(graph: RunnableGraph, deps: { approvals: Pick<ApprovalService, 'get' | 'markResumed'>; log: Logger }, name: string): GraphRunner {
+export function createGraphRunner(build: () => Promise<RunnableGraph>, deps: { approvals: Pick<ApprovalService, 'get' | 'markResumed'>; log: Logger }, name: string): GraphRunner {
+  let built: Promise<RunnableGraph> | undefined;
+  const compiled = () =>
+    (built ??= (async () => {
+      langgraph ??= await import('@langchain/langgraph');
+      return build();
+    })().catch((err: unknown) => {
+      built = undefined;
+      throw err;
+    }));
   return {
     async run(job, recovering) {
+      const graph = await compiled();
+      const { Command } = langgraph!;
       const config = { configurable: { thread_id: job.threadId }, durability: 'sync' as const };
       const look = async () => {
         const state = await graph.getState(config);

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type { ApprovalService } from '../../src/approvals/service.js';
 import type { DeployWorkflow } from '../../src/deploy/port.js';
 import type { GraphJobs, GraphRunner } from '../../src/runs/port.js';
 import type { DeployDeps } from './deps.js';
-import { buildDeployGraph } from './index.js';
-import { createGraphRunner } from '../runner.js';
+import { createGraphRunner, postgresCheckpointer } from '../runner.js';
 import { DEPLOY_APPROVAL } from './nodes/approval.js';
 
 /**
@@ -30,5 +28,5 @@ export function createDeployWorkflow(jobs: GraphJobs, approvals: Pick<ApprovalSe
  * deployer's journal keeps the deploy command from running twice).
  */
 export function createDeployRunner(deps: DeployDeps): GraphRunner {
-  return createGraphRunner(buildDeployGraph(deps, new PostgresSaver(deps.db.pool)), deps, 'deploy');
+  return createGraphRunner(async () => (await import('./index.js')).buildDeployGraph(deps, await postgresCheckpointer(deps.db.pool)), deps, 'deploy');
 }

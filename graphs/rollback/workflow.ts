@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type { RollbackWorkflow } from '../../src/deploy/port.js';
 import type { Logger } from '../../src/log.js';
 import type { GraphJobs, GraphRunner } from '../../src/runs/port.js';
-import { createGraphRunner } from '../runner.js';
+import { createGraphRunner, postgresCheckpointer } from '../runner.js';
 import type { RollbackDeps } from './deps.js';
-import { buildRollbackGraph } from './index.js';
 
 /** The bot side of rollbacks: /rollback and Diagnose enqueue a start job; the approval and the rest happen on a worker. */
 export function createRollbackWorkflow(jobs: GraphJobs, log: Logger): RollbackWorkflow {
@@ -21,5 +19,5 @@ export function createRollbackWorkflow(jobs: GraphJobs, log: Logger): RollbackWo
 
 /** The worker side: runs rollback jobs from their Postgres checkpoints. */
 export function createRollbackRunner(deps: RollbackDeps): GraphRunner {
-  return createGraphRunner(buildRollbackGraph(deps, new PostgresSaver(deps.db.pool)), deps, 'rollback');
+  return createGraphRunner(async () => (await import('./index.js')).buildRollbackGraph(deps, await postgresCheckpointer(deps.db.pool)), deps, 'rollback');
 }

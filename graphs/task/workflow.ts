@@ -1,13 +1,11 @@
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import type { ApprovalService } from '../../src/approvals/service.js';
 import type { Broadcaster } from '../../src/channels/broadcast.js';
 import type { Logger } from '../../src/log.js';
 import type { GraphJobs, GraphRunner } from '../../src/runs/port.js';
 import type { TaskStore } from '../../src/tasks/store.js';
 import type { TaskWorkflow } from '../../src/tasks/port.js';
-import { createGraphRunner } from '../runner.js';
+import { createGraphRunner, postgresCheckpointer } from '../runner.js';
 import type { TaskDeps } from './deps.js';
-import { buildTaskGraph } from './index.js';
 import { TASK_APPROVAL } from './nodes/approval.js';
 import { progressLine, progressMessage } from './progress.js';
 
@@ -32,5 +30,5 @@ export function createTaskWorkflow(deps: { jobs: GraphJobs; taskStore: TaskStore
 
 /** The worker side: runs task jobs from their Postgres checkpoints. */
 export function createTaskRunner(deps: TaskDeps): GraphRunner {
-  return createGraphRunner(buildTaskGraph(deps, new PostgresSaver(deps.db.pool)), deps, 'task');
+  return createGraphRunner(async () => (await import('./index.js')).buildTaskGraph(deps, await postgresCheckpointer(deps.db.pool)), deps, 'task');
 }

@@ -1,11 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { PostgresSaver } from '@langchain/langgraph-checkpoint-postgres';
 import { AureaError, describeError } from '../errors.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 /** Any constant: serialises migrations when several processes start at once on one server. */
 const MIGRATION_LOCK = 4_151_772;
+
+/**
+ * LangGraph's checkpoint tables are made by its PostgresSaver's setup(); that it ran is recorded in
+ * schema_migrations as `@langchain/langgraph-checkpoint-postgres@<version>`, so a start loads the
+ * saver (a large part of start-up) only after an install or an upgrade of it.
+ */
+const SAVER = '@langchain/langgraph-checkpoint-postgres';
+const saverMark = (): string => `${SAVER}@${(createRequire(import.meta.url)(`${SAVER}/package.json`) as { version: string }).version}`;
 
 export interface MigrationResult {
   applied: string[];
@@ -58,6 +66,11 @@ export async function migrate(pool: pg.Pool): Promise<MigrationResult> {
     client.release();
   }
   // After release: on PGlite the pool has one connection, and the saver takes it for itself.
-  await new PostgresSaver(pool).setup();
+  const mark = saverMark();
+  if ((await pool.query('SELECT 1 FROM schema_migrations WHERE version = $1', [mark])).rowCount === 0) {
+    const { PostgresSaver } = await import('@langchain/langgraph-checkpoint-postgres');
+    await new PostgresSaver(pool).setup(); // idempotent: several processes may run it at once
+    await pool.query('INSERT INTO schema_migrations (version) VALUES ($1) ON CONFLICT DO NOTHING', [mark]);
+  }
   return { applied, total: files.length };
 }
