@@ -7,6 +7,7 @@ import { parseQuietHours } from './alerts/quiet.js';
 import { durationSchema } from './duration.js';
 import type { ChannelSettings, ChannelSettingsBase } from './channels/settings.js';
 import { ConfigError } from './errors.js';
+import { mcpSchema, toMcpConfig, type McpConfig } from './mcp/config.js';
 
 /**
  * Configuration: environment variables (secrets, endpoints; .env.example lists them) plus
@@ -184,6 +185,8 @@ const fileSchema = z.strictObject({
   pairing: z.strictObject({ codeTtl: durationSchema.default(900_000) }).prefault({}),
   // Stripe webhooks: a payment_intent.succeeded above this amount (USD) is announced.
   stripe: z.strictObject({ bigPaymentUsd: z.number().nonnegative().default(1000) }).prefault({}),
+  // The founder's MCP servers, used as tools (src/mcp/config.ts).
+  mcp: mcpSchema,
   // Diagnose (the button on a down alert): a task deploy this long before the failure is suspected.
   diagnose: z.strictObject({ window: durationSchema.default(3_600_000) }).prefault({}),
   // The workforce (/task): limits per task.
@@ -250,6 +253,8 @@ function issueToError(source: string, issue: z.core.$ZodIssue, input: unknown): 
     const parent = issue.path.map(String).join('.');
     return new ConfigError(parent || issue.keys[0] || key, `Invalid ${source}: ${parent ? `${parent}: ` : ''}${detail}`);
   }
+  // A record's key that fails its schema: say what the key schema says (zod wraps it as invalid_key).
+  if (issue.code === 'invalid_key' && issue.issues[0]) detail = issue.issues[0].message;
   const got = issue.path.reduce<unknown>(
     (v, k) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k as PropertyKey] : undefined),
     input,
@@ -327,7 +332,8 @@ export function loadConfig(rawEnv: Env, channels: ChannelsToLoad, file?: string)
   }
   const channelSettings: Record<string, ChannelSettingsBase> = Object.fromEntries(declared.map((c) => [c.name, c.build(e, f[c.name], f.founders[c.name] ?? [])]));
   const channelSecrets = declared.flatMap((c) => c.secrets(channelSettings[c.name]!));
-  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets });
+  const { mcp, secrets: mcpSecrets } = toMcpConfig(f.mcp, env);
+  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets: [...channelSecrets, ...mcpSecrets], mcp });
 }
 
 /**
@@ -352,7 +358,7 @@ const literal = <T extends string>(value: T): T => value;
 function toConfig(
   e: z.output<typeof envSchema>,
   f: z.output<typeof fileSchema>,
-  where: { configFile: string | null; redisUrlSet: boolean; channels: Readonly<Record<string, ChannelSettingsBase>>; channelSecrets: Array<string | undefined> },
+  where: { configFile: string | null; redisUrlSet: boolean; channels: Readonly<Record<string, ChannelSettingsBase>>; channelSecrets: Array<string | undefined>; mcp: McpConfig },
 ) {
   const { configFile } = where;
   const base = configFile ? dirname(configFile) : process.cwd();
@@ -379,6 +385,8 @@ function toConfig(
     },
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval, missedGraceMs: f.jobs.missedGrace },
     diagnose: { windowMs: f.diagnose.window },
+    /** The founder's MCP servers and the limits of a call (src/mcp/). */
+    mcp: where.mcp,
     /** Per approval kind: `separateApprover` (a founder other than the requester decides). */
     approvals: f.approvals as Record<string, { separateApprover: boolean } | undefined>,
     pairing: { codeTtlMs: f.pairing.codeTtl },

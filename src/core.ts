@@ -28,6 +28,7 @@ import type { ModelRouter } from './llm/model-router.js';
 import type { RefusalGate } from './refusals.js';
 import type { FounderDirectory } from './founders/directory.js';
 import type { PairingCodes } from './founders/pairing.js';
+import type { McpServers } from './mcp/servers.js';
 
 /**
  * The services every adapter, graph and job is given: built once by the composition root
@@ -67,6 +68,8 @@ export interface Core {
   taskStore: TaskStore;
   voice: VoiceService;
   memory: MemoryService;
+  /** The founder's MCP servers (src/mcp/). */
+  mcp: McpServers;
   llm: ModelRouter;
   ledger: LlmLedger;
   assistant: Assistant;

@@ -81,6 +81,7 @@ import { ServiceLeases } from './leases/store.js';
 import { reportFailedRun } from './runs/failures.js';
 import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
+import { McpServers } from './mcp/servers.js';
 import { MemoryService } from './memory/service.js';
 import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
 import { VoiceService } from './voice/service.js';
@@ -238,6 +239,16 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
         ? new (await import('./memory/openai-embedder.js')).OpenAIEmbedder({ apiKey: config.openai.apiKey, baseUrl: config.openai.baseUrl })
         : new HashingEmbedder();
     const memory = new MemoryService(db.pool, embedder);
+    // The founder's MCP servers: connected on first use; one that stays down is an alert (once), resolved when it is back.
+    const mcp = new McpServers(config.mcp, log, {
+      onDown: (server, reason) => {
+        base.alerts.raise({ severity: 'warning', source: `mcp:${server}`, message: `MCP server ${server} is down: ${reason}`, dedupeKey: `mcp-down:${server}` }).catch((err: unknown) => log.warn({ err }, 'mcp: alert failed'));
+      },
+      onUp: (server) => {
+        base.alerts.resolve(`mcp-down:${server}`).catch((err: unknown) => log.warn({ err }, 'mcp: resolve failed'));
+      },
+    });
+    cleanups.push(() => mcp.close());
     const ledger = new LlmLedger(db.pool);
     const llm = new ModelRouter(await providersFromConfig(config), {
       ledger,
@@ -264,6 +275,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       commands,
       voice,
       memory,
+      mcp,
       llm,
       ledger,
       assistant,

@@ -9,6 +9,8 @@ import { CHANNELS, failedGraphRuns } from '../main.js';
 import { BWRAP_INSTALL, sandboxAvailable } from '../sandbox/bwrap.js';
 import { redactUrl } from '../secrets.js';
 import { foundersEnvName } from '../channels/settings.js';
+import { createLogger } from '../log.js';
+import { McpServers } from '../mcp/servers.js';
 
 /** Whether a Redis URL points at this machine. */
 const loopback = (url: string) => {
@@ -110,6 +112,24 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
   }
   for (const d of configured) {
     for (const line of await d.settings!.check(d.settings!.of(config), { httpPort: config.http.port })) report(line.level, line.what, line.detail, line.fix);
+  }
+
+  // Each MCP server: connected and listed once, or what fails (command not found, exit code and stderr tail, HTTP status, auth).
+  if (Object.keys(config.mcp.servers).length) {
+    const mcp = new McpServers(config.mcp, createLogger('silent', []));
+    try {
+      for (const s of await mcp.view()) {
+        const c = config.mcp.servers[s.name]!;
+        const fix =
+          c.transport === 'stdio'
+            ? `run it by hand to see why (${[c.command, ...c.args].join(' ')}), then correct mcp.servers.${s.name}.command / args / env`
+            : `check mcp.servers.${s.name}.url, and its headers if it needs auth (a token by \${NAME} from the environment)`;
+        if (s.state === 'connected') report('ok', `mcp ${s.name}`, `${s.tools.length} tools over ${c.transport}`);
+        else report('warn', `mcp ${s.name}`, `cannot connect: ${s.error}`, fix);
+      }
+    } finally {
+      await mcp.close();
+    }
   }
 
   for (const d of CHANNELS.filter((c) => c.pairingHint && c.configured(config))) {

@@ -2,6 +2,7 @@ import { agentsCommand } from './agents.js';
 import { budgetCommand } from './budget.js';
 import { deployCommand } from './deploy.js';
 import { foundersCommand, unpairCommand } from './founders.js';
+import { mcpCommand } from './mcp.js';
 import { helpCommand } from './help.js';
 import type { CommandRegistry } from './registry.js';
 import { forgetCommand, recallCommand, rememberCommand } from './memory.js';
@@ -32,7 +33,8 @@ export type CommandDeps = Parameters<typeof statusCommand>[0] &
   Parameters<typeof cancelCommand>[0] &
   Parameters<typeof rollbackCommand>[0] &
   Parameters<typeof refundCommand>[0] &
-  Parameters<typeof unpairCommand>[0];
+  Parameters<typeof unpairCommand>[0] &
+  Parameters<typeof mcpCommand>[0];
 
 /** Registers every command on the registry. The order is the order of /help and setMyCommands. */
 export function registerCommands(registry: CommandRegistry, core: CommandDeps): CommandRegistry {
@@ -57,5 +59,6 @@ export function registerCommands(registry: CommandRegistry, core: CommandDeps): 
     .add(forgetCommand(core))
     .add(budgetCommand(core))
     .add(foundersCommand(core))
+    .add(mcpCommand(core))
     .add(unpairCommand(core));
 }

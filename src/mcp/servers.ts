@@ -1,0 +1,88 @@
+/**
+ * The founder's MCP servers (`mcp.servers` in aurea.config.yaml), one {@link McpConnection} each,
+ * and the policy that says which of their tools run without a tap.
+ */
+import type { Logger } from '../log.js';
+import type { McpConfig, ToolPolicy } from './config.js';
+import { McpConnection, type McpConnectionOptions, type McpTool } from './connection.js';
+
+/** A tool with the policy that applies to it, and where that policy comes from. */
+export interface McpToolView extends McpTool {
+  policy: ToolPolicy;
+  /** `config` (mcp.servers.<server>.tools), `readOnlyHint`, or `default` (ask). */
+  policyFrom: 'config' | 'readOnlyHint' | 'default';
+}
+
+/** How people name a tool (config, YAML, chat): `<server>.<tool>`. */
+export const toolLabel = (t: { server: string; name: string }): string => `${t.server}.${t.name}`;
+
+/** How models name it (providers allow no dots in tool names): `<server>__<tool>`. */
+export const modelToolName = (t: { server: string; name: string }): string => `${t.server}__${t.name}`;
+
+/** A server's state as /mcp shows it. */
+export interface McpServerView {
+  name: string;
+  transport: 'stdio' | 'http';
+  state: 'connected' | 'down';
+  /** Why it is down (command not found, exit code and stderr tail, HTTP status). */
+  error?: string;
+  tools: McpToolView[];
+}
+
+export class McpServers {
+  private readonly connections: Map<string, McpConnection>;
+
+  /**
+   * @param events.onDown told once when a server stays down (AUREA raises an alert with it); onUp when it is back
+   */
+  constructor(
+    private readonly config: McpConfig,
+    log: Logger,
+    events: Pick<McpConnectionOptions, 'onDown' | 'onUp'> = {},
+  ) {
+    this.connections = new Map(Object.values(config.servers).map((s) => [s.name, new McpConnection(s, { timeoutMs: config.timeoutMs, log, ...events })]));
+  }
+
+  /** The configured server names, in the config's order. */
+  names(): string[] {
+    return [...this.connections.keys()];
+  }
+
+  /** One server's connection. @throws Error for a server nobody configured */
+  connection(server: string): McpConnection {
+    const c = this.connections.get(server);
+    if (!c) throw new Error(`no MCP server named ${server} (configured: ${this.names().join(', ') || 'none'})`);
+    return c;
+  }
+
+  /**
+   * What runs without a tap, in this order: `mcp.servers.<server>.tools.<tool>` (the config wins),
+   * then the tool's `readOnlyHint: true` → allow, anything else → ask.
+   */
+  policyOf(tool: McpTool): Pick<McpToolView, 'policy' | 'policyFrom'> {
+    const configured = this.config.servers[tool.server]?.tools[tool.name];
+    if (configured) return { policy: configured, policyFrom: 'config' };
+    if (tool.annotations.readOnlyHint === true) return { policy: 'allow', policyFrom: 'readOnlyHint' };
+    return { policy: 'ask', policyFrom: 'default' };
+  }
+
+  /** Every server with its tools (connecting those not yet connected); a server that fails is shown down with why. Never throws. */
+  async view(): Promise<McpServerView[]> {
+    return Promise.all(
+      [...this.connections.values()].map(async (c): Promise<McpServerView> => {
+        try {
+          await c.check();
+          const tools = await c.tools();
+          return { name: c.name, transport: c.config.transport, state: 'connected', tools: tools.map((t) => ({ ...t, ...this.policyOf(t) })) };
+        } catch (err) {
+          return { name: c.name, transport: c.config.transport, state: 'down', error: c.lastError ?? (err as Error).message, tools: [] };
+        }
+      }),
+    );
+  }
+
+  /** Closes every connection (stdio servers' processes end with them). */
+  async close(): Promise<void> {
+    await Promise.all([...this.connections.values()].map((c) => c.close()));
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * AUREA as an MCP client, against real MCP servers installed from the npm registry (no fakes):
+ * `@modelcontextprotocol/server-filesystem` over stdio on a temp dir, and
+ * `@modelcontextprotocol/server-everything` over Streamable HTTP. What the founder sees in `/mcp`
+ * (servers, tools, the policy of each), calls through AUREA's connection, a stdio server that dies
+ * and is restarted, an HTTP server restarted mid-session, a server that stays down (the founder told
+ * once), `aurea doctor`, no orphaned process after shutdown, and the configuration's rules for secrets.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHANNELS } from '../bots/channels.js';
+import { runDoctor } from '../src/cli/doctor.js';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+import { createLogger } from '../src/log.js';
+import { McpServers } from '../src/mcp/servers.js';
+import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
+import { BACKEND } from './helpers/backend.js';
+import { closedAfterEach, shown } from './helpers/chat.js';
+import { Harness } from './helpers/harness.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
+const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** server-everything on Streamable HTTP (`POST /mcp`), started and stopped as a process. */
+class EverythingServer {
+  private child?: ChildProcess;
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<EverythingServer> {
+    const s = new EverythingServer(await freePort());
+    await s.up();
+    return s;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/mcp`;
+  }
+
+  /** Starts the process and resolves once it listens. */
+  async up(): Promise<void> {
+    const child = spawn(process.execPath, [EVERYTHING, 'streamableHttp'], { env: { PATH: process.env.PATH, PORT: String(this.port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    await new Promise<void>((ok, fail) => {
+      let err = '';
+      child.stderr!.on('data', (d: Buffer) => {
+        err += d.toString();
+        if (/listening on port/.test(err)) ok();
+      });
+      child.once('exit', (code) => fail(new Error(`server-everything exited with ${code}: ${err}`)));
+    });
+  }
+
+  async down(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  close(): Promise<void> {
+    return this.down();
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe(`MCP client (${BACKEND})`, () => {
+  const track = closedAfterEach();
+
+  it('/mcp lists a stdio server\'s tools with the policy of each: config first, then readOnlyHint, else ask; stopping AUREA ends its process', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'aurea-mcp-files-'));
+    const h = track(
+      await Harness.create({
+        yaml: `mcp:\n  servers:\n    files:\n      command: ${process.execPath}\n      args: [${FILESYSTEM}, ${files}]\n      tools: { move_file: deny, read_media_file: ask }\n`,
+      }),
+    );
+    await h.start();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/mcp'));
+    const listed = await shown(h, /^MCP \(1 server\)/, { timeoutMs: 30_000 });
+    const lines = listed.text.split('\n');
+    expect(lines[1]).toBe('🟢 files (stdio): 14 tools');
+    expect(lines).toContain('  files.read_text_file — ✅ allow (read-only)');
+    expect(lines).toContain('  files.write_file — ❓ ask');
+    expect(lines).toContain('  files.move_file — ⛔ deny (config)');
+    expect(lines).toContain('  files.read_media_file — ❓ ask (config)');
+
+    // The connection AUREA holds runs the server as its child; stopping AUREA ends it.
+    const pid = (h.app!.core.mcp.connection('files') as unknown as { client: { transport: { pid: number } } }).client.transport.pid;
+    expect(alive(pid)).toBe(true);
+    await h.stop();
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('calls a stdio server\'s tool; when its process dies it is restarted, and the next call works', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'aurea-mcp-files-'));
+    writeFileSync(join(files, 'notes.txt'), 'ship on friday\n');
+    const config = loadConfig({ AUREA_DATA_DIR: join(files, 'data') }, CHANNELS, writeConfig(files, `mcp:\n  servers:\n    files: { command: ${process.execPath}, args: [${FILESYSTEM}, ${files}] }\n`));
+    const mcp = track(new McpServers(config.mcp, createLogger('silent', [])));
+    const read = await mcp.connection('files').call('read_text_file', { path: join(files, 'notes.txt') });
+    expect(read.content).toEqual([{ type: 'text', text: 'ship on friday\n' }]);
+
+    const connection = mcp.connection('files') as unknown as { client?: { transport: { pid: number } } };
+    const pid = connection.client!.transport.pid;
+    process.kill(pid, 'SIGKILL');
+    // Restarted by itself (backoff from 1 s): a new process, connected before anyone calls.
+    await waitUntil(() => connection.client !== undefined && connection.client.transport.pid !== pid);
+    const again = await mcp.connection('files').call('read_text_file', { path: join(files, 'notes.txt') });
+    expect(again.content).toEqual([{ type: 'text', text: 'ship on friday\n' }]);
+  });
+
+  it('Streamable HTTP: annotations, an image result, a restart mid-session followed by a good call; down → /mcp says so and the founder is told once', async () => {
+    const everything = track(await EverythingServer.start());
+    const h = track(await Harness.create({ yaml: `mcp:\n  servers:\n    everything: { url: "${everything.url}" }\n` }));
+    await h.start();
+    const mcp = h.app!.core.mcp;
+    const tools = await mcp.connection('everything').tools();
+    expect(tools.find((t) => t.name === 'echo')).toMatchObject({ server: 'everything', annotations: { readOnlyHint: true, destructiveHint: false } });
+    expect(mcp.policyOf(tools.find((t) => t.name === 'echo')!)).toEqual({ policy: 'allow', policyFrom: 'readOnlyHint' });
+    const image = await mcp.connection('everything').call('get-tiny-image', {});
+    expect(image.content.map((c) => c.type)).toContain('image');
+
+    // Restarted between two calls: its session is gone; AUREA opens a new one and the call goes through.
+    await everything.down();
+    await everything.up();
+    const echoed = await mcp.connection('everything').call('echo', { message: 'after restart' });
+    expect(echoed.content).toEqual([{ type: 'text', text: 'Echo: after restart' }]);
+
+    // Killed for good: /mcp shows it down, and one alert reaches the founder however often it is tried.
+    await everything.down();
+    for (let i = 0; i < 4; i++) {
+      h.telegram.pushUpdate(textUpdate(FOUNDER, '/mcp'));
+      await shown(h, /^MCP \(1 server\)/, { nth: i + 1, timeoutMs: 30_000 });
+    }
+    const last = h.telegram.messagesTo(FOUNDER.id).filter((m) => /^MCP \(1 server\)/.test(m.text)).at(-1)!;
+    expect(last.text).toMatch(/^MCP \(1 server\)\n🔴 everything \(http\): down: /);
+    await shown(h, /MCP server everything is down: /);
+    await h.settled();
+    expect(h.telegram.messagesTo(FOUNDER.id).filter((m) => /MCP server everything is down/.test(m.text))).toHaveLength(1);
+    expect(await h.query(`SELECT count(*)::int AS n FROM ai_system_alerts WHERE dedupe_key = 'mcp-down:everything'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('aurea doctor connects to each server and says what fails: command not found, a dead URL', async () => {
+    const h = track(
+      await Harness.create({ yaml: `mcp:\n  servers:\n    ghost: { command: aurea-no-such-mcp-server }\n    gone: { url: "http://127.0.0.1:${await freePort()}/mcp" }\n` }),
+    );
+    const lines: string[] = [];
+    await runDoctor(h.config, (l) => lines.push(l));
+    const out = lines.join('\n');
+    expect(out).toMatch(/! mcp ghost +cannot connect: .*(command not found|ENOENT).*\n +→ fix: run it by hand to see why \(aurea-no-such-mcp-server\)/);
+    expect(out).toMatch(/! mcp gone +cannot connect: .*\n +→ fix: check mcp\.servers\.gone\.url/);
+  });
+
+  it('keeps secrets out of the file: ${VAR} from the environment (scrubbed like any secret); a literal token or an unset variable stops start-up naming the key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurea-mcp-config-'));
+    const file = writeConfig(dir, `mcp:\n  servers:\n    gh: { url: "https://example.com/mcp", headers: { Authorization: "Bearer \${GH_TOKEN}" } }\n`);
+    const config = loadConfig({ AUREA_DATA_DIR: dir, GH_TOKEN: 'ghp_secret_value_1234' }, CHANNELS, file);
+    expect(config.mcp.servers.gh).toMatchObject({ transport: 'http', headers: { Authorization: 'Bearer ghp_secret_value_1234' } });
+    expect(config.secrets).toContain('ghp_secret_value_1234');
+    expect(() => loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS, file)).toThrow(/mcp\.servers\.gh\.headers\.Authorization refers to \$\{GH_TOKEN\}, which is not set/);
+    const literal = writeConfig(dir, `mcp:\n  servers:\n    gh: { url: "https://example.com/mcp", headers: { Authorization: "Bearer ghp_written_in_the_file" } }\n`);
+    let err: unknown;
+    try {
+      loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS, literal);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toMatch(/mcp\.servers\.gh\.headers\.Authorization: a secret is never written in the file/);
+    expect((err as ConfigError).message).not.toContain('ghp_written_in_the_file');
+    expect(() => loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS, writeConfig(dir, 'mcp:\n  servers:\n    my__server: { command: x }\n'))).toThrow(/MCP server names/);
+  });
+});
+
+let configs = 0;
+function writeConfig(dir: string, yaml: string): string {
+  const path = join(dir, `aurea-${++configs}.yaml`);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
