@@ -81,6 +81,7 @@ import { ServiceLeases } from './leases/store.js';
 import { reportFailedRun } from './runs/failures.js';
 import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
+import { MCP_CALL_APPROVAL } from './mcp/ask.js';
 import { McpServers } from './mcp/servers.js';
 import { MemoryService } from './memory/service.js';
 import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
@@ -290,6 +291,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       REFUND_APPROVAL.bind(core),
       UNPAIR_APPROVAL.bind(core),
       COMMAND_APPROVAL.bind(proposals),
+      MCP_CALL_APPROVAL.bind({ ...core, send: proposals.send, note: (chat, text) => assistant.note(chat, text) }),
     );
     checkApprovalSettings(config, approvalKinds, base.founders, log, options.announce);
     alertActions.set('diagnose', createDiagnoser(core));

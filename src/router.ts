@@ -8,6 +8,10 @@ import type { ChannelName, MessageRef, OutboundMessage } from './channels/port.j
 import { propose } from './commands/proposals.js';
 import { parseCommandText, type CommandRegistry } from './commands/registry.js';
 import type { Core } from './core.js';
+import { askMcpCall } from './mcp/ask.js';
+import { audit } from './audit/log.js';
+import { callMcpTool, untrusted } from './mcp/calls.js';
+import { toolLabel } from './mcp/servers.js';
 
 /** Where the words came from: the founder's own typing, a voice transcript, or the assistant's tool call. */
 export type Origin = 'typed' | 'voice' | 'assistant';
@@ -27,7 +31,7 @@ export interface Said {
 /** What the router did: ran a command, proposed it for a tap, or handed the words to the assistant. */
 export type Routed = 'ran' | 'proposed' | 'conversed';
 
-export type RouterDeps = Pick<Core, 'commands' | 'approvals' | 'config' | 'assistant' | 'memory' | 'broadcaster'>;
+export type RouterDeps = Pick<Core, 'commands' | 'approvals' | 'config' | 'assistant' | 'memory' | 'broadcaster' | 'mcp' | 'db'>;
 
 /** How a proposal is introduced, by origin (voice notes and the assistant's calls need a tap). */
 const PROPOSAL = {
@@ -65,6 +69,7 @@ export async function route(deps: RouterDeps, said: Said): Promise<Routed> {
   if (!command) {
     await deps.assistant.answer(deps, said, {
       tool: (text, capture) => route(deps, { ...said, text, origin: 'assistant', reply: capture, proposeIn: said.proposeIn ?? said.reply }),
+      mcp: (call) => routeMcpCall(deps, { ...said, reply: said.proposeIn ?? said.reply }, call),
       intent: (text) => route(deps, { ...said, text }),
     });
     return 'conversed';
@@ -81,4 +86,27 @@ export async function route(deps: RouterDeps, said: Said): Promise<Routed> {
   }
   await deps.commands.dispatch({ actor: said.actor, chat: said.chat, reply: said.reply }, command.name, command.args);
   return 'ran';
+}
+
+/**
+ * An MCP tool call of the assistant, decided by the tool's policy (src/mcp/servers.ts `policyOf`):
+ * `allow` → called now; `deny` → refused (audited); `ask` → an `mcp-call` approval shown in the
+ * chat (src/mcp/ask.ts), and the call runs only on the founder's ✅ Allow once.
+ * @returns what the model is told: the result (marked untrusted), or that it was refused or asked
+ */
+export async function routeMcpCall(deps: RouterDeps, said: Omit<Said, 'origin' | 'text'>, call: { server: string; tool: string; args: Record<string, unknown> }): Promise<string> {
+  const label = toolLabel({ server: call.server, name: call.tool });
+  const tool = deps.mcp.names().includes(call.server) ? (await deps.mcp.connection(call.server).tools().catch(() => [])).find((t) => t.name === call.tool) : undefined;
+  if (!tool) return `There is no tool ${label} (or its server is down).`;
+  const { policy } = deps.mcp.policyOf(tool);
+  if (policy === 'deny') {
+    await audit(deps.db.pool, said.actor, 'mcp.refused', `mcp:${label}`, { reason: 'policy deny' });
+    return `${label} is denied by the configuration (mcp.servers.${call.server}.tools.${call.tool}: deny); it was not run.`;
+  }
+  if (policy === 'ask') {
+    await askMcpCall(deps, { actor: said.actor, chat: said.chat, server: call.server, tool: call.tool, args: call.args, reply: said.reply });
+    return `Asked the founder to allow ${label} with these arguments; it has NOT run. If they allow it, its result is posted in the chat.`;
+  }
+  const outcome = await callMcpTool(deps, { server: call.server, tool: call.tool, args: call.args, requester: said.actor });
+  return untrusted(`mcp:${label}`, outcome.ok ? outcome.text : `(error) ${outcome.text}`);
 }

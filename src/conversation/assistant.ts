@@ -8,6 +8,8 @@ import { asAureaError, describeError } from '../errors.js';
 import type { ModelRouter } from '../llm/model-router.js';
 import type { ChatMessage, ToolSpec } from '../llm/types.js';
 import { scrub } from '../secrets.js';
+import type { McpServers } from '../mcp/servers.js';
+import { modelToolName } from '../mcp/servers.js';
 import { parseIntent } from './intent.js';
 import { systemPrompt } from './prompt.js';
 import type { ChatTurns } from './turns.js';
@@ -31,12 +33,16 @@ export interface ConversationInput {
 export interface AssistantActions {
   /** A tool call, as command text (`status`, `deploy billing`); answers go to `capture`. */
   tool(text: string, capture: (m: OutboundMessage) => Promise<void>): Promise<'ran' | 'proposed' | 'conversed'>;
+  /** An MCP tool call (`<server>__<tool>` to the model): run, refused or asked as its policy says; returns what the model is told. */
+  mcp(call: { server: string; tool: string; args: Record<string, unknown> }): Promise<string>;
   /** A command read from the words without a model (`/status`), run as the words' origin allows. */
   intent(text: string): Promise<unknown>;
 }
 
 export interface ConversationDeps {
   config: Pick<Config, 'secrets' | 'services'>;
+  /** The founder's MCP servers: their tools (but those denied) are offered to the model. */
+  mcp: Pick<McpServers, 'names' | 'connection' | 'policyOf'>;
   commands: Pick<CommandRegistry, 'list' | 'has'>;
   memory: Pick<MemoryService, 'recall'>;
   broadcaster: Pick<Broadcaster, 'typing'>;
@@ -76,6 +82,7 @@ export class Assistant {
         description: `${c.description}${c.readOnly ? '' : ' (the founder must confirm with a tap; calling this only proposes it)'}`,
         parameters: { type: 'object', properties: { arguments: { type: 'string', description: c.usage ? `the command's arguments: ${c.usage}` : 'leave empty' } } },
       }));
+    tools.push(...(await mcpToolSpecs(core.mcp)));
     const memories = await core.memory.recall(input.text, 5).catch(() => []);
     const system = scrub(systemPrompt({ founder: input.actor.name, services: Object.keys(core.config.services), memories, now: new Date() }), secrets);
     const history = await this.turns.recent(input.chat, 10);
@@ -94,7 +101,8 @@ export class Assistant {
         }
         messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
         for (const call of res.toolCalls) {
-          const result = await this.runTool(core, act, call.name, String(call.arguments.arguments ?? '').trim());
+          const mcpCall = fromModelToolName(call.name);
+          const result = mcpCall ? await act.mcp({ ...mcpCall, args: call.arguments }) : await this.runTool(core, act, call.name, String(call.arguments.arguments ?? '').trim());
           messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: scrub(result, secrets).slice(0, 6_000) });
         }
       }
@@ -102,6 +110,11 @@ export class Assistant {
       const known = asAureaError(err);
       await input.reply({ text: known ? known.message : `I could not answer (${describeError(err)}).` });
     }
+  }
+
+  /** Adds an assistant line to a chat's conversation (an MCP result that arrived after a tap), so the next answer sees it. */
+  async note(chat: { channel: ChannelName; chatId: string }, text: string): Promise<void> {
+    await this.turns.append(chat, 'assistant', text);
   }
 
   /** Runs a tool call through the router: a read-only command's output, or word that it was proposed. */
@@ -113,4 +126,21 @@ export class Assistant {
     if (routed === 'proposed') return `Proposed "${text}" to the founder with a confirmation button; it has NOT run.`;
     return said.join('\n\n') || '(no output)';
   }
+}
+
+/** `<server>__<tool>` → its server and tool; null for AUREA's own commands. */
+function fromModelToolName(name: string): { server: string; tool: string } | null {
+  const at = name.indexOf('__');
+  return at > 0 ? { server: name.slice(0, at), tool: name.slice(at + 2) } : null;
+}
+
+/** The MCP tools offered to the model (`<server>__<tool>`, with their JSON Schema): every tool of every reachable server but those denied. */
+async function mcpToolSpecs(mcp: ConversationDeps['mcp']): Promise<ToolSpec[]> {
+  const perServer = await Promise.all(mcp.names().map((server) => mcp.connection(server).tools().catch(() => [])));
+  return perServer.flat().flatMap((t) => {
+    const { policy } = mcp.policyOf(t);
+    if (policy === 'deny') return [];
+    const description = `${t.description ?? t.title ?? t.name} (MCP server ${t.server}${policy === 'ask' ? '; the founder must allow it with a tap: calling it only asks' : ''})`;
+    return [{ name: modelToolName(t), description, parameters: t.inputSchema }];
+  });
 }

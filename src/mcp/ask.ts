@@ -1,0 +1,77 @@
+/**
+ * "Ask": an MCP tool call that the policy does not let run by itself becomes an approval of kind
+ * `mcp-call`, shown in the chat that asked: the server, the tool, its arguments rendered readably
+ * (and cut), who asked; ✅ Allow once / ❌ Deny. The approval is pinned to those exact arguments;
+ * the call runs once on ✅ (the compare-and-set of the tap decides who wins), and its result is
+ * posted in that chat and added to its conversation, so the assistant sees it on the next message.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Actor } from '../actor.js';
+import { defineApprovalKind } from '../approvals/kind.js';
+import type { ApprovalRow } from '../approvals/service.js';
+import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
+import type { Core } from '../core.js';
+import { callMcpTool, untrusted } from './calls.js';
+
+type Chat = { channel: ChannelName; chatId: string };
+
+/** What an `mcp-call` approval's resume needs. */
+export type McpAskDeps = Pick<Core, 'mcp' | 'config' | 'db'> & {
+  send(channel: ChannelName, chatId: string, message: OutboundMessage): Promise<MessageRef>;
+  /** Adds a line to the chat's conversation (what the assistant reads back). */
+  note(chat: Chat, text: string): Promise<void>;
+};
+
+/** At most this much of one argument's value is shown, and of all of them together. */
+const VALUE_CHARS = 300;
+const ARGS_CHARS = 1_500;
+
+/** The arguments as the founder reads them: one `name: value` line each, long values cut. */
+export function renderArguments(args: Record<string, unknown>): string {
+  const lines = Object.entries(args).map(([k, v]) => {
+    const value = typeof v === 'string' ? v : JSON.stringify(v);
+    return `${k}: ${value.length > VALUE_CHARS ? `${value.slice(0, VALUE_CHARS)}… (${value.length} characters)` : value}`;
+  });
+  const text = lines.join('\n') || '(no arguments)';
+  return text.length > ARGS_CHARS ? `${text.slice(0, ARGS_CHARS)}…` : text;
+}
+
+export const MCP_CALL_APPROVAL = defineApprovalKind({
+  kind: 'mcp-call',
+  payload: z.strictObject({ channel: z.string(), chatId: z.string(), server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()) }),
+  async resume(approval, decider, deps: McpAskDeps) {
+    const { channel, chatId, server, tool, args } = approval.payload;
+    const chat = { channel, chatId };
+    if (approval.status !== 'approved') {
+      await deps.note(chat, `(${server}.${tool} was not run: the founder ${approval.status === 'rejected' ? 'denied it' : 'did not answer in time'}.)`);
+      return;
+    }
+    const outcome = await callMcpTool(deps, { server, tool, args, requester: decider, approvalId: approval.id });
+    await deps.send(channel, chatId, { title: `${outcome.ok ? '✅' : '⚠️'} ${server}.${tool}`, text: outcome.text || '(no output)', monospace: true });
+    await deps.note(chat, `${server}.${tool} ran after the founder allowed it once. Its result:\n${untrusted(`mcp:${server}.${tool}`, outcome.text)}`);
+  },
+  answer: (a) => (a.status === 'approved' ? `Allowed once: running ${a.payload.server}.${a.payload.tool}…` : 'Denied. It was not run.'),
+  alreadyDecided: () => 'Already answered.',
+});
+
+/**
+ * Asks the founders in `input.chat` whether `server.tool` may run with `args`.
+ * @returns the approval row (expires after `deploy.approvalTimeout` like any approval)
+ */
+export async function askMcpCall(
+  deps: Pick<Core, 'approvals' | 'config'>,
+  input: { actor: Actor; chat: Chat; server: string; tool: string; args: Record<string, unknown>; reply(m: OutboundMessage): Promise<MessageRef | void> },
+): Promise<ApprovalRow> {
+  return deps.approvals.request(MCP_CALL_APPROVAL, {
+    threadId: `mcp:${randomUUID()}`,
+    requestedBy: input.actor,
+    title: `Allow ${input.server}.${input.tool}?`,
+    text: renderArguments(input.args),
+    waitingStatus: `Asked by the assistant for ${input.actor.name}; nothing runs without your tap.`,
+    labels: { approve: '✅ Allow once', reject: '❌ Deny', plainReject: true },
+    expiresInMs: deps.config.deploy.approvalTimeoutMs,
+    payload: { channel: input.chat.channel, chatId: input.chat.chatId, server: input.server, tool: input.tool, args: input.args },
+    show: input.reply,
+  });
+}
