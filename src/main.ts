@@ -82,6 +82,7 @@ import { reportFailedRun } from './runs/failures.js';
 import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { MCP_CALL_APPROVAL } from './mcp/ask.js';
+import { McpGrants } from './mcp/grants.js';
 import { McpServers } from './mcp/servers.js';
 import { MemoryService } from './memory/service.js';
 import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
@@ -248,7 +249,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       onUp: (server) => {
         base.alerts.resolve(`mcp-down:${server}`).catch((err: unknown) => log.warn({ err }, 'mcp: resolve failed'));
       },
-    });
+    }, new McpGrants(db.pool));
     cleanups.push(() => mcp.close());
     const ledger = new LlmLedger(db.pool);
     const llm = new ModelRouter(await providersFromConfig(config), {

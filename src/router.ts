@@ -98,13 +98,14 @@ export async function routeMcpCall(deps: RouterDeps, said: Omit<Said, 'origin' |
   const label = toolLabel({ server: call.server, name: call.tool });
   const tool = deps.mcp.names().includes(call.server) ? (await deps.mcp.connection(call.server).tools().catch(() => [])).find((t) => t.name === call.tool) : undefined;
   if (!tool) return `There is no tool ${label} (or its server is down).`;
-  const { policy } = deps.mcp.policyOf(tool);
+  const { policy, policyFrom } = await deps.mcp.policy(tool);
   if (policy === 'deny') {
     await audit(deps.db.pool, said.actor, 'mcp.refused', `mcp:${label}`, { reason: 'policy deny' });
     return `${label} is denied by the configuration (mcp.servers.${call.server}.tools.${call.tool}: deny); it was not run.`;
   }
   if (policy === 'ask') {
-    await askMcpCall(deps, { actor: said.actor, chat: said.chat, server: call.server, tool: call.tool, args: call.args, reply: said.reply });
+    // ♾ Always allow is offered only where the default asked: what the configuration says stands.
+    await askMcpCall(deps, { actor: said.actor, chat: said.chat, server: call.server, tool: call.tool, args: call.args, offerAlways: policyFrom === 'default', reply: said.reply });
     return `Asked the founder to allow ${label} with these arguments; it has NOT run. If they allow it, its result is posted in the chat.`;
   }
   const outcome = await callMcpTool(deps, { server: call.server, tool: call.tool, args: call.args, requester: said.actor });

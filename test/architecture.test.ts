@@ -53,6 +53,7 @@ const TABLE_OWNERS: Record<string, string> = {
   voice_notes: 'src/voice/service.ts',
   founders: 'src/founders/store.ts',
   service_leases: 'src/leases/store.ts',
+  mcp_grants: 'src/mcp/grants.ts',
 };
 
 /**

@@ -162,7 +162,7 @@ describe(`MCP client (${BACKEND})`, () => {
     expect(await h.query(`SELECT count(*)::int AS n FROM ai_system_alerts WHERE dedupe_key = 'mcp-down:everything'`)).toEqual([{ n: 1 }]);
   });
 
-  it('the assistant: a read-only tool runs at once and its result (cut at mcp.maxResultBytes, marked untrusted) reaches the model; write_file asks and runs once on ✅ Allow once, never on ❌ Deny', async () => {
+  it('the assistant: a read-only tool runs at once and its result (cut at mcp.maxResultBytes, marked untrusted) reaches the model; write_file asks: runs once on ✅ Allow once, never on ❌ Deny, and without asking after ♾ Always allow until /mcp revoke', async () => {
     const files = mkdtempSync(join(tmpdir(), 'aurea-mcp-files-'));
     writeFileSync(join(files, 'big.txt'), 'x'.repeat(3000));
     const anthropic = track(await FakeAnthropicApi.start());
@@ -201,11 +201,11 @@ describe(`MCP client (${BACKEND})`, () => {
     h.telegram.pushUpdate(textUpdate(FOUNDER, 'write alpha'));
     const ask = await shown(h, /^Allow files\.write_file\?/, { timeoutMs: 30_000 });
     expect(ask.text).toContain(`path: ${join(files, 'alpha.txt')}\ncontent: hello from alpha`);
-    expect(ask.buttons.map((b) => b.text)).toEqual(['✅ Allow once', '❌ Deny']);
+    expect(ask.buttons.map((b) => b.text)).toEqual(['✅ Allow once', '♾ Always allow', '❌ Deny']);
     await shown(h, /^Done\./, { nth: 2 });
     expect(toolResults[1]).toMatch(/^Asked the founder to allow files\.write_file with these arguments; it has NOT run/);
     expect(existsSync(join(files, 'alpha.txt'))).toBe(false);
-    expect(await tapAnswer(h, ask, /Allow once/)).toBe('Allowed once: running files.write_file…');
+    expect(await tapAnswer(h, ask, /Allow once/)).toBe('Allowed: running files.write_file…');
     await shown(h, /^✅ files\.write_file/);
     expect(readFileSync(join(files, 'alpha.txt'), 'utf8')).toBe('hello from alpha');
     expect(await tapAnswer(h, ask, /Allow once/)).toBe('Already answered.');
@@ -217,13 +217,48 @@ describe(`MCP client (${BACKEND})`, () => {
     await h.settled();
     expect(existsSync(join(files, 'beta.txt'))).toBe(false);
 
+    // ♾ Always allow: runs this one, and the next write runs without asking, until /mcp revoke.
+    h.telegram.pushUpdate(textUpdate(FOUNDER, 'write gamma'));
+    const ask3 = await shown(h, /^Allow files\.write_file\?/, { nth: 3, timeoutMs: 30_000 });
+    expect(await tapAnswer(h, ask3, /Always allow/)).toBe('Allowed: running files.write_file…');
+    await shown(h, /^✅ files\.write_file/, { nth: 2 });
+    expect(readFileSync(join(files, 'gamma.txt'), 'utf8')).toBe('hello from gamma');
+    h.telegram.pushUpdate(textUpdate(FOUNDER, 'write delta'));
+    await shown(h, /^Done\./, { nth: 5, timeoutMs: 30_000 });
+    expect(readFileSync(join(files, 'delta.txt'), 'utf8')).toBe('hello from delta');
+    expect(toolResults.at(-1)).toMatch(/^<untrusted-data source="mcp:files\.write_file">\nSuccessfully wrote to /);
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/mcp'));
+    const listed = await shown(h, /^MCP \(1 server\)/);
+    expect(listed.text).toContain('  files.write_file — ✅ allow (always allowed)');
+    expect(listed.text).toMatch(/\n\nAlways allowed \(\/mcp revoke <server>\.<tool>\):\n {2}files\.write_file — by telegram:1111111, \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/mcp revoke files.write_file'));
+    await shown(h, /^files\.write_file asks again before it runs\.$/);
+    h.telegram.pushUpdate(textUpdate(FOUNDER, 'write epsilon'));
+    await shown(h, /^Allow files\.write_file\?/, { nth: 4, timeoutMs: 30_000 });
+    await h.settled();
+    expect(existsSync(join(files, 'epsilon.txt'))).toBe(false);
+    expect((await h.query(`SELECT action FROM audit_log WHERE action IN ('mcp.granted', 'mcp.revoked') ORDER BY id`)).map((r) => r.action)).toEqual(['mcp.granted', 'mcp.revoked']);
+
     const calls = await h.query<{ actor: string; target: string; details: any }>(`SELECT actor, target, details FROM audit_log WHERE action = 'mcp.call' ORDER BY id`);
     expect(calls.map((c) => [c.target, c.details.outcome, Boolean(c.details.approval)])).toEqual([
       ['mcp:files.read_text_file', 'ok', false],
       ['mcp:files.write_file', 'ok', true],
+      ['mcp:files.write_file', 'ok', true],
+      ['mcp:files.write_file', 'ok', false],
     ]);
     expect(calls[1]!.details.argumentsSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(calls[1]!.details).not.toHaveProperty('content');
+  });
+
+  it('a forged ♾ tap (verb always) on an approval of another kind is refused and decides nothing', async () => {
+    const h = track(await Harness.create());
+    await h.start();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
+    const request = await shown(h, /deploy billing\?/i, { timeoutMs: 30_000 });
+    const approve = request.buttons.find((b) => /Approve/.test(b.text))!;
+    const forged = { ...request, buttons: [{ text: '♾ Always allow', callback_data: approve.callback_data.replace(/:approve$/, ':always') }] };
+    expect(await tapAnswer(h, forged, /Always/)).toBe('This button is no longer valid.');
+    expect(await h.query(`SELECT status FROM approvals`)).toEqual([{ status: 'pending' }]);
   });
 
   it('aurea doctor connects to each server and says what fails: command not found, a dead URL', async () => {

@@ -9,6 +9,11 @@ export interface ApprovalLabels {
   reject: string;
   /** Rejecting only drops the request (a Cancel): the button is not styled as dangerous. */
   plainReject?: boolean;
+  /**
+   * A second way to approve that also lets this kind of request through from now on (`♾ Always
+   * allow`): verb `always`, decided as approve; the kind's resume is told (`how.always`).
+   */
+  approveAlways?: string;
 }
 
 /** The Approve (primary) and Reject (danger) buttons of an approval, with their labels. */
@@ -16,6 +21,7 @@ export function approvalButtons(approvalId: string, labels: ApprovalLabels = { a
   return [
     [
       { label: labels.approve, action: { kind: APPROVAL_ACTION, id: approvalId, verb: 'approve' }, style: 'primary' },
+      ...(labels.approveAlways ? [{ label: labels.approveAlways, action: { kind: APPROVAL_ACTION, id: approvalId, verb: 'always' } }] : []),
       { label: labels.reject, action: { kind: APPROVAL_ACTION, id: approvalId, verb: 'reject' }, ...(labels.plainReject ? {} : { style: 'danger' as const }) },
     ],
   ];

@@ -31,8 +31,13 @@ export interface ApprovalKindSpec<P, D> {
    * (`/unpair` of a founder): their tap is refused.
    */
   subject?(payload: P): string | undefined;
-  /** Carries out the decision (approved, rejected or expired); runs in the background after the tap. */
-  resume(approval: Approval<P>, decider: Actor, deps: D): Promise<void>;
+  /**
+   * Carries out the decision (approved, rejected or expired); runs in the background after the tap.
+   * @param how.always the founder approved with the kind's "always" button (labels.approveAlways)
+   */
+  resume(approval: Approval<P>, decider: Actor, deps: D, how: { always: boolean }): Promise<void>;
+  /** Whether the kind offers the "always" button: a tap with verb `always` on any other kind is refused. */
+  approvesAlways?: boolean;
   /** The tapper's answer when their tap decided it (default: Approved. Working on it… / Rejected. Nothing will change.). */
   answer?(approval: Approval<P>): string;
   /** The tapper's answer when it was decided before (default: Already decided: <who, when>). */
@@ -43,7 +48,9 @@ export interface ApprovalKindSpec<P, D> {
 export interface BoundApprovalKind {
   readonly kind: string;
   /** @throws AureaError INVALID_ARGUMENTS when the stored payload does not fit the kind's schema */
-  resume(row: ApprovalRow, decider: Actor): Promise<void>;
+  resume(row: ApprovalRow, decider: Actor, how?: { always: boolean }): Promise<void>;
+  /** The kind offers "always" (labels.approveAlways). */
+  readonly approvesAlways: boolean;
   answer(row: ApprovalRow): string | undefined;
   alreadyDecided(row: ApprovalRow): string | undefined;
   /** The actor key of whom the request is about, if anyone. */
@@ -90,7 +97,8 @@ export function defineApprovalKind<P, D>(spec: ApprovalKindSpec<P, D>): Approval
     parse,
     bind: (deps) => ({
       kind: spec.kind,
-      resume: (row, decider) => spec.resume(typed(row), decider, deps),
+      resume: (row, decider, how = { always: false }) => spec.resume(typed(row), decider, deps, how),
+      approvesAlways: spec.approvesAlways === true,
       answer: (row) => (spec.answer ? quietly(row, spec.answer) : undefined),
       alreadyDecided: (row) => (spec.alreadyDecided ? quietly(row, spec.alreadyDecided) : undefined),
       subject: (row) => (spec.subject ? quietly(row, (a) => spec.subject!(a.payload)) : undefined),

@@ -30,7 +30,8 @@ function mayNotDecide(deps: TapDeps, approval: { kind: string; requested_by: str
 }
 
 /**
- * Handles a founder's tap on an approval's button (`apv:<uuid>:approve|reject`), whatever the channel
+ * Handles a founder's tap on an approval's button (`apv:<uuid>:approve|always|reject`; `always`
+ * only on kinds that offer it), whatever the channel
  * and whatever the approval's kind. Who may decide is checked first (not the subject of the request;
  * not its requester where the kind wants a separate approver); then the decision is taken by
  * compare-and-set before anything is resumed, so a double tap or two processes resume once. The
@@ -39,11 +40,13 @@ function mayNotDecide(deps: TapDeps, approval: { kind: string; requested_by: str
  * @returns the short text to show the tapper (Telegram answerCallbackQuery / Slack ephemeral)
  */
 export async function handleApprovalTap(deps: TapDeps, action: TapAction, actor: Actor): Promise<string> {
-  if (action.verb !== 'approve' && action.verb !== 'reject') return 'This button is no longer valid.';
-  const approve = action.verb === 'approve';
+  if (action.verb !== 'approve' && action.verb !== 'reject' && action.verb !== 'always') return 'This button is no longer valid.';
+  const approve = action.verb !== 'reject';
   const current = await deps.approvals.get(action.id);
   if (!current) return 'This approval no longer exists.';
   const kind = deps.approvalKinds.get(current.kind);
+  const always = action.verb === 'always';
+  if (always && !kind?.approvesAlways) return 'This button is no longer valid.';
   if (current.status === 'pending') {
     const refusal = mayNotDecide(deps, current, kind?.subject(current), actor, approve);
     if (refusal) return refusal;
@@ -55,7 +58,7 @@ export async function handleApprovalTap(deps: TapDeps, action: TapAction, actor:
     return kind?.alreadyDecided(a) ?? `Already decided: ${decisionLine(a)}`;
   }
   const { approval } = outcome;
-  if (kind) deps.background.run(`resume ${approval.kind} ${approval.thread_id}`, () => kind.resume(approval, actor));
+  if (kind) deps.background.run(`resume ${approval.kind} ${approval.thread_id}`, () => kind.resume(approval, actor, { always: always && approval.status === 'approved' }));
   deps.background.run(`show decision ${approval.id}`, () => deps.approvals.showDecision(approval));
   if (approval.status === 'expired') return EXPIRED;
   return kind?.answer(approval) ?? (approve ? 'Approved. Working on it…' : 'Rejected. Nothing will change.');

@@ -42,7 +42,7 @@ export interface AssistantActions {
 export interface ConversationDeps {
   config: Pick<Config, 'secrets' | 'services'>;
   /** The founder's MCP servers: their tools (but those denied) are offered to the model. */
-  mcp: Pick<McpServers, 'names' | 'connection' | 'policyOf'>;
+  mcp: Pick<McpServers, 'names' | 'connection' | 'policy'>;
   commands: Pick<CommandRegistry, 'list' | 'has'>;
   memory: Pick<MemoryService, 'recall'>;
   broadcaster: Pick<Broadcaster, 'typing'>;
@@ -137,10 +137,13 @@ function fromModelToolName(name: string): { server: string; tool: string } | nul
 /** The MCP tools offered to the model (`<server>__<tool>`, with their JSON Schema): every tool of every reachable server but those denied. */
 async function mcpToolSpecs(mcp: ConversationDeps['mcp']): Promise<ToolSpec[]> {
   const perServer = await Promise.all(mcp.names().map((server) => mcp.connection(server).tools().catch(() => [])));
-  return perServer.flat().flatMap((t) => {
-    const { policy } = mcp.policyOf(t);
-    if (policy === 'deny') return [];
-    const description = `${t.description ?? t.title ?? t.name} (MCP server ${t.server}${policy === 'ask' ? '; the founder must allow it with a tap: calling it only asks' : ''})`;
-    return [{ name: modelToolName(t), description, parameters: t.inputSchema }];
-  });
+  const specs = await Promise.all(
+    perServer.flat().map(async (t): Promise<ToolSpec[]> => {
+      const { policy } = await mcp.policy(t);
+      if (policy === 'deny') return [];
+      const description = `${t.description ?? t.title ?? t.name} (MCP server ${t.server}${policy === 'ask' ? '; the founder must allow it with a tap: calling it only asks' : ''})`;
+      return [{ name: modelToolName(t), description, parameters: t.inputSchema }];
+    }),
+  );
+  return specs.flat();
 }

@@ -1,7 +1,8 @@
 /**
  * "Ask": an MCP tool call that the policy does not let run by itself becomes an approval of kind
  * `mcp-call`, shown in the chat that asked: the server, the tool, its arguments rendered readably
- * (and cut), who asked; ✅ Allow once / ❌ Deny. The approval is pinned to those exact arguments;
+ * (and cut), who asked; ✅ Allow once / ♾ Always allow (where only the default asked) / ❌ Deny.
+ * The approval is pinned to those exact arguments;
  * the call runs once on ✅ (the compare-and-set of the tap decides who wins), and its result is
  * posted in that chat and added to its conversation, so the assistant sees it on the next message.
  */
@@ -12,6 +13,7 @@ import { defineApprovalKind } from '../approvals/kind.js';
 import type { ApprovalRow } from '../approvals/service.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Core } from '../core.js';
+import { audit } from '../audit/log.js';
 import { callMcpTool, untrusted } from './calls.js';
 
 type Chat = { channel: ChannelName; chatId: string };
@@ -40,18 +42,23 @@ export function renderArguments(args: Record<string, unknown>): string {
 export const MCP_CALL_APPROVAL = defineApprovalKind({
   kind: 'mcp-call',
   payload: z.strictObject({ channel: z.string(), chatId: z.string(), server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()) }),
-  async resume(approval, decider, deps: McpAskDeps) {
+  approvesAlways: true,
+  async resume(approval, decider, deps: McpAskDeps, how) {
     const { channel, chatId, server, tool, args } = approval.payload;
     const chat = { channel, chatId };
+    if (approval.status === 'approved' && how.always) {
+      await deps.mcp.grants?.grant(server, tool, decider);
+      await audit(deps.db.pool, decider, 'mcp.granted', `mcp:${server}.${tool}`, { approval: approval.id });
+    }
     if (approval.status !== 'approved') {
       await deps.note(chat, `(${server}.${tool} was not run: the founder ${approval.status === 'rejected' ? 'denied it' : 'did not answer in time'}.)`);
       return;
     }
     const outcome = await callMcpTool(deps, { server, tool, args, requester: decider, approvalId: approval.id });
     await deps.send(channel, chatId, { title: `${outcome.ok ? '✅' : '⚠️'} ${server}.${tool}`, text: outcome.text || '(no output)', monospace: true });
-    await deps.note(chat, `${server}.${tool} ran after the founder allowed it once. Its result:\n${untrusted(`mcp:${server}.${tool}`, outcome.text)}`);
+    await deps.note(chat, `${server}.${tool} ran after the founder allowed it${how.always ? ' (always, from now on)' : ' once'}. Its result:\n${untrusted(`mcp:${server}.${tool}`, outcome.text)}`);
   },
-  answer: (a) => (a.status === 'approved' ? `Allowed once: running ${a.payload.server}.${a.payload.tool}…` : 'Denied. It was not run.'),
+  answer: (a) => (a.status === 'approved' ? `Allowed: running ${a.payload.server}.${a.payload.tool}…` : 'Denied. It was not run.'),
   alreadyDecided: () => 'Already answered.',
 });
 
@@ -61,7 +68,7 @@ export const MCP_CALL_APPROVAL = defineApprovalKind({
  */
 export async function askMcpCall(
   deps: Pick<Core, 'approvals' | 'config'>,
-  input: { actor: Actor; chat: Chat; server: string; tool: string; args: Record<string, unknown>; reply(m: OutboundMessage): Promise<MessageRef | void> },
+  input: { actor: Actor; chat: Chat; server: string; tool: string; args: Record<string, unknown>; offerAlways: boolean; reply(m: OutboundMessage): Promise<MessageRef | void> },
 ): Promise<ApprovalRow> {
   return deps.approvals.request(MCP_CALL_APPROVAL, {
     threadId: `mcp:${randomUUID()}`,
@@ -69,7 +76,7 @@ export async function askMcpCall(
     title: `Allow ${input.server}.${input.tool}?`,
     text: renderArguments(input.args),
     waitingStatus: `Asked by the assistant for ${input.actor.name}; nothing runs without your tap.`,
-    labels: { approve: '✅ Allow once', reject: '❌ Deny', plainReject: true },
+    labels: { approve: '✅ Allow once', ...(input.offerAlways ? { approveAlways: '♾ Always allow' } : {}), reject: '❌ Deny', plainReject: true },
     expiresInMs: deps.config.deploy.approvalTimeoutMs,
     payload: { channel: input.chat.channel, chatId: input.chat.chatId, server: input.server, tool: input.tool, args: input.args },
     show: input.reply,

@@ -5,12 +5,13 @@
 import type { Logger } from '../log.js';
 import type { McpConfig, ToolPolicy } from './config.js';
 import { McpConnection, type McpConnectionOptions, type McpTool } from './connection.js';
+import type { McpGrants } from './grants.js';
 
 /** A tool with the policy that applies to it, and where that policy comes from. */
 export interface McpToolView extends McpTool {
   policy: ToolPolicy;
-  /** `config` (mcp.servers.<server>.tools), `readOnlyHint`, or `default` (ask). */
-  policyFrom: 'config' | 'readOnlyHint' | 'default';
+  /** `config` (mcp.servers.<server>.tools), `grant` (♾ Always allow), `readOnlyHint`, or `default` (ask). */
+  policyFrom: 'config' | 'grant' | 'readOnlyHint' | 'default';
 }
 
 /** How people name a tool (config, YAML, chat): `<server>.<tool>`. */
@@ -34,11 +35,13 @@ export class McpServers {
 
   /**
    * @param events.onDown told once when a server stays down (AUREA raises an alert with it); onUp when it is back
+   * @param grants the founders' "always allow" grants (none in `aurea doctor`)
    */
   constructor(
     private readonly config: McpConfig,
     log: Logger,
     events: Pick<McpConnectionOptions, 'onDown' | 'onUp'> = {},
+    readonly grants?: McpGrants,
   ) {
     this.connections = new Map(Object.values(config.servers).map((s) => [s.name, new McpConnection(s, { timeoutMs: config.timeoutMs, log, ...events })]));
   }
@@ -57,23 +60,31 @@ export class McpServers {
 
   /**
    * What runs without a tap, in this order: `mcp.servers.<server>.tools.<tool>` (the config wins),
-   * then the tool's `readOnlyHint: true` → allow, anything else → ask.
+   * then a founder's ♾ Always allow (`granted`) → allow, then the tool's `readOnlyHint: true` →
+   * allow, anything else → ask.
    */
-  policyOf(tool: McpTool): Pick<McpToolView, 'policy' | 'policyFrom'> {
+  policyOf(tool: McpTool, granted = false): Pick<McpToolView, 'policy' | 'policyFrom'> {
     const configured = this.config.servers[tool.server]?.tools[tool.name];
     if (configured) return { policy: configured, policyFrom: 'config' };
+    if (granted) return { policy: 'allow', policyFrom: 'grant' };
     if (tool.annotations.readOnlyHint === true) return { policy: 'allow', policyFrom: 'readOnlyHint' };
     return { policy: 'ask', policyFrom: 'default' };
   }
 
+  /** {@link policyOf} with the stored grants. */
+  async policy(tool: McpTool): Promise<Pick<McpToolView, 'policy' | 'policyFrom'>> {
+    return this.policyOf(tool, (await this.grants?.has(tool.server, tool.name)) ?? false);
+  }
+
   /** Every server with its tools (connecting those not yet connected); a server that fails is shown down with why. Never throws. */
   async view(): Promise<McpServerView[]> {
+    const granted = (await this.grants?.labels().catch(() => undefined)) ?? new Set<string>();
     return Promise.all(
       [...this.connections.values()].map(async (c): Promise<McpServerView> => {
         try {
           await c.check();
           const tools = await c.tools();
-          return { name: c.name, transport: c.config.transport, state: 'connected', tools: tools.map((t) => ({ ...t, ...this.policyOf(t) })) };
+          return { name: c.name, transport: c.config.transport, state: 'connected', tools: tools.map((t) => ({ ...t, ...this.policyOf(t, granted.has(toolLabel(t))) })) };
         } catch (err) {
           return { name: c.name, transport: c.config.transport, state: 'down', error: c.lastError ?? (err as Error).message, tools: [] };
         }
