@@ -7,10 +7,10 @@
  * once), `aurea doctor`, no orphaned process after shutdown, and the configuration's rules for secrets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHANNELS } from '../bots/channels.js';
 import { runDoctor } from '../src/cli/doctor.js';
@@ -248,6 +248,48 @@ describe(`MCP client (${BACKEND})`, () => {
     ]);
     expect(calls[1]!.details.argumentsSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(calls[1]!.details).not.toHaveProperty('content');
+  });
+
+  it('a declarative agent uses an MCP tool its policy allows; its scheduled run refuses one that would ask, and says so', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'aurea-mcp-files-'));
+    writeFileSync(join(files, 'todo.txt'), 'ship');
+    const anthropic = track(await FakeAnthropicApi.start());
+    anthropic.respond = (body: any) => {
+      const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
+      if (!tools.includes('submit')) return undefined;
+      const results = body.messages.flatMap((m: any) => (typeof m.content === 'string' ? [] : m.content.filter((b: any) => b.type === 'tool_result')));
+      if (results.length === 0) return { kind: 'tool', name: 'files__write_file', input: { path: join(files, 'agent.txt'), content: 'from the agent' } };
+      if (results.length === 1) return { kind: 'tool', name: 'files__list_directory', input: { path: files } };
+      return { kind: 'tool', name: 'submit', input: { summary: 'one file waits' } };
+    };
+    const h = track(
+      await Harness.create({
+        yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\nmcp:\n  servers:\n    files: { command: ${process.execPath}, args: [${FILESYSTEM}, ${files}] }\n`,
+        env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' },
+      }),
+    );
+    const agents = join(dirname(h.config.configFile!), 'agents');
+    mkdirSync(agents);
+    writeFileSync(
+      join(agents, 'notes-check.yaml'),
+      'description: looks at the notes folder\nevery: 1h\nprompt: What is in the notes folder?\ntools: [files.list_directory, files.write_file]\noutput:\n  type: object\n  required: [summary]\n  properties: { summary: { type: string } }\n',
+    );
+    await h.start();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/schedule notes-check every 500ms'));
+    await h.until(async () => (await h.query(`SELECT 1 FROM ai_agent_executions WHERE agent_name = 'notes-check' AND trigger = 'schedule' AND status = 'succeeded'`)).length > 0, 30_000, 'a scheduled run');
+    const [run] = await h.query<{ summary: string; output: any }>(`SELECT output->>'summary' AS summary, output FROM ai_agent_executions WHERE agent_name = 'notes-check' AND status = 'succeeded' ORDER BY id LIMIT 1`);
+    expect(run!.summary).toBe('one file waits (refused without a tap: files.write_file)');
+    expect(run!.output.refusedTools).toEqual(['files.write_file']);
+    // The refusal reached the model as the tool's result; the allowed tool's result came back marked untrusted.
+    // The request that carried both results (two runs may overlap: the one at start and the rescheduled one).
+    const last = anthropic.calls.find((c) => c.body.messages.length === 5)!.body.messages;
+    const results = last.flatMap((m: any) => (typeof m.content === 'string' ? [] : m.content.filter((b: any) => b.type === 'tool_result').map((b: any) => String(b.content))));
+    expect(results[0]).toBe("files.write_file was refused: it needs the founder's tap, and a scheduled run never waits for one.");
+    expect(results[1]).toMatch(/^<untrusted-data source="mcp:files\.list_directory">\n\[FILE\] todo\.txt/);
+    await h.settled();
+    expect(existsSync(join(files, 'agent.txt'))).toBe(false);
+    expect(await h.query(`SELECT count(*)::int AS n FROM approvals`)).toEqual([{ n: 0 }]);
+    expect((await h.query<{ details: any }>(`SELECT details FROM audit_log WHERE action = 'mcp.refused' LIMIT 1`))[0]!.details.reason).toBe('would ask; a scheduled run never waits for a tap');
   });
 
   it('a forged ♾ tap (verb always) on an approval of another kind is refused and decides nothing', async () => {

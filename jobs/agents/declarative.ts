@@ -31,7 +31,10 @@ const fileSchema = z
     cron: z.string().min(1).optional(),
     tz: z.string().min(1).optional(),
     prompt: z.string().min(1),
-    /** Read-only commands the model may call (`status`, `recall`, `budget`, `agents`, `tasks`). */
+    /**
+     * Read-only commands the model may call (`status`, `recall`, `budget`, `agents`, `tasks`), and
+     * MCP tools as `<server>.<tool>` (`github.list_issues`): one that would ask is refused at run time.
+     */
     tools: z.array(z.string().min(1)).default([]),
     /** JSON Schema of the answer; it must require a string `summary`. */
     output: z.record(z.string(), z.unknown()),
@@ -145,10 +148,23 @@ export function loadAgentFiles(dir: string): Agent[] {
 async function runDeclarative(ctx: AgentContext, file: AgentFile, output: z.ZodType, alertWhen: (o: Record<string, unknown>) => boolean): Promise<AgentResult> {
   if (!ctx.llm.configured) throw new AureaError('LLM_UNAVAILABLE', `${ctx.name} needs a language model: set ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY (or OLLAMA_BASE_URL) and restart.`);
   const allowed = new Set(ctx.tools.names());
-  const unknown = file.tools.filter((t) => !allowed.has(t));
+  const commands = file.tools.filter((t) => !t.includes('.'));
+  const unknown = commands.filter((t) => !allowed.has(t));
   if (unknown.length) throw new AureaError('AGENT_OUTPUT_INVALID', `${ctx.name}: ${unknown.join(', ')} ${unknown.length > 1 ? 'are' : 'is'} not a read-only command; agents may use ${[...allowed].join(', ')}.`);
+  // MCP tools, as `<server>__<tool>` to the model (providers allow no dots in tool names).
+  const mcp = new Map<string, string>();
+  const mcpSpecs: ToolSpec[] = [];
+  for (const label of file.tools.filter((t) => t.includes('.'))) {
+    const found = await ctx.mcpTools.find(label);
+    if (!found) throw new AureaError('AGENT_OUTPUT_INVALID', `${ctx.name}: there is no MCP tool ${label} (is its server in mcp.servers, and up? /mcp lists them).`);
+    const name = `${found.tool.server}__${found.tool.name}`;
+    mcp.set(name, label);
+    mcpSpecs.push({ name, description: found.tool.description ?? found.tool.title ?? label, parameters: found.tool.inputSchema });
+  }
+  const refused: string[] = [];
   const tools: ToolSpec[] = [
-    ...file.tools.map((t) => ({ name: t, description: `Runs /${t} and returns what it says.`, parameters: { type: 'object', properties: { arguments: { type: 'string', description: "the command's arguments, if any" } } } })),
+    ...commands.map((t) => ({ name: t, description: `Runs /${t} and returns what it says.`, parameters: { type: 'object', properties: { arguments: { type: 'string', description: "the command's arguments, if any" } } } })),
+    ...mcpSpecs,
     { name: 'submit', description: 'Submit your answer; call it exactly once, last.', parameters: file.output },
   ];
   const system =
@@ -159,12 +175,20 @@ async function runDeclarative(ctx: AgentContext, file: AgentFile, output: z.ZodT
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const res = await ctx.llm.complete({ system, messages, tools, maxTokens: 1024 });
     const submitted = res.toolCalls.find((c) => c.name === 'submit');
-    if (submitted) return finish(ctx, file, output, alertWhen, submitted.arguments, results);
+    if (submitted) return finish(ctx, file, output, alertWhen, submitted.arguments, results, refused);
     if (!res.toolCalls.length) throw new AureaError('AGENT_OUTPUT_INVALID', `${ctx.name}: the model answered without calling submit.`);
     messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
     for (const call of res.toolCalls) {
-      const args = String(call.arguments.arguments ?? '').trim();
-      const result = file.tools.includes(call.name) ? await ctx.tools.run(call.name, args ? args.split(/\s+/) : []) : `There is no tool "${call.name}".`;
+      const label = mcp.get(call.name);
+      let result: string;
+      if (label) {
+        const called = await ctx.mcpTools.call(label, call.arguments);
+        if (called.refused) refused.push(label);
+        result = called.text;
+      } else {
+        const args = String(call.arguments.arguments ?? '').trim();
+        result = commands.includes(call.name) ? await ctx.tools.run(call.name, args ? args.split(/\s+/) : []) : `There is no tool "${call.name}".`;
+      }
       results.push(result);
       messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: result.slice(0, MAX_TOOL_RESULT) });
     }
@@ -179,6 +203,7 @@ async function finish(
   alertWhen: (o: Record<string, unknown>) => boolean,
   raw: Record<string, unknown>,
   results: string[],
+  refused: string[],
 ): Promise<AgentResult> {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -197,5 +222,7 @@ async function finish(
   } else {
     await ctx.alerts.resolve(key);
   }
-  return { summary: `${alert ? 'alerted: ' : ''}${out.summary}`.slice(0, 300), output: { answer: out, alerted: alert } };
+  // A tool that would have asked was refused: the run says so (scheduled runs never wait for a tap).
+  const refusedNote = refused.length ? ` (refused without a tap: ${[...new Set(refused)].join(', ')})` : '';
+  return { summary: `${alert ? 'alerted: ' : ''}${out.summary}${refusedNote}`.slice(0, 300), output: { answer: out, alerted: alert, ...(refused.length ? { refusedTools: [...new Set(refused)] } : {}) } };
 }
