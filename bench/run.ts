@@ -7,6 +7,7 @@ import { approvalLatency } from './approval-latency.js';
 import { burst } from './burst.js';
 import { crashReport } from './crash-report.js';
 import { intentBench } from './intent.js';
+import { mcpClientBench } from './mcp-client.js';
 import { sandboxOverhead } from './sandbox.js';
 import { flood } from './flood.js';
 import { startup } from './startup.js';
@@ -40,6 +41,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'crash-report': () => crashReport(),
   sandbox: () => sandboxOverhead(),
   intent: () => intentBench(),
+  'mcp-client': () => mcpClientBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
