@@ -10,6 +10,7 @@ import { audit, countAudited } from '../../src/audit/log.js';
 import type { Core } from '../../src/core.js';
 import type { Actor } from '../../src/actor.js';
 import { callMcpTool, untrusted } from '../../src/mcp/calls.js';
+import { scrub } from '../../src/secrets.js';
 import type { ToolPolicy } from '../../src/mcp/config.js';
 import type { McpTool } from '../../src/mcp/connection.js';
 import type { LlmRequest } from '../../src/llm/types.js';
@@ -152,7 +153,8 @@ function agentMcpTools(deps: AgentDeps, actor: Actor): AgentContext['mcpTools'] 
         return { refused: true, text: `${label} was refused: ${found.policy === 'deny' ? 'the configuration denies it' : 'it needs the founder\'s tap, and a scheduled run never waits for one'}.` };
       }
       const outcome = await callMcpTool(deps, { server: found.tool.server, tool: found.tool.name, args, requester: actor });
-      return { refused: false, text: untrusted(`mcp:${label}`, outcome.ok ? outcome.text : `(error) ${outcome.text}`) };
+      const text = scrub(outcome.text, deps.config.secrets);
+      return { refused: false, text: untrusted(`mcp:${label}`, outcome.ok ? text : `(error) ${text}`) };
     },
   };
 }

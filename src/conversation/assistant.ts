@@ -8,6 +8,7 @@ import { asAureaError, describeError } from '../errors.js';
 import type { ModelRouter } from '../llm/model-router.js';
 import type { ChatMessage, ToolSpec } from '../llm/types.js';
 import { scrub } from '../secrets.js';
+import { withTimeout } from '../runtime/timed.js';
 import type { McpServers } from '../mcp/servers.js';
 import { modelToolName } from '../mcp/servers.js';
 import { parseIntent } from './intent.js';
@@ -17,6 +18,8 @@ import type { ChatTurns } from './turns.js';
 /** Commands the model may call as tools; all but the read-only ones are turned into a confirmation tap. */
 const TOOL_COMMANDS = ['status', 'agents', 'run', 'pause', 'resume', 'schedule', 'recall', 'remember', 'forget', 'deploy', 'task', 'tasks'];
 const MAX_ROUNDS = 4;
+/** How long an answer waits for an MCP server's tool list (a connected server answers from its cache). */
+const MCP_LIST_MS = 3_000;
 
 const NO_MODEL =
   'I can only follow commands for now: no language model is configured. Set ANTHROPIC_API_KEY, OPENAI_API_KEY or GOOGLE_API_KEY ' +
@@ -136,7 +139,8 @@ function fromModelToolName(name: string): { server: string; tool: string } | nul
 
 /** The MCP tools offered to the model (`<server>__<tool>`, with their JSON Schema): every tool of every reachable server but those denied. */
 async function mcpToolSpecs(mcp: ConversationDeps['mcp']): Promise<ToolSpec[]> {
-  const perServer = await Promise.all(mcp.names().map((server) => mcp.connection(server).tools().catch(() => [])));
+  // A server that does not answer quickly is left out of this answer rather than holding it up.
+  const perServer = await Promise.all(mcp.names().map((server) => withTimeout(mcp.connection(server).tools(), MCP_LIST_MS).catch(() => [])));
   const specs = await Promise.all(
     perServer.flat().map(async (t): Promise<ToolSpec[]> => {
       const { policy } = await mcp.policy(t);

@@ -14,6 +14,7 @@ import type { ApprovalRow } from '../approvals/service.js';
 import type { ChannelName, MessageRef, OutboundMessage } from '../channels/port.js';
 import type { Core } from '../core.js';
 import { audit } from '../audit/log.js';
+import { scrub } from '../secrets.js';
 import { callMcpTool, untrusted } from './calls.js';
 
 type Chat = { channel: ChannelName; chatId: string };
@@ -55,8 +56,10 @@ export const MCP_CALL_APPROVAL = defineApprovalKind({
       return;
     }
     const outcome = await callMcpTool(deps, { server, tool, args, requester: decider, approvalId: approval.id });
-    await deps.send(channel, chatId, { title: `${outcome.ok ? '✅' : '⚠️'} ${server}.${tool}`, text: outcome.text || '(no output)', monospace: true });
-    await deps.note(chat, `${server}.${tool} ran after the founder allowed it${how.always ? ' (always, from now on)' : ' once'}. Its result:\n${untrusted(`mcp:${server}.${tool}`, outcome.text)}`);
+    // What a server returns may echo a secret it was given: scrubbed like every message and prompt.
+    const text = scrub(outcome.text, deps.config.secrets);
+    await deps.send(channel, chatId, { title: `${outcome.ok ? '✅' : '⚠️'} ${server}.${tool}`, text: text || '(no output)', monospace: true });
+    await deps.note(chat, `${server}.${tool} ran after the founder allowed it${how.always ? ' (always, from now on)' : ' once'}. Its result:\n${untrusted(`mcp:${server}.${tool}`, text)}`);
   },
   answer: (a) => (a.status === 'approved' ? `Allowed: running ${a.payload.server}.${a.payload.tool}…` : 'Denied. It was not run.'),
   alreadyDecided: () => 'Already answered.',
