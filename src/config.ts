@@ -62,6 +62,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Opens the queue dashboard at /admin/queues (basic auth password or Bearer token). */
   ADMIN_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
+  /** AUREA's own MCP server (POST /mcp) answers only with `Authorization: Bearer <MCP_TOKEN>`; unset, it is off. */
+  MCP_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
   /** The queue dashboard may add, retry, promote and remove jobs (default: read-only). */
   ADMIN_QUEUES_WRITE: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
   /** Stripe: the API key (refunds, revenue), the webhook endpoint's signing secret, and where the API is (a mock in tests). */
@@ -413,11 +415,13 @@ function toConfig(
       ollama: { baseUrl: e.OLLAMA_BASE_URL },
     },
     adminToken: e.ADMIN_TOKEN,
+    /** MCP_TOKEN: the bearer token of AUREA's MCP server (POST /mcp); undefined = off. */
+    mcpToken: e.MCP_TOKEN,
     /** ADMIN_QUEUES_WRITE: the queue dashboard may change jobs. */
     adminQueuesWrite: e.ADMIN_QUEUES_WRITE === 'true',
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, e.MCP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

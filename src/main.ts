@@ -84,6 +84,7 @@ import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { MCP_CALL_APPROVAL } from './mcp/ask.js';
 import { McpGrants } from './mcp/grants.js';
 import { McpServers } from './mcp/servers.js';
+import { mcpRoute } from './mcp/serve.js';
 import { MemoryService } from './memory/service.js';
 import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
 import { VoiceService } from './voice/service.js';
@@ -341,6 +342,11 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     if (roles.http) {
       const routes = new Map(chats.routes);
       if (config.stripe.webhookSecret) routes.set('POST /webhooks/stripe', stripeWebhookRoute(core, config.stripe.webhookSecret));
+      if (config.mcpToken) {
+        // AUREA's MCP server (src/mcp/serve.ts): the SDK is loaded only when MCP_TOKEN turns it on.
+        const mcpServer = await mcpRoute(core, config.mcpToken);
+        for (const method of ['POST', 'GET', 'DELETE']) routes.set(`${method} /mcp`, mcpServer);
+      }
       const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue], config.adminToken, config.adminQueuesWrite)]]);
       const server: Server = createHttpServer({ log, metrics, routes, prefixes, health: coalesce(() => selfHealth(db, redis)), adminToken: config.adminToken });
       httpPort = await listen(server, config.http.port, config.http.host);

@@ -349,3 +349,55 @@ async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+describe(`AUREA's MCP server (${BACKEND})`, () => {
+  const track = closedAfterEach();
+  const TOKEN = 'mcp-test-token-0123456789abcdef';
+
+  async function connectClient(h: Harness) {
+    const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
+    const client = new Client({ name: 'coding-agent', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${h.app!.httpPort}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
+    return track({ client, close: () => client.close() }).client;
+  }
+
+  it('serves its tools with annotations and output schemas to the SDK client over Streamable HTTP; without the token: 401', async () => {
+    const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN } }));
+    await h.start();
+    const refused = await fetch(`http://127.0.0.1:${h.app!.httpPort}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    expect(refused.status).toBe(401);
+    const wrong = await fetch(`http://127.0.0.1:${h.app!.httpPort}/mcp`, { method: 'POST', headers: { authorization: 'Bearer not-the-token-000000', 'content-type': 'application/json' }, body: '{}' });
+    expect(wrong.status).toBe(401);
+
+    const client = await connectClient(h);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['agents', 'notify_founder', 'recall', 'request_deploy', 'services', 'status', 'task_status']);
+    for (const t of tools) expect(t.outputSchema, t.name).toBeDefined();
+    expect(tools.find((t) => t.name === 'status')!.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(tools.find((t) => t.name === 'request_deploy')!.annotations).toMatchObject({ readOnlyHint: false });
+    const status = await client.callTool({ name: 'status', arguments: {} });
+    expect((status.structuredContent as { text: string }).text).toMatch(/billing/);
+    const services = await client.callTool({ name: 'services', arguments: {} });
+    expect(services.structuredContent).toEqual({ services: [{ name: 'billing', health: h.service.healthUrl, approval: 'required', test: true, deploy: true, rollback: true }] });
+    const served = await h.query<{ target: string }>(`SELECT target FROM audit_log WHERE action = 'mcp.served' ORDER BY id`);
+    expect(served.map((r) => r.target)).toEqual(['mcp-tool:status', 'mcp-tool:services']);
+  });
+
+  it('request_deploy asks the founder in Telegram like /deploy; the tap deploys once. notify_founder reaches the chat', async () => {
+    const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN } }));
+    await h.start();
+    const client = await connectClient(h);
+    const requested = await client.callTool({ name: 'request_deploy', arguments: { service: 'billing' } });
+    expect((requested.structuredContent as { threadId: string }).threadId).toMatch(/^deploy:billing:/);
+    const approval = await shown(h, /^Deploy billing\?/, { timeoutMs: 30_000 });
+    expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
+    await h.until(async () => h.repo.deploys.length === 1, 30_000, 'the deploy');
+    const unknown = await client.callTool({ name: 'request_deploy', arguments: { service: 'nope' } });
+    expect(unknown.isError).toBe(true);
+
+    await client.callTool({ name: 'notify_founder', arguments: { message: 'the migration finished', severity: 'info' } });
+    await shown(h, /🤖 MCP client: the migration finished/);
+    await h.settled();
+    expect(h.repo.deploys).toHaveLength(1);
+  });
+});
