@@ -29,6 +29,7 @@ import type { RefusalGate } from './refusals.js';
 import type { FounderDirectory } from './founders/directory.js';
 import type { PairingCodes } from './founders/pairing.js';
 import type { McpServers } from './mcp/servers.js';
+import type { FounderQuestions } from './mcp/questions.js';
 
 /**
  * The services every adapter, graph and job is given: built once by the composition root
@@ -70,6 +71,8 @@ export interface Core {
   memory: MemoryService;
   /** The founder's MCP servers (src/mcp/). */
   mcp: McpServers;
+  /** Questions for the founder from AUREA's MCP server (ask_founder). */
+  questions: FounderQuestions;
   llm: ModelRouter;
   ledger: LlmLedger;
   assistant: Assistant;

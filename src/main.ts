@@ -85,6 +85,7 @@ import { MCP_CALL_APPROVAL } from './mcp/ask.js';
 import { McpGrants } from './mcp/grants.js';
 import { McpServers } from './mcp/servers.js';
 import { mcpRoute } from './mcp/serve.js';
+import { FounderQuestions, QUESTION_ACTION } from './mcp/questions.js';
 import { MemoryService } from './memory/service.js';
 import { PocketsphinxTranscriber } from './voice/pocketsphinx.js';
 import { VoiceService } from './voice/service.js';
@@ -279,6 +280,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       voice,
       memory,
       mcp,
+      questions: new FounderQuestions(redis, config.redis.prefix, broadcaster, log),
       llm,
       ledger,
       assistant,
@@ -304,6 +306,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     tapActions.set(ALERT_ACTION, alertTapHandler(core));
     tapActions.set(TASK_ACTION, createDiffShower(core));
     tapActions.set(RUN_ACTION, retryRunTap(graphsQueue));
+    tapActions.set(QUESTION_ACTION, core.questions.tapHandler());
     registerCommands(commands, core);
     for (const spec of options.commands ?? []) commands.add(spec);
     cleanups.push(async () => {

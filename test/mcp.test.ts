@@ -400,4 +400,24 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     await h.settled();
     expect(h.repo.deploys).toHaveLength(1);
   });
+
+  it('ask_founder puts 2–4 options on buttons in chat; the first tap is the answer the client gets; unanswered → timeout', async () => {
+    const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN } }));
+    await h.start();
+    const client = await connectClient(h);
+    const pending = client.callTool({ name: 'ask_founder', arguments: { question: 'Ship the billing migration today?', options: ['Today', 'Friday', 'Never'] } });
+    const question = await shown(h, /^🤖 MCP client asks/);
+    expect(question.text).toBe('🤖 MCP client asks\nShip the billing migration today?');
+    expect(question.buttons.map((b) => b.text)).toEqual(['Today', 'Friday', 'Never']);
+    expect(await tapAnswer(h, question, /Friday/)).toBe('Answered: Friday');
+    expect((await pending).structuredContent).toEqual({ answer: 'Friday', answeredBy: 'Ada Founder', timedOut: false });
+    expect(await tapAnswer(h, question, /Never/)).toBe('Already answered.');
+    await h.telegram.waitFor(() => h.telegram.callsOf('editMessageText').length > 0, 10_000, 'the edit');
+    const edited = h.telegram.callsOf('editMessageText').map((c) => c.text);
+    expect(edited).toContain('🤖 MCP client asked\nShip the billing migration today?\n\n✅ Ada Founder answered: Friday');
+
+    const unanswered = await client.callTool({ name: 'ask_founder', arguments: { question: 'Still there?', options: ['Yes', 'No'], timeoutSeconds: 5 } });
+    expect(unanswered.structuredContent).toEqual({ answer: null, answeredBy: null, timedOut: true });
+    await h.telegram.waitFor(() => h.telegram.callsOf('editMessageText').some((c) => c.text === '🤖 MCP client asked\nStill there?\n\n⏱ No answer in time.'), 10_000, 'the timeout edit');
+  });
 });

@@ -5,8 +5,9 @@
  * (`@modelcontextprotocol/server` 2.x: the current protocol, and 2025-era clients served statelessly).
  *
  * Tools (each annotated, each with an output schema): `status`, `services`, `recall`, `agents`,
- * `task_status` (read-only), `notify_founder` (an alert, rate-limited per token) and
- * `request_deploy` (the same approval as /deploy: nothing is deployed without the founder's tap).
+ * `task_status` (read-only), `notify_founder` (an alert) and `ask_founder` (2–4 options as buttons;
+ * the chosen one, or timeout), both rate-limited per token, and `request_deploy` (the same approval
+ * as /deploy: nothing is deployed without the founder's tap).
  * Every call is audited with the caller's label (`mcp-client:<label>`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,7 +19,7 @@ import { describeError } from '../errors.js';
 import { presentsAdminToken } from '../http/admin.js';
 
 /** What the server's tools use of AUREA. */
-export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'deploys' | 'log'>;
+export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'deploys' | 'log' | 'questions'>;
 
 /** notify_founder: at most this many messages per token per hour (a coding agent in a loop must not flood the founder). */
 const NOTIFY_PER_HOUR = 20;
@@ -127,6 +128,27 @@ export async function aureaMcpServer(deps: McpServeDeps, caller: Actor, notifyBu
     },
   );
   server.registerTool(
+    'ask_founder',
+    {
+      title: 'Ask the founder',
+      description:
+        'Asks the founder a question in chat with 2 to 4 options as buttons, and waits for the tap (timeoutSeconds, default 50: set your client\'s request timeout above it). Returns the chosen option, or timeout.',
+      inputSchema: z.object({ question: z.string().min(1).max(1_000), options: z.array(z.string().min(1).max(40)).min(2).max(4), timeoutSeconds: z.number().int().min(5).max(600).optional() }),
+      outputSchema: z.object({ answer: z.string().nullable(), answeredBy: z.string().nullable(), timedOut: z.boolean() }),
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    },
+    async ({ question, options, timeoutSeconds }) => {
+      if (!notifyBudget.take()) {
+        await done('ask_founder', 'refused', { reason: 'rate limit' });
+        return { isError: true, content: [{ type: 'text' as const, text: `Not asked: at most ${NOTIFY_PER_HOUR} messages an hour per token.` }] };
+      }
+      const answer = await deps.questions.ask({ question, options, from: caller.name }, (timeoutSeconds ?? 50) * 1000);
+      await done('ask_founder', 'ok', { answered: answer !== null });
+      const out = { answer: answer?.option ?? null, answeredBy: answer?.by ?? null, timedOut: answer === null };
+      return { content: [{ type: 'text' as const, text: answer ? `${answer.by} chose: ${answer.option}` : 'timeout: no answer in time' }], structuredContent: out };
+    },
+  );
+  server.registerTool(
     'request_deploy',
     {
       title: 'Request a deploy',
@@ -173,7 +195,7 @@ export async function mcpRoute(deps: McpServeDeps, token: string | undefined): P
   const [{ createMcpHandler }, { toNodeHandler }] = await Promise.all([import('@modelcontextprotocol/server'), import('@modelcontextprotocol/node')]);
   const caller: Actor = { platform: 'system', id: 'mcp-client', name: 'MCP client' };
   const budget = hourlyBudget(NOTIFY_PER_HOUR);
-  const handler = toNodeHandler(createMcpHandler(() => aureaMcpServer(deps, caller, budget), { legacy: 'stateless', responseMode: 'json', onerror: (err) => deps.log.warn({ err }, 'mcp server: request failed') }));
+  const handler = toNodeHandler(createMcpHandler(() => aureaMcpServer(deps, caller, budget), { legacy: 'stateless', onerror: (err) => deps.log.warn({ err }, 'mcp server: request failed') }));
   return async (req, res) => {
     if (!token) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end("AUREA's MCP server is off: set MCP_TOKEN to turn it on.\n");
