@@ -420,4 +420,22 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     expect(unanswered.structuredContent).toEqual({ answer: null, answeredBy: null, timedOut: true });
     await h.telegram.waitFor(() => h.telegram.callsOf('editMessageText').some((c) => c.text === '🤖 MCP client asked\nStill there?\n\n⏱ No answer in time.'), 10_000, 'the timeout edit');
   });
+
+  it('aurea mcp serves the same tools on stdio to the SDK client, relaying to the running AUREA', async () => {
+    const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN } }));
+    await h.start();
+    const { Client } = await import('@modelcontextprotocol/client');
+    const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
+    const client = new Client({ name: 'coding-agent', version: '1.0.0' });
+    const cwd = mkdtempSync(join(tmpdir(), 'aurea-mcp-stdio-'));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [join(ROOT, 'src/cli/bin.js'), 'mcp', '--url', `http://127.0.0.1:${h.app!.httpPort}/mcp`], cwd, env: { PATH: process.env.PATH!, MCP_TOKEN: TOKEN, AUREA_DATA_DIR: join(cwd, 'data') }, stderr: 'pipe' }),
+    );
+    track({ close: () => client.close() });
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain('ask_founder');
+    const services = await client.callTool({ name: 'services', arguments: {} });
+    expect((services.structuredContent as { services: Array<{ name: string }> }).services.map((s) => s.name)).toEqual(['billing']);
+    expect(await h.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'mcp.served' AND target = 'mcp-tool:services'`)).toEqual([{ n: 1 }]);
+  });
 });

@@ -13,6 +13,7 @@ import type { CommandSpec } from '../commands/registry.js';
 import { prepareDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runInit } from './init.js';
+import { runMcpRelay } from './mcp.js';
 import { pairable, runFounders, runPair } from './founders.js';
 
 const USAGE = `Usage: aurea <command>
@@ -28,6 +29,8 @@ const USAGE = `Usage: aurea <command>
            (--yes takes the answers from the environment and --service/--repo/--health/--test/--deploy/--rollback)
   pair     pair ${pairable()}: print a one-time code that makes its sender a founder
   founders list the founders and where each comes from
+  mcp      AUREA's MCP server on stdio for a coding agent: relays to the running AUREA's POST /mcp
+           (MCP_TOKEN; --url <endpoint>, default http://127.0.0.1:<PORT>/mcp)
 
 Configuration: environment variables (.env is read when present) and aurea.config.yaml (AUREA_CONFIG).`;
 
@@ -39,7 +42,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'init') return runInit(argv.slice(1), process.env);
-  if (!['demo', 'chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders'].includes(command)) {
+  if (!['demo', 'chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders', 'mcp'].includes(command)) {
     console.error(`aurea: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -56,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'doctor') return runDoctor(config);
   if (command === 'pair') return runPair(config, argv[1]);
   if (command === 'founders') return runFounders(config);
+  if (command === 'mcp') return runMcpRelay(config, argv[1] === '--url' ? argv[2] : undefined);
   if (command === 'migrate') {
     const db = await openDatabase(config);
     try {
