@@ -371,7 +371,7 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
 
     const client = await connectClient(h);
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['agents', 'notify_founder', 'recall', 'request_deploy', 'services', 'status', 'task_status']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['agents', 'ask_founder', 'create_task', 'notify_founder', 'recall', 'request_deploy', 'services', 'status', 'task_status']);
     for (const t of tools) expect(t.outputSchema, t.name).toBeDefined();
     expect(tools.find((t) => t.name === 'status')!.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
     expect(tools.find((t) => t.name === 'request_deploy')!.annotations).toMatchObject({ readOnlyHint: false });
@@ -383,17 +383,23 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     expect(served.map((r) => r.target)).toEqual(['mcp-tool:status', 'mcp-tool:services']);
   });
 
-  it('request_deploy asks the founder in Telegram like /deploy; the tap deploys once. notify_founder reaches the chat', async () => {
+  it('request_deploy asks the founder in Telegram like /deploy and the tap deploys once; create_task starts a task task_status reports; notify_founder reaches the chat', async () => {
     const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN } }));
     await h.start();
     const client = await connectClient(h);
     const requested = await client.callTool({ name: 'request_deploy', arguments: { service: 'billing' } });
-    expect((requested.structuredContent as { threadId: string }).threadId).toMatch(/^deploy:billing:/);
+    expect(requested.structuredContent).toEqual({ started: true, message: "🚀 Deploy of billing started: running its tests first. I'll ask for your approval when they pass." });
     const approval = await shown(h, /^Deploy billing\?/, { timeoutMs: 30_000 });
     expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
     await h.until(async () => h.repo.deploys.length === 1, 30_000, 'the deploy');
     const unknown = await client.callTool({ name: 'request_deploy', arguments: { service: 'nope' } });
     expect(unknown.isError).toBe(true);
+    expect((unknown.structuredContent as { message: string }).message).toMatch(/nope/);
+
+    const task = await client.callTool({ name: 'create_task', arguments: { service: 'billing', request: 'make /health say the uptime' } });
+    expect(task.structuredContent).toMatchObject({ taskId: '1' });
+    const status = await client.callTool({ name: 'task_status', arguments: { id: '#1' } });
+    expect(status.structuredContent).toMatchObject({ id: '1', service: 'billing', request: 'make /health say the uptime' });
 
     await client.callTool({ name: 'notify_founder', arguments: { message: 'the migration finished', severity: 'info' } });
     await shown(h, /🤖 MCP client: the migration finished/);

@@ -6,8 +6,9 @@
  *
  * Tools (each annotated, each with an output schema): `status`, `services`, `recall`, `agents`,
  * `task_status` (read-only), `notify_founder` (an alert) and `ask_founder` (2–4 options as buttons;
- * the chosen one, or timeout), both rate-limited per token, and `request_deploy` (the same approval
- * as /deploy: nothing is deployed without the founder's tap).
+ * the chosen one, or timeout), both rate-limited per token, and `request_deploy` / `create_task`
+ * (they run /deploy and /task as the caller, with the same checks: nothing is deployed without the
+ * founder's tap).
  * Every call is audited with the caller's label (`mcp-client:<label>`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -19,7 +20,7 @@ import { describeError } from '../errors.js';
 import { presentsAdminToken } from '../http/admin.js';
 
 /** What the server's tools use of AUREA. */
-export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'deploys' | 'log' | 'questions'>;
+export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'log' | 'questions'>;
 
 /** notify_founder: at most this many messages per token per hour (a coding agent in a loop must not flood the founder). */
 const NOTIFY_PER_HOUR = 20;
@@ -148,24 +149,44 @@ export async function aureaMcpServer(deps: McpServeDeps, caller: Actor, notifyBu
       return { content: [{ type: 'text' as const, text: answer ? `${answer.by} chose: ${answer.option}` : 'timeout: no answer in time' }], structuredContent: out };
     },
   );
+  /** Runs one of AUREA's commands as the caller (the same checks as in chat), answered as text. */
+  const command = async (name: string, args: string[]): Promise<string> => {
+    const said: string[] = [];
+    await deps.commands.dispatch({ actor: caller, chat: { channel: 'mcp', chatId: caller.id }, reply: async (m) => void said.push([m.title, m.text].filter(Boolean).join('\n')) }, name, args);
+    return said.join('\n');
+  };
+  const worldChanging = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
   server.registerTool(
     'request_deploy',
     {
       title: 'Request a deploy',
       description:
-        'Asks the founder to approve deploying a service (the same approval as /deploy: tests run first, nothing deploys without the tap). Returns at once; follow it with status.',
+        "Starts /deploy for a service: its tests run, then the founder is asked to approve it in chat; nothing deploys without the tap. Returns at once: follow it with status.",
       inputSchema: z.object({ service: z.string().min(1) }),
-      outputSchema: z.object({ threadId: z.string() }),
-      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      outputSchema: z.object({ started: z.boolean(), message: z.string() }),
+      annotations: worldChanging,
     },
     async ({ service }) => {
-      if (!deps.config.services[service]) {
-        await done('request_deploy', 'error', { service });
-        return { isError: true, content: [{ type: 'text' as const, text: `There is no service ${service}; services: ${Object.keys(deps.config.services).join(', ') || 'none'}.` }] };
-      }
-      const { threadId } = await deps.deploys.start({ service, requestedBy: caller });
-      await done('request_deploy', 'ok', { service, threadId });
-      return { content: [{ type: 'text' as const, text: `Deploy of ${service} requested (${threadId}): the founder is asked to approve it after its tests.` }], structuredContent: { threadId } };
+      const message = await command('deploy', [service]);
+      const started = message.startsWith('🚀');
+      await done('request_deploy', started ? 'ok' : 'error', { service });
+      return { ...(started ? {} : { isError: true }), content: [{ type: 'text' as const, text: message }], structuredContent: { started, message } };
+    },
+  );
+  server.registerTool(
+    'create_task',
+    {
+      title: 'Create a workforce task',
+      description: 'Starts /task: AUREA plans, codes and tests the change in its sandbox, and asks the founder to approve it before deploying. Returns the task number: follow it with task_status.',
+      inputSchema: z.object({ service: z.string().min(1), request: z.string().min(3).max(2_000) }),
+      outputSchema: z.object({ taskId: z.string().nullable(), message: z.string() }),
+      annotations: worldChanging,
+    },
+    async ({ service, request }) => {
+      const message = await command('task', [service, ...request.split(/\s+/).filter(Boolean)]);
+      const taskId = /^🛠 Task #(\d+)/.exec(message)?.[1] ?? null;
+      await done('create_task', taskId ? 'ok' : 'error', { service, ...(taskId ? { task: taskId } : {}) });
+      return { ...(taskId ? {} : { isError: true }), content: [{ type: 'text' as const, text: message }], structuredContent: { taskId, message } };
     },
   );
   return server;
