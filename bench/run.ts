@@ -8,6 +8,7 @@ import { burst } from './burst.js';
 import { crashReport } from './crash-report.js';
 import { intentBench } from './intent.js';
 import { mcpClientBench } from './mcp-client.js';
+import { mcpServerBench } from './mcp-server.js';
 import { sandboxOverhead } from './sandbox.js';
 import { flood } from './flood.js';
 import { startup } from './startup.js';
@@ -42,6 +43,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   sandbox: () => sandboxOverhead(),
   intent: () => intentBench(),
   'mcp-client': () => mcpClientBench(),
+  'mcp-server': () => mcpServerBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
