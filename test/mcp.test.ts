@@ -27,6 +27,7 @@ import { Harness } from './helpers/harness.js';
 const ROOT = resolve(import.meta.dirname, '..');
 const FILESYSTEM = join(ROOT, 'node_modules/@modelcontextprotocol/server-filesystem/dist/index.js');
 const EVERYTHING = join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const MEMORY = join(ROOT, 'node_modules/@modelcontextprotocol/server-memory/dist/index.js');
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -248,6 +249,47 @@ describe(`MCP client (${BACKEND})`, () => {
     ]);
     expect(calls[1]!.details.argumentsSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(calls[1]!.details).not.toHaveProperty('content');
+  });
+
+  it('server-memory: a search result reaches the model\'s next request; a result over mcp.maxResultBytes is cut and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurea-mcp-memory-'));
+    const memoryFile = join(dir, 'memory.jsonl');
+    writeFileSync(
+      memoryFile,
+      [
+        { type: 'entity', name: 'billing', entityType: 'service', observations: ['moves to Stripe Tax in March'] },
+        { type: 'entity', name: 'changelog', entityType: 'document', observations: ['y'.repeat(3000)] },
+      ]
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
+    const anthropic = track(await FakeAnthropicApi.start());
+    const results: string[] = [];
+    anthropic.respond = (body: any) => {
+      const last = body.messages.at(-1);
+      const result = Array.isArray(last.content) ? last.content.find((c: any) => c.type === 'tool_result') : undefined;
+      if (result) {
+        results.push(String(result.content));
+        return { kind: 'text', text: 'Noted.' };
+      }
+      const said = typeof last.content === 'string' ? last.content : '';
+      if (said.includes('billing')) return { kind: 'tool', name: 'memory__search_nodes', input: { query: 'billing' } };
+      return { kind: 'tool', name: 'memory__read_graph', input: {} };
+    };
+    const h = track(
+      await Harness.create({
+        yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\nmcp:\n  maxResultBytes: 1024\n  servers:\n    memory: { command: ${process.execPath}, args: [${MEMORY}], env: { MEMORY_FILE_PATH: ${memoryFile} } }\n`,
+        env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' },
+      }),
+    );
+    await h.start();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, 'what do we know about billing?'));
+    await shown(h, /^Noted\./, { timeoutMs: 30_000 });
+    expect(results[0]).toMatch(/^<untrusted-data source="mcp:memory\.search_nodes">\n[\s\S]*moves to Stripe Tax in March[\s\S]*<\/untrusted-data>/);
+    h.telegram.pushUpdate(textUpdate(FOUNDER, 'read everything'));
+    await shown(h, /^Noted\./, { nth: 2, timeoutMs: 30_000 });
+    expect(results[1]).toMatch(/\n\[… cut: the result was \d+ bytes, more than mcp\.maxResultBytes \(1024\)\]\n<\/untrusted-data>/);
+    expect(Buffer.byteLength(results[1]!.split('\n[… cut')[0]!.replace(/^<untrusted-data[^>]*>\n/, ''))).toBeLessThanOrEqual(1024);
   });
 
   it('a declarative agent uses an MCP tool its policy allows; its scheduled run refuses one that would ask, and says so', async () => {
