@@ -7,6 +7,9 @@ import { z } from 'zod';
 /** The BullMQ queue that scheduled agents run on. */
 export const AGENTS_QUEUE = 'agents';
 
+/** The BullMQ queue that MCP tool calls the founder allowed run on (src/mcp/ask.ts). */
+export const TOOLS_QUEUE = 'tools';
+
 /** The BullMQ queue that graph runs (deploys) execute on, from their Postgres checkpoints. */
 export const GRAPHS_QUEUE = 'graphs';
 
@@ -29,3 +32,10 @@ export const graphJobSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('resume'), graph, threadId: threadIdSchema, approvalId: z.string().regex(new RegExp(`^${UUID}$`), { error: 'an approval id is a UUID' }) }),
   z.strictObject({ action: z.literal('continue'), graph, threadId: threadIdSchema }),
 ]);
+
+/** An allowed MCP call's job (src/mcp/port.ts McpCallJob), checked before a worker runs it. */
+export const mcpCallJobSchema = z.strictObject({
+  approvalId: z.string().regex(new RegExp(`^${UUID}$`), { error: 'an approval id is a UUID' }),
+  decider: z.strictObject({ platform: z.string(), id: z.string(), name: z.string() }),
+  always: z.boolean(),
+});

@@ -96,7 +96,7 @@ export async function runAgentJob(deps: AgentWorkerDeps, job: Pick<Job, 'name' |
 }
 
 /** Lock and stalled-check settings shared by AUREA's workers (config `jobs.*`). */
-function lockOptions(config: Config) {
+export function lockOptions(config: Pick<Config, 'jobs'>) {
   // A job is retried after a crash by stalled-job recovery: up to 3 crashed attempts, then failed.
   return { lockDuration: config.jobs.lockDurationMs, stalledInterval: config.jobs.stalledIntervalMs, maxStalledCount: 3 };
 }

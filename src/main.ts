@@ -81,7 +81,8 @@ import { ServiceLeases } from './leases/store.js';
 import { reportFailedRun } from './runs/failures.js';
 import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
-import { MCP_CALL_APPROVAL } from './mcp/ask.js';
+import { carryOutMcpCall, MCP_CALL_APPROVAL } from './mcp/ask.js';
+import { bullMcpCallJobs, createToolsQueue, startToolsWorker } from '../jobs/mcp-jobs.js';
 import { McpGrants } from './mcp/grants.js';
 import { McpServers } from './mcp/servers.js';
 import { mcpRoute } from './mcp/serve.js';
@@ -203,8 +204,10 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     const graphsQueue: Queue = createGraphsQueue(bullRedis, config.redis.prefix);
     const catalog = agentCatalog(config, [...BUILTIN_AGENTS, ...loadAgentFiles(agentsDir(config))]);
     cleanups.push(() => graphsQueue.close());
+    const toolsQueue: Queue = createToolsQueue(bullRedis, config.redis.prefix);
+    cleanups.push(() => toolsQueue.close());
     // Without a listener BullMQ prints connection errors to stderr (the `aurea chat` terminal).
-    for (const q of [queue, graphsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));
+    for (const q of [queue, graphsQueue, toolsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));
     const approvalKinds = new ApprovalKinds();
     const graphJobs = bullGraphJobs(graphsQueue);
     const base = {
@@ -295,7 +298,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       REFUND_APPROVAL.bind(core),
       UNPAIR_APPROVAL.bind(core),
       COMMAND_APPROVAL.bind(proposals),
-      MCP_CALL_APPROVAL.bind({ ...core, send: proposals.send, note: (chat, text) => assistant.note(chat, text) }),
+      MCP_CALL_APPROVAL.bind({ ...core, jobs: bullMcpCallJobs(toolsQueue), note: (chat, text) => assistant.note(chat, text) }),
     );
     checkApprovalSettings(config, approvalKinds, base.founders, log, options.announce);
     alertActions.set('diagnose', createDiagnoser(core));
@@ -333,6 +336,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
           task: createTaskRunner({ ...core, journal }),
           rollback: createRollbackRunner({ ...core, journal }),
         }),
+        startToolsWorker(bullRedis, core, (job) => carryOutMcpCall({ ...core, journal, send: proposals.send, note: (chat, text) => assistant.note(chat, text) }, job)),
       ];
       for (const worker of workers) {
         cleanups.push(() =>
@@ -350,7 +354,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
         const mcpServer = await mcpRoute(core, config.mcpToken);
         for (const method of ['POST', 'GET', 'DELETE']) routes.set(`${method} /mcp`, mcpServer);
       }
-      const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue], config.adminToken, config.adminQueuesWrite)]]);
+      const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue, toolsQueue], config.adminToken, config.adminQueuesWrite)]]);
       const server: Server = createHttpServer({ log, metrics, routes, prefixes, health: coalesce(() => selfHealth(db, redis)), adminToken: config.adminToken });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(

@@ -17,7 +17,9 @@ import { runDoctor } from '../src/cli/doctor.js';
 import { loadConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
+import { carryOutMcpCall } from '../src/mcp/ask.js';
 import { McpServers } from '../src/mcp/servers.js';
+import { StepJournal } from '../src/runs/journal.js';
 import { FakeAnthropicApi } from './fakes/anthropic-api.js';
 import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
 import { BACKEND } from './helpers/backend.js';
@@ -210,6 +212,13 @@ describe(`MCP client (${BACKEND})`, () => {
     await shown(h, /^✅ files\.write_file/);
     expect(readFileSync(join(files, 'alpha.txt'), 'utf8')).toBe('hello from alpha');
     expect(await tapAnswer(h, ask, /Allow once/)).toBe('Already answered.');
+    // The job ran on a worker, journalled: the same job again (a redelivery) does not call twice.
+    const [approved] = await h.query<{ id: string }>(`SELECT id FROM approvals WHERE kind = 'mcp-call' AND status = 'approved'`);
+    const sent: string[] = [];
+    const core = h.app!.core;
+    await carryOutMcpCall({ ...core, journal: new StepJournal(core.db.pool), send: async (_c, _id, m) => (sent.push(m.text), { channel: 'telegram', chatId: '0', messageId: '0' }), note: async () => undefined }, { approvalId: approved!.id, decider: { platform: 'telegram', id: String(FOUNDER.id), name: 'Ada' }, always: false });
+    expect(sent).toEqual([]);
+    expect(await h.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'mcp.call' AND target = 'mcp:files.write_file'`)).toEqual([{ n: 1 }]);
 
     // ❌ Deny: nothing is written.
     h.telegram.pushUpdate(textUpdate(FOUNDER, 'write beta'));
