@@ -116,6 +116,8 @@ const serviceSchema = z.strictObject({
     .union([z.literal('builtin'), z.strictObject({ command: z.string().min(1) })], { error: 'expected builtin, or { command: "<coding CLI>" }' })
     .default('builtin'),
   sandbox: sandboxSchema,
+  /** MCP servers (`mcp.servers`) whose tools a task's developer may call; those that would ask are refused (nobody waits for a tap mid-task). */
+  mcp: z.array(z.string().min(1)).default([]),
   /** Variables of AUREA's environment passed to the sandboxed commands by name (`[NPM_TOKEN]`); nothing else is. */
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected environment variable names' })).default([]),
 });
@@ -335,6 +337,10 @@ export function loadConfig(rawEnv: Env, channels: ChannelsToLoad, file?: string)
   const channelSettings: Record<string, ChannelSettingsBase> = Object.fromEntries(declared.map((c) => [c.name, c.build(e, f[c.name], f.founders[c.name] ?? [])]));
   const channelSecrets = declared.flatMap((c) => c.secrets(channelSettings[c.name]!));
   const { mcp, secrets: mcpSecrets } = toMcpConfig(f.mcp, env);
+  for (const [name, s] of Object.entries(f.services)) {
+    const unknown = s.mcp.find((server) => !mcp.servers[server]);
+    if (unknown) throw new ConfigError(`services.${name}.mcp`, `Invalid ${configFile ?? 'aurea.config.yaml'}: services.${name}.mcp: there is no MCP server "${unknown}" under mcp.servers (configured: ${Object.keys(mcp.servers).join(', ') || 'none'})`);
+  }
   return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets: [...channelSecrets, ...mcpSecrets], mcp });
 }
 

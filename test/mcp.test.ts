@@ -335,12 +335,51 @@ describe(`MCP client (${BACKEND})`, () => {
     // The request that carried both results (two runs may overlap: the one at start and the rescheduled one).
     const last = anthropic.calls.find((c) => c.body.messages.length === 5)!.body.messages;
     const results = last.flatMap((m: any) => (typeof m.content === 'string' ? [] : m.content.filter((b: any) => b.type === 'tool_result').map((b: any) => String(b.content))));
-    expect(results[0]).toBe("files.write_file was refused: it needs the founder's tap, and a scheduled run never waits for one.");
+    expect(results[0]).toBe("files.write_file was refused: it needs the founder's tap, and work that runs unattended never waits for one.");
     expect(results[1]).toMatch(/^<untrusted-data source="mcp:files\.list_directory">\n\[FILE\] todo\.txt/);
     await h.settled();
     expect(existsSync(join(files, 'agent.txt'))).toBe(false);
     expect(await h.query(`SELECT count(*)::int AS n FROM approvals`)).toEqual([{ n: 0 }]);
-    expect((await h.query<{ details: any }>(`SELECT details FROM audit_log WHERE action = 'mcp.refused' LIMIT 1`))[0]!.details.reason).toBe('would ask; a scheduled run never waits for a tap');
+    expect((await h.query<{ details: any }>(`SELECT details FROM audit_log WHERE action = 'mcp.refused' LIMIT 1`))[0]!.details.reason).toBe('would ask; unattended work never waits for a tap');
+  });
+
+  it('a task\'s developer gets the MCP servers its service allows (services.<name>.mcp): an allowed tool runs, one that would ask is refused mid-task', async () => {
+    const files = mkdtempSync(join(tmpdir(), 'aurea-mcp-files-'));
+    writeFileSync(join(files, 'spec.txt'), 'health must say the uptime');
+    const anthropic = track(await FakeAnthropicApi.start());
+    const developerRequests: any[] = [];
+    anthropic.respond = (body: any) => {
+      const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
+      if (tools.includes('submit_plan')) return { kind: 'tool', name: 'submit_plan', input: { summary: 'Read the spec', steps: ['Read it'], files: [], risk: 'low', tests: 'sh test.sh' } };
+      if (!tools.includes('finish')) return undefined;
+      developerRequests.push(body);
+      const results = body.messages.flatMap((m: any) => (typeof m.content === 'string' ? [] : m.content.filter((b: any) => b.type === 'tool_result')));
+      if (results.length === 0) return { kind: 'tool', name: 'files__read_text_file', input: { path: join(files, 'spec.txt') } };
+      if (results.length === 1) return { kind: 'tool', name: 'files__write_file', input: { path: join(files, 'notes.txt'), content: 'x' } };
+      return { kind: 'tool', name: 'finish', input: { summary: 'read the spec; nothing to change' } };
+    };
+    const h = track(
+      await Harness.create({
+        serviceYaml: 'mcp: [files]',
+        yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\nmcp:\n  servers:\n    files: { command: ${process.execPath}, args: [${FILESYSTEM}, ${files}] }\n`,
+        env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, AUREA_EMBEDDER: 'offline' },
+      }),
+    );
+    await h.start();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing make /health say the uptime'));
+    await shown(h, /^⏹ Task #1 on billing stopped/, { timeoutMs: 60_000 });
+    expect(developerRequests[0].tools.map((t: any) => t.name)).toEqual(expect.arrayContaining(['files__read_text_file', 'files__write_file', 'finish']));
+    const last = developerRequests.at(-1).messages.flatMap((m: any) => (typeof m.content === 'string' ? [] : m.content.filter((b: any) => b.type === 'tool_result').map((b: any) => String(b.content))));
+    expect(last[0]).toMatch(/^<untrusted-data source="mcp:files\.read_text_file">\nhealth must say the uptime\n/);
+    expect(last[1]).toBe("files.write_file was refused: it needs the founder's tap, and work that runs unattended never waits for one.");
+    await h.settled();
+    expect(existsSync(join(files, 'notes.txt'))).toBe(false);
+    expect((await h.query<{ actor: string }>(`SELECT actor FROM audit_log WHERE action = 'mcp.call'`)).map((r) => r.actor)).toEqual(['system:task:1']);
+  });
+
+  it('services.<name>.mcp must name configured servers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aurea-mcp-config-'));
+    expect(() => loadConfig({ AUREA_DATA_DIR: dir }, CHANNELS, writeConfig(dir, 'services:\n  billing: { repo: ., mcp: [files] }\n'))).toThrow(/services\.billing\.mcp: there is no MCP server "files" under mcp\.servers \(configured: none\)/);
   });
 
   it('a forged ♾ tap (verb always) on an approval of another kind is refused and decides nothing', async () => {

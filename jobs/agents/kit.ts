@@ -8,11 +8,7 @@ import type { Schedule } from '../../src/agents/schedule.js';
 import { checkSchedule } from '../../src/agents/schedule.js';
 import { audit, countAudited } from '../../src/audit/log.js';
 import type { Core } from '../../src/core.js';
-import type { Actor } from '../../src/actor.js';
-import { callMcpTool, untrusted } from '../../src/mcp/calls.js';
-import { scrub } from '../../src/secrets.js';
-import type { ToolPolicy } from '../../src/mcp/config.js';
-import type { McpTool } from '../../src/mcp/connection.js';
+import { unattendedMcpTools, type UnattendedMcpTools } from '../../src/mcp/unattended.js';
 import type { LlmRequest } from '../../src/llm/types.js';
 import type { RoutedResponse } from '../../src/llm/model-router.js';
 import { pruneProcessedUpdates } from '../../src/updates/once.js';
@@ -61,12 +57,7 @@ export interface AgentContext {
    * runs a tool whose policy allows it (audited as the agent) and refuses one that would ask or is
    * denied, saying so.
    */
-  mcpTools: {
-    /** The tool and its policy, or null when no configured server has it (or its server is down). */
-    find(label: string): Promise<{ tool: McpTool; policy: ToolPolicy } | null>;
-    /** @returns the result (marked untrusted), or why it was refused; `refused` tells which */
-    call(label: string, args: Record<string, unknown>): Promise<{ refused: boolean; text: string }>;
-  };
+  mcpTools: Pick<UnattendedMcpTools, 'find' | 'call'>;
   /** Keeping tables from growing forever (the maintenance agent). */
   housekeeping: {
     /** Forgets inbound event ids older than 14 days (src/updates/once.ts). @returns how many */
@@ -127,34 +118,8 @@ export function agentContext(deps: AgentDeps, name: string): AgentContext {
     reports: { agents: deps.agents, tasks: deps.taskStore, approvals: deps.approvals, ledger: deps.ledger, stripe: deps.stripe },
     broadcaster: deps.broadcaster,
     tools: { names: () => deps.commands.readOnlyNames(), run: (tool, args) => deps.commands.runReadOnly(tool, args, actor) },
-    mcpTools: agentMcpTools(deps, actor),
+    mcpTools: unattendedMcpTools(deps, actor),
     housekeeping: { pruneProcessedUpdates: () => pruneProcessedUpdates(deps.db.pool) },
   };
 }
 
-/** `<server>.<tool>` → its server and tool names. */
-const splitLabel = (label: string) => ({ server: label.slice(0, label.indexOf('.')), name: label.slice(label.indexOf('.') + 1) });
-
-/** The MCP tools as an agent uses them (AgentContext.mcpTools). */
-function agentMcpTools(deps: AgentDeps, actor: Actor): AgentContext['mcpTools'] {
-  const find = async (label: string) => {
-    const { server, name } = splitLabel(label);
-    if (!label.includes('.') || !deps.mcp.names().includes(server)) return null;
-    const tool = (await deps.mcp.connection(server).tools().catch(() => [])).find((t) => t.name === name);
-    return tool ? { tool, policy: (await deps.mcp.policy(tool)).policy } : null;
-  };
-  return {
-    find,
-    async call(label, args) {
-      const found = await find(label);
-      if (!found) return { refused: true, text: `There is no MCP tool ${label} (or its server is down).` };
-      if (found.policy !== 'allow') {
-        await audit(deps.db.pool, actor, 'mcp.refused', `mcp:${label}`, { reason: found.policy === 'deny' ? 'policy deny' : 'would ask; a scheduled run never waits for a tap' });
-        return { refused: true, text: `${label} was refused: ${found.policy === 'deny' ? 'the configuration denies it' : 'it needs the founder\'s tap, and a scheduled run never waits for one'}.` };
-      }
-      const outcome = await callMcpTool(deps, { server: found.tool.server, tool: found.tool.name, args, requester: actor });
-      const text = scrub(outcome.text, deps.config.secrets);
-      return { refused: false, text: untrusted(`mcp:${label}`, outcome.ok ? text : `(error) ${text}`) };
-    },
-  };
-}

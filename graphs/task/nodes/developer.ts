@@ -11,6 +11,7 @@ import { cancelled, timedOut } from '../cancel.js';
 import { taskSandboxOrWhy } from '../sandbox.js';
 import { showProgress } from '../progress.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
+import { unattendedMcpTools } from '../../../src/mcp/unattended.js';
 import { callTool, toolSpecs, type ToolContext } from '../tools.js';
 import { Workspace } from '../workspace.js';
 import { DEVELOPER_SYSTEM, developerInput } from './developer.prompt.js';
@@ -68,6 +69,9 @@ export function developerNode(deps: TaskDeps) {
       const cancelledNow = await cancelled(deps, state);
       if (cancelledNow) return { ...cancelledNow, worktree };
     }
+    // The MCP servers this service allows (services.<name>.mcp): tools that ask are refused mid-task.
+    const mcp = unattendedMcpTools(deps, { platform: 'system', id: purpose, name: `task #${state.taskId}` });
+    const mcpTools = svc.mcp.length ? await mcp.ofServers(svc.mcp) : { specs: [], labels: new Map<string, string>() };
     for (let calls = 0; summary === undefined; ) {
       if ((await deps.ledger.costOf(purpose)) >= maxCostUsd) return stop(`its model cost reached the limit of $${maxCostUsd} (tasks.maxCostUsd)`);
       if (timedOut(deps, state)) return stop(`it ran longer than ${formatDuration(deps.config.tasks.timeoutMs)} (tasks.timeout)`);
@@ -75,7 +79,7 @@ export function developerNode(deps: TaskDeps) {
       if (cancelledNow) return { ...cancelledNow, worktree };
       let res;
       try {
-        res = await deps.llm.complete({ system: DEVELOPER_SYSTEM, messages, tools: toolSpecs(), maxTokens: 4_000, purpose });
+        res = await deps.llm.complete({ system: DEVELOPER_SYSTEM, messages, tools: [...toolSpecs(), ...mcpTools.specs], maxTokens: 4_000, purpose });
       } catch (err) {
         return stop(`the developer's model call failed: ${describeError(err)}`);
       }
@@ -86,6 +90,12 @@ export function developerNode(deps: TaskDeps) {
       messages.push({ role: 'assistant', content: res.text, toolCalls: res.toolCalls });
       for (const call of res.toolCalls) {
         if (++calls > maxToolCalls) return stop(`the developer made more than ${maxToolCalls} tool calls in one round (tasks.maxToolCalls)`);
+        const label = mcpTools.labels.get(call.name);
+        if (label) {
+          const called = await mcp.call(label, call.arguments); // audited as mcp.call / mcp.refused
+          messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: called.text.slice(0, 12_000) });
+          continue;
+        }
         const { ok, result } = await callTool(call.name, call.arguments, ctx);
         await audit(deps.db.pool, SYSTEM, `task.tool.${call.name}`, `task:${state.taskId}`, { ok, args: redactArgs(call.arguments) });
         if (call.name === 'finish' && ok) summary = result;
