@@ -478,10 +478,26 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     await h.start();
     const client = await connectClient(h);
     const requested = await client.callTool({ name: 'request_deploy', arguments: { service: 'billing' } });
-    expect(requested.structuredContent).toEqual({ started: true, message: "🚀 Deploy of billing started: running its tests first. I'll ask for your approval when they pass." });
+    expect(requested.structuredContent).toEqual({
+      started: true,
+      message: "🚀 Deploy of billing started: running its tests first. I'll ask for your approval when they pass.",
+      approvalId: null,
+      decision: null,
+      outcome: null,
+      timedOut: false,
+    });
     const approval = await shown(h, /^Deploy billing\?/, { timeoutMs: 30_000 });
     expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
     await h.until(async () => h.repo.deploys.length === 1, 30_000, 'the deploy');
+
+    // wait: true returns the founder's decision and how the deploy ended.
+    const waited = client.callTool({ name: 'request_deploy', arguments: { service: 'billing', wait: true, timeoutSeconds: 60 } }, { timeout: 90_000 });
+    const second = await shown(h, /^Deploy billing\?/, { nth: 2, timeoutMs: 30_000 });
+    expect(await tapAnswer(h, second, /Approve/)).toBe('Approved. Working on it…');
+    const [pending] = await h.query<{ id: string }>(`SELECT id FROM approvals WHERE kind = 'deploy' ORDER BY created_at DESC LIMIT 1`);
+    const result = (await waited).structuredContent;
+    expect(result).toMatchObject({ started: true, approvalId: pending!.id, decision: 'approved', outcome: 'deployed', timedOut: false });
+    expect(h.repo.deploys).toHaveLength(2);
     const unknown = await client.callTool({ name: 'request_deploy', arguments: { service: 'nope' } });
     expect(unknown.isError).toBe(true);
     expect((unknown.structuredContent as { message: string }).message).toMatch(/nope/);
@@ -494,7 +510,7 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     await client.callTool({ name: 'notify_founder', arguments: { message: 'the migration finished', severity: 'info' } });
     await shown(h, /🤖 MCP client: the migration finished/);
     await h.settled();
-    expect(h.repo.deploys).toHaveLength(1);
+    expect(h.repo.deploys).toHaveLength(2);
   });
 
   it('ask_founder puts 2–4 options on buttons in chat; the first tap is the answer the client gets; unanswered → timeout', async () => {

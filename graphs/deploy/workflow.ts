@@ -11,9 +11,10 @@ import { DEPLOY_APPROVAL } from './nodes/approval.js';
  * resume job: DEPLOY_APPROVAL in ./nodes/approval.ts).
  * @returns the DeployWorkflow port for /deploy
  */
-export function createDeployWorkflow(jobs: GraphJobs, approvals: Pick<ApprovalService, 'waitingFor'>, log: DeployDeps['log']): DeployWorkflow {
+export function createDeployWorkflow(jobs: GraphJobs, approvals: Pick<ApprovalService, 'waitingFor' | 'latest'>, log: DeployDeps['log']): DeployWorkflow {
   return {
     waitingApproval: (service) => approvals.waitingFor(DEPLOY_APPROVAL, service),
+    latestApproval: (service) => approvals.latest(DEPLOY_APPROVAL, 'service', service),
     async start({ service, requestedBy }) {
       const threadId = `deploy:${service}:${randomUUID()}`;
       await jobs.enqueue({ action: 'start', graph: 'deploy', threadId, input: { service, requestedBy } });

@@ -36,3 +36,20 @@ export async function countAudited(db: pg.Pool, action: string, since: Date, unt
   );
   return Number(res.rows[0]?.n ?? 0);
 }
+
+/**
+ * The newest of `actions` recorded by `actor` (an actor key) on `target` at or after `since` (and in
+ * graph thread `thread`, when given: `details.thread`), or null: how a caller learns how the work it
+ * started ended (a deploy's `deploy.<outcome>`).
+ */
+export async function latestAudited(
+  db: pg.Pool,
+  input: { actor: string; target: string; actions: readonly string[]; since: Date; thread?: string },
+): Promise<{ action: string; at: Date } | null> {
+  const res = await db.query<{ action: string; at: Date }>(
+    `SELECT action, at FROM audit_log WHERE actor = $1 AND target = $2 AND action = ANY($3) AND at >= $4
+       AND ($5::text IS NULL OR details->>'thread' = $5) ORDER BY id DESC LIMIT 1`,
+    [input.actor, input.target, [...input.actions], input.since, input.thread ?? null],
+  );
+  return res.rows[0] ?? null;
+}

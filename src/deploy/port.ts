@@ -13,6 +13,8 @@ export interface DeployWorkflow {
   start(input: { service: string; requestedBy: Actor }): Promise<{ threadId: string }>;
   /** The deploy of `service` waiting for a founder's decision, if any (one at a time). */
   waitingApproval(service: string): Promise<ApprovalRow | null>;
+  /** The newest deploy approval of `service`, whatever its status (how a caller follows its request). */
+  latestApproval(service: string): Promise<ApprovalRow | null>;
 }
 
 /**

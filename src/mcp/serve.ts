@@ -4,7 +4,8 @@
  * stateless; bearer token MCP_TOKEN, refused without it), built with the official SDK
  * (`@modelcontextprotocol/server` 2.x: the current protocol, and 2025-era clients served statelessly).
  *
- * Tools (each annotated, each with an output schema): `status`, `services`, `recall`, `agents`,
+ * Tools (each annotated, each with an output schema; `request_deploy` with `wait` returns the
+ * founder's decision and the deploy's outcome): `status`, `services`, `recall`, `agents`,
  * `task_status` (read-only), `notify_founder` (an alert) and `ask_founder` (2–4 options as buttons;
  * the chosen one, or timeout), both rate-limited per token, and `request_deploy` / `create_task`
  * (they run /deploy and /task as the caller, with the same checks: nothing is deployed without the
@@ -14,13 +15,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { audit } from '../audit/log.js';
+import { audit, latestAudited } from '../audit/log.js';
+import { actorKey } from '../actor.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Core } from '../core.js';
 import { describeError } from '../errors.js';
 import { presentsAdminToken } from '../http/admin.js';
 
 /** What the server's tools use of AUREA. */
-export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'log' | 'questions'>;
+export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'log' | 'questions' | 'deploys'>;
+
+/** How a deploy can end (graphs/deploy: `deploy.<outcome>` in the audit log). */
+const DEPLOY_OUTCOMES = ['deployed', 'tests_failed', 'rejected', 'rolled_back', 'rollback_failed', 'kept_after_interruption'] as const;
+/** How often request_deploy with `wait` looks at the approval and the audit log. */
+const WAIT_POLL_MS = 500;
 
 /** notify_founder: at most this many messages per token per hour (a coding agent in a loop must not flood the founder). */
 const NOTIFY_PER_HOUR = 20;
@@ -162,15 +170,26 @@ export async function aureaMcpServer(deps: McpServeDeps, caller: Actor, notifyBu
       title: 'Request a deploy',
       description:
         "Starts /deploy for a service: its tests run, then the founder is asked to approve it in chat; nothing deploys without the tap. Returns at once: follow it with status.",
-      inputSchema: z.object({ service: z.string().min(1) }),
-      outputSchema: z.object({ started: z.boolean(), message: z.string() }),
+      inputSchema: z.object({ service: z.string().min(1), wait: z.boolean().optional(), timeoutSeconds: z.number().int().min(5).max(600).optional() }),
+      outputSchema: z.object({
+        started: z.boolean(),
+        message: z.string(),
+        approvalId: z.string().nullable(),
+        decision: z.enum(['pending', 'approved', 'rejected', 'expired']).nullable(),
+        outcome: z.enum(DEPLOY_OUTCOMES).nullable(),
+        timedOut: z.boolean(),
+      }),
       annotations: worldChanging,
     },
-    async ({ service }) => {
+    async ({ service, wait, timeoutSeconds }) => {
+      const since = new Date(); // the approval and the outcome of this call come after it
       const message = await command('deploy', [service]);
       const started = message.startsWith('🚀');
       await done('request_deploy', started ? 'ok' : 'error', { service });
-      return { ...(started ? {} : { isError: true }), content: [{ type: 'text' as const, text: message }], structuredContent: { started, message } };
+      const out = { started, message, approvalId: null as string | null, decision: null as 'pending' | 'approved' | 'rejected' | 'expired' | null, outcome: null as (typeof DEPLOY_OUTCOMES)[number] | null, timedOut: false };
+      if (started && wait) Object.assign(out, await waitForDeploy(deps, caller, service, since, (timeoutSeconds ?? 50) * 1000));
+      const text = out.outcome ? `${message}\nOutcome: ${out.outcome.replaceAll('_', ' ')}.` : out.timedOut ? `${message}\nStill going when the wait ended (${out.decision ?? 'no approval yet'}): follow it with status.` : message;
+      return { ...(started ? {} : { isError: true }), content: [{ type: 'text' as const, text }], structuredContent: out };
     },
   );
   server.registerTool(
@@ -229,4 +248,33 @@ export async function mcpRoute(deps: McpServeDeps, token: string | undefined): P
     }
     await handler(req, res);
   };
+}
+
+/**
+ * Waits for the deploy `caller` started on `service` to be decided and to end: its approval (created
+ * once the tests pass), then `deploy.<outcome>` in the audit log, until `timeoutMs`.
+ */
+type Decision = 'pending' | 'approved' | 'rejected' | 'expired';
+
+async function waitForDeploy(deps: McpServeDeps, caller: Actor, service: string, since: Date, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let approvalId: string | null = null;
+  let decision: Decision | null = null;
+  let thread: string | undefined;
+  while (Date.now() < deadline) {
+    // Its approval: the newest of the service's, asked for this caller since the call; its thread
+    // then tells this deploy's outcome from an earlier one's that ends meanwhile.
+    const latest = await deps.deploys.latestApproval(service);
+    if (latest && latest.created_at >= since && latest.requested_by === actorKey(caller)) {
+      approvalId = latest.id;
+      decision = latest.status as Decision;
+      thread = latest.thread_id;
+    }
+    // Without an approval yet, only failed tests can have ended it.
+    const actions = thread ? DEPLOY_OUTCOMES.map((o) => `deploy.${o}`) : ['deploy.tests_failed'];
+    const ended = await latestAudited(deps.db.pool, { actor: actorKey(caller), target: `service:${service}`, actions, since, ...(thread ? { thread } : {}) });
+    if (ended) return { approvalId, decision, outcome: ended.action.slice('deploy.'.length) as (typeof DEPLOY_OUTCOMES)[number], timedOut: false };
+    await sleep(WAIT_POLL_MS);
+  }
+  return { approvalId, decision, outcome: null, timedOut: true };
 }

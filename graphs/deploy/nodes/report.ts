@@ -38,6 +38,7 @@ export function reportNode(deps: DeployDeps) {
     if (outcome === 'tests_failed' || outcome === 'deployed' || outcome === 'rejected' || outcome === 'kept_after_interruption') {
       await audit(deps.db.pool, state.requestedBy, `deploy.${outcome}`, `service:${state.service}`, {
         decidedBy: state.decision?.by,
+        thread: String(config.configurable?.thread_id),
       });
     }
     let text: string | null = null;

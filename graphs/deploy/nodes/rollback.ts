@@ -24,7 +24,7 @@ export function rollbackNode(deps: DeployDeps) {
     const why = reason(state);
     const outcome = rollback.ok && !rollback.skipped ? 'rolled_back' : 'rollback_failed';
     const how = rollback.interruptedAt ? 'was interrupted (AUREA stopped while it ran)' : describeStep(rollback);
-    await audit(deps.db.pool, state.requestedBy, `deploy.${outcome}`, `service:${state.service}`, { why, rollback: how });
+    await audit(deps.db.pool, state.requestedBy, `deploy.${outcome}`, `service:${state.service}`, { why, rollback: how, thread: String(config.configurable?.thread_id) });
     await deps.alerts.raise({
       severity: 'critical',
       source: `deploy:${state.service}`,
