@@ -96,7 +96,7 @@ export async function route(deps: RouterDeps, said: Said): Promise<Routed> {
  */
 export async function routeMcpCall(deps: RouterDeps, said: Omit<Said, 'origin' | 'text'>, call: { server: string; tool: string; args: Record<string, unknown> }): Promise<string> {
   const label = toolLabel({ server: call.server, name: call.tool });
-  const tool = deps.mcp.names().includes(call.server) ? (await deps.mcp.connection(call.server).tools().catch(() => [])).find((t) => t.name === call.tool) : undefined;
+  const tool = await deps.mcp.findTool(call.server, call.tool);
   if (!tool) return `There is no tool ${label} (or its server is down).`;
   const { policy, policyFrom } = await deps.mcp.policy(tool);
   if (policy === 'deny') {

@@ -14,6 +14,7 @@ import type { Config } from '../../src/config.js';
 import { durationSchema } from '../../src/duration.js';
 import { AureaError, ConfigError } from '../../src/errors.js';
 import type { ChatMessage, ToolSpec } from '../../src/llm/types.js';
+import { modelToolSpec } from '../../src/mcp/servers.js';
 import { defineAgent, type Agent, type AgentContext, type AgentResult } from './kit.js';
 
 const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -157,9 +158,9 @@ async function runDeclarative(ctx: AgentContext, file: AgentFile, output: z.ZodT
   for (const label of file.tools.filter((t) => t.includes('.'))) {
     const found = await ctx.mcpTools.find(label);
     if (!found) throw new AureaError('AGENT_OUTPUT_INVALID', `${ctx.name}: there is no MCP tool ${label} (is its server in mcp.servers, and up? /mcp lists them).`);
-    const name = `${found.tool.server}__${found.tool.name}`;
-    mcp.set(name, label);
-    mcpSpecs.push({ name, description: found.tool.description ?? found.tool.title ?? label, parameters: found.tool.inputSchema });
+    const spec = modelToolSpec(found.tool);
+    mcp.set(spec.name, label);
+    mcpSpecs.push(spec);
   }
   const refused: string[] = [];
   const tools: ToolSpec[] = [

@@ -8,9 +8,8 @@ import { asAureaError, describeError } from '../errors.js';
 import type { ModelRouter } from '../llm/model-router.js';
 import type { ChatMessage, ToolSpec } from '../llm/types.js';
 import { scrub } from '../secrets.js';
-import { withTimeout } from '../runtime/timed.js';
 import type { McpServers } from '../mcp/servers.js';
-import { modelToolName } from '../mcp/servers.js';
+import { modelToolSpec } from '../mcp/servers.js';
 import { parseIntent } from './intent.js';
 import { systemPrompt } from './prompt.js';
 import type { ChatTurns } from './turns.js';
@@ -45,7 +44,7 @@ export interface AssistantActions {
 export interface ConversationDeps {
   config: Pick<Config, 'secrets' | 'services'>;
   /** The founder's MCP servers: their tools (but those denied) are offered to the model. */
-  mcp: Pick<McpServers, 'names' | 'connection' | 'policy'>;
+  mcp: Pick<McpServers, 'toolsOf' | 'withPolicies'>;
   commands: Pick<CommandRegistry, 'list' | 'has'>;
   memory: Pick<MemoryService, 'recall'>;
   broadcaster: Pick<Broadcaster, 'typing'>;
@@ -140,14 +139,8 @@ function fromModelToolName(name: string): { server: string; tool: string } | nul
 /** The MCP tools offered to the model (`<server>__<tool>`, with their JSON Schema): every tool of every reachable server but those denied. */
 async function mcpToolSpecs(mcp: ConversationDeps['mcp']): Promise<ToolSpec[]> {
   // A server that does not answer quickly is left out of this answer rather than holding it up.
-  const perServer = await Promise.all(mcp.names().map((server) => withTimeout(mcp.connection(server).tools(), MCP_LIST_MS).catch(() => [])));
-  const specs = await Promise.all(
-    perServer.flat().map(async (t): Promise<ToolSpec[]> => {
-      const { policy } = await mcp.policy(t);
-      if (policy === 'deny') return [];
-      const description = `${t.description ?? t.title ?? t.name} (MCP server ${t.server}${policy === 'ask' ? '; the founder must allow it with a tap: calling it only asks' : ''})`;
-      return [{ name: modelToolName(t), description, parameters: t.inputSchema }];
-    }),
-  );
-  return specs.flat();
+  const tools = await mcp.withPolicies(await mcp.toolsOf(undefined, MCP_LIST_MS));
+  return tools
+    .filter((t) => t.policy !== 'deny')
+    .map((t) => modelToolSpec(t, ` (MCP server ${t.server}${t.policy === 'ask' ? '; the founder must allow it with a tap: calling it only asks' : ''})`));
 }

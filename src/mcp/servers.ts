@@ -2,7 +2,9 @@
  * The founder's MCP servers (`mcp.servers` in aurea.config.yaml), one {@link McpConnection} each,
  * and the policy that says which of their tools run without a tap.
  */
+import type { ToolSpec } from '../llm/types.js';
 import type { Logger } from '../log.js';
+import { withTimeout } from '../runtime/timed.js';
 import type { McpConfig, ToolPolicy } from './config.js';
 import { McpConnection, type McpConnectionOptions, type McpTool } from './connection.js';
 import type { McpGrants } from './grants.js';
@@ -19,6 +21,9 @@ export const toolLabel = (t: { server: string; name: string }): string => `${t.s
 
 /** How models name it (providers allow no dots in tool names): `<server>__<tool>`. */
 export const modelToolName = (t: { server: string; name: string }): string => `${t.server}__${t.name}`;
+
+/** A tool as a model is given it: `<server>__<tool>`, its description (and `note`), its JSON Schema. */
+export const modelToolSpec = (t: McpTool, note = ''): ToolSpec => ({ name: modelToolName(t), description: `${t.description ?? t.title ?? toolLabel(t)}${note}`, parameters: t.inputSchema });
 
 /** A server's state as /mcp shows it. */
 export interface McpServerView {
@@ -76,15 +81,38 @@ export class McpServers {
     return this.policyOf(tool, (await this.grants?.has(tool.server, tool.name)) ?? false);
   }
 
+  /** {@link policyOf} for many tools, the grants read once. */
+  async withPolicies(tools: readonly McpTool[]): Promise<McpToolView[]> {
+    const granted = tools.length ? ((await this.grants?.labels().catch(() => undefined)) ?? new Set<string>()) : new Set<string>();
+    return tools.map((t) => ({ ...t, ...this.policyOf(t, granted.has(toolLabel(t))) }));
+  }
+
+  /**
+   * The tools of `servers` (default: all configured), from each connection's cache once it is open;
+   * a server that is down, unknown, or slower than `withinMs` to list is left out. Never throws.
+   */
+  async toolsOf(servers: readonly string[] = this.names(), withinMs?: number): Promise<McpTool[]> {
+    const lists = servers
+      .filter((s) => this.connections.has(s))
+      .map((s) => {
+        const listed = this.connection(s).tools();
+        return (withinMs === undefined ? listed : withTimeout(listed, withinMs)).catch(() => [] as McpTool[]);
+      });
+    return (await Promise.all(lists)).flat();
+  }
+
+  /** The tool `name` of `server`, or undefined when there is no such server or tool (or the server is down). */
+  async findTool(server: string, name: string): Promise<McpTool | undefined> {
+    return (await this.toolsOf([server])).find((t) => t.name === name);
+  }
+
   /** Every server with its tools (connecting those not yet connected); a server that fails is shown down with why. Never throws. */
   async view(): Promise<McpServerView[]> {
-    const granted = (await this.grants?.labels().catch(() => undefined)) ?? new Set<string>();
     return Promise.all(
       [...this.connections.values()].map(async (c): Promise<McpServerView> => {
         try {
           await c.check();
-          const tools = await c.tools();
-          return { name: c.name, transport: c.config.transport, state: 'connected', tools: tools.map((t) => ({ ...t, ...this.policyOf(t, granted.has(toolLabel(t))) })) };
+          return { name: c.name, transport: c.config.transport, state: 'connected', tools: await this.withPolicies(await c.tools()) };
         } catch (err) {
           return { name: c.name, transport: c.config.transport, state: 'down', error: c.lastError ?? (err as Error).message, tools: [] };
         }

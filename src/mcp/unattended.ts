@@ -11,7 +11,7 @@ import { scrub } from '../secrets.js';
 import { callMcpTool, untrusted } from './calls.js';
 import type { ToolPolicy } from './config.js';
 import type { McpTool } from './connection.js';
-import { modelToolName, toolLabel } from './servers.js';
+import { modelToolName, modelToolSpec, toolLabel } from './servers.js';
 
 export interface UnattendedMcpTools {
   /** The tool named `<server>.<tool>` and its policy, or null when no configured server has it (or its server is down). */
@@ -25,17 +25,15 @@ export interface UnattendedMcpTools {
 export function unattendedMcpTools(deps: Pick<Core, 'mcp' | 'config' | 'db'>, actor: Actor): UnattendedMcpTools {
   const find = async (label: string) => {
     const dot = label.indexOf('.');
-    const server = label.slice(0, dot);
-    if (dot < 1 || !deps.mcp.names().includes(server)) return null;
-    const tool = (await deps.mcp.connection(server).tools().catch(() => [])).find((t) => t.name === label.slice(dot + 1));
+    const tool = dot > 0 ? await deps.mcp.findTool(label.slice(0, dot), label.slice(dot + 1)) : undefined;
     return tool ? { tool, policy: (await deps.mcp.policy(tool)).policy } : null;
   };
   return {
     find,
     async ofServers(servers) {
-      const tools = (await Promise.all(servers.filter((s) => deps.mcp.names().includes(s)).map((s) => deps.mcp.connection(s).tools().catch(() => [])))).flat();
+      const tools = await deps.mcp.toolsOf(servers);
       return {
-        specs: tools.map((t) => ({ name: modelToolName(t), description: t.description ?? t.title ?? toolLabel(t), parameters: t.inputSchema })),
+        specs: tools.map((t) => modelToolSpec(t)),
         labels: new Map(tools.map((t) => [modelToolName(t), toolLabel(t)])),
       };
     },
