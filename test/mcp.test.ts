@@ -18,6 +18,7 @@ import { loadConfig } from '../src/config.js';
 import { ConfigError } from '../src/errors.js';
 import { createLogger } from '../src/log.js';
 import { carryOutMcpCall } from '../src/mcp/ask.js';
+import { notDelivered } from '../src/mcp/connection.js';
 import { McpServers } from '../src/mcp/servers.js';
 import { StepJournal } from '../src/runs/journal.js';
 import { FakeAnthropicApi } from './fakes/anthropic-api.js';
@@ -391,6 +392,18 @@ describe(`MCP client (${BACKEND})`, () => {
     const forged = { ...request, buttons: [{ text: '♾ Always allow', callback_data: approve.callback_data.replace(/:approve$/, ':always') }] };
     expect(await tapAnswer(h, forged, /Always/)).toBe('This button is no longer valid.');
     expect(await h.query(`SELECT status FROM approvals`)).toEqual([{ status: 'pending' }]);
+  });
+
+  it('sends a failed call again only when it certainly never reached the tool', () => {
+    // A JSON-RPC error from the server may follow a tool that ran, whatever its text mentions.
+    expect(notDelivered(Object.assign(new Error('MCP error -32603: GitHub answered 404 Not Found'), { code: -32603 }))).toBe(false);
+    expect(notDelivered(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(notDelivered(Object.assign(new Error('Request timed out'), { code: 'REQUEST_TIMEOUT' }))).toBe(false);
+    expect(notDelivered(Object.assign(new Error('Error POSTing to endpoint'), { status: 500 }))).toBe(false);
+    // Never received: the session is unknown to the server, or nothing listens.
+    expect(notDelivered(Object.assign(new Error('Error POSTing to endpoint'), { status: 404 }))).toBe(true);
+    expect(notDelivered(Object.assign(new Error('Bad Request: No valid session ID provided'), { status: 400 }))).toBe(true);
+    expect(notDelivered(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) }))).toBe(true);
   });
 
   it('aurea doctor connects to each server and says what fails: command not found, a dead URL', async () => {

@@ -251,10 +251,21 @@ export class McpConnection {
   }
 }
 
-/** Whether an error means the request never reached a live session (safe to send again). */
-function notDelivered(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`;
-  return /ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|Session not found|No valid session ID|\b404\b|Not connected/i.test(text);
+/**
+ * Whether a failed call certainly never reached a tool (so sending it again cannot run it twice):
+ * the HTTP transport's 404 (MCP Streamable HTTP: the server does not know the session, e.g. after a
+ * restart; some servers answer 400 naming the session instead), a transport that is not connected,
+ * or a connection refused. Anything else, a JSON-RPC error from the server (whatever its text says),
+ * a reset connection or a timeout, may have run the tool, and is not sent again.
+ */
+export function notDelivered(err: unknown): boolean {
+  const e = err as { status?: unknown; code?: unknown; message?: unknown } | null;
+  if (typeof e?.status === 'number') return e.status === 404 || (e.status === 400 && /session/i.test(String(e.message)));
+  if (e?.code === 'NOT_CONNECTED') return true;
+  for (let c = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; c && depth < 5; c = c.cause as typeof c, depth++) {
+    if (c.code === 'ECONNREFUSED') return true;
+  }
+  return false;
 }
 
 /** A readable reason: command not found, exit code and stderr tail, HTTP status. */
