@@ -563,4 +563,21 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     expect((services.structuredContent as { services: Array<{ name: string }> }).services.map((s) => s.name)).toEqual(['billing']);
     expect(await h.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'mcp.served' AND target = 'mcp-tool:services'`)).toEqual([{ n: 1 }]);
   });
+
+  it('a service with approval: auto still asks the founder when a coding agent requests its deploy', async () => {
+    const h = track(await Harness.create({ approval: 'auto', env: { MCP_TOKEN: TOKEN } }));
+    await h.start();
+    const client = await connectClient(h);
+    await client.callTool({ name: 'request_deploy', arguments: { service: 'billing' } });
+    const approval = await shown(h, /^Deploy billing\?/, { timeoutMs: 30_000 });
+    expect(approval.text).toMatch(/Requested by MCP client on system\./);
+    await h.settled();
+    expect(h.repo.deploys).toEqual([]);
+    // The founder's own /deploy keeps the configured behaviour: no question.
+    expect(await tapAnswer(h, approval, /Reject/)).toBe('Rejected. Nothing will change.');
+    await h.settled();
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/deploy billing'));
+    await h.until(async () => h.repo.deploys.length === 1, 30_000, 'the founder\'s deploy');
+    expect(h.telegram.messagesTo(FOUNDER.id).filter((m) => /^Deploy billing\?/.test(m.text))).toHaveLength(1);
+  });
 });

@@ -21,12 +21,14 @@ export const DEPLOY_APPROVAL = defineApprovalKind({
  * Pauses the run until a founder decides, with LangGraph's interrupt(). The request is stored and
  * shown once per thread: when the node re-runs on resume, request() finds it and sends nothing, and
  * the interrupt returns the decision passed to Command({ resume }).
- * Services with `approval: auto` pass straight through.
+ * Services with `approval: auto` pass straight through when a founder asked in chat; a deploy asked
+ * by AUREA itself on someone else's behalf (a system actor: a coding agent through the MCP server)
+ * always waits for a founder's tap.
  */
 export function approvalNode(deps: DeployDeps) {
   return async (state: DeployStateType, config: LangGraphRunnableConfig): Promise<DeployUpdate> => {
     const svc = deps.config.services[state.service]!;
-    if (svc.approval === 'auto') {
+    if (svc.approval === 'auto' && state.requestedBy.platform !== 'system') {
       return { decision: { approved: true, by: 'config (approval: auto)', via: 'config', at: new Date().toISOString() } };
     }
     const threadId = String(config.configurable?.thread_id);
