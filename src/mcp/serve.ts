@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Core } from '../core.js';
 import { describeError } from '../errors.js';
 import { presentsAdminToken } from '../http/admin.js';
+import { logEvery } from '../log.js';
 
 /** What the server's tools use of AUREA. */
 export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'log' | 'questions' | 'deploys'>;
@@ -229,12 +230,14 @@ export function hourlyBudget(perHour: number, now = () => Date.now()) {
 
 /**
  * `POST /mcp` (and GET/DELETE, answered statelessly by the SDK): 401 without `Authorization: Bearer
- * <MCP_TOKEN>`; 404 when MCP_TOKEN is unset (the server is off).
+ * <MCP_TOKEN>` (logged at most once a minute, never written to the database); 404 when MCP_TOKEN is
+ * unset (the server is off).
  */
 export async function mcpRoute(deps: McpServeDeps, token: string | undefined): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> {
   const [{ createMcpHandler }, { toNodeHandler }] = await Promise.all([import('@modelcontextprotocol/server'), import('@modelcontextprotocol/node')]);
   const caller: Actor = { platform: 'system', id: 'mcp-client', name: 'MCP client' };
   const budget = hourlyBudget(NOTIFY_PER_HOUR);
+  const refused = logEvery(deps.log, 60_000, 'mcp server: a request without the right bearer token was refused');
   const handler = toNodeHandler(createMcpHandler(() => aureaMcpServer(deps, caller, budget), { legacy: 'stateless', onerror: (err) => deps.log.warn({ err }, 'mcp server: request failed') }));
   return async (req, res) => {
     if (!token) {
@@ -242,7 +245,9 @@ export async function mcpRoute(deps: McpServeDeps, token: string | undefined): P
       return;
     }
     if (!presentsAdminToken(req, token)) {
-      await audit(deps.db.pool, caller, 'mcp.refused', 'mcp-server', { reason: 'no or wrong bearer token' });
+      // Logged, at most once a minute, not audited: whoever reaches the port must not be able to
+      // make AUREA write a row per request.
+      refused(new Error('no or wrong bearer token'));
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer realm="AUREA MCP"' }).end('The MCP server needs Authorization: Bearer <MCP_TOKEN>.\n');
       return;
     }
