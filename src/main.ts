@@ -336,7 +336,10 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
           task: createTaskRunner({ ...core, journal }),
           rollback: createRollbackRunner({ ...core, journal }),
         }),
-        startToolsWorker(bullRedis, core, (job) => carryOutMcpCall({ ...core, journal, send: proposals.send, note: (chat, text) => assistant.note(chat, text) }, job)),
+        // Allowed MCP calls exist only where MCP servers are configured: no idle worker otherwise.
+        ...(Object.keys(config.mcp.servers).length
+          ? [startToolsWorker(bullRedis, core, (job) => carryOutMcpCall({ ...core, journal, send: proposals.send, note: (chat, text) => assistant.note(chat, text) }, job))]
+          : []),
       ];
       for (const worker of workers) {
         cleanups.push(() =>
