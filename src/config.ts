@@ -64,6 +64,15 @@ const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
   /** AUREA's own MCP server (POST /mcp) answers only with `Authorization: Bearer <MCP_TOKEN>`; unset, it is off. */
   MCP_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
+  /**
+   * Host names (comma-separated) under which POST /mcp may be reached besides localhost, e.g. the
+   * public name of a reverse proxy in front of AUREA. Any other Host or Origin is refused (403):
+   * DNS-rebinding protection, as the MCP transport spec asks of a local server.
+   */
+  MCP_ALLOWED_HOSTS: z
+    .string()
+    .regex(/^[a-z0-9.\-[\]:]+(,[a-z0-9.\-[\]:]+)*$/i, { error: 'expected host names separated by commas, e.g. aurea.example.com,aurea.internal' })
+    .optional(),
   /** The queue dashboard may add, retry, promote and remove jobs (default: read-only). */
   ADMIN_QUEUES_WRITE: z.enum(['true', 'false'], { error: 'expected true or false' }).default('false'),
   /** Stripe: the API key (refunds, revenue), the webhook endpoint's signing secret, and where the API is (a mock in tests). */
@@ -423,6 +432,7 @@ function toConfig(
     adminToken: e.ADMIN_TOKEN,
     /** MCP_TOKEN: the bearer token of AUREA's MCP server (POST /mcp); undefined = off. */
     mcpToken: e.MCP_TOKEN,
+    mcpAllowedHosts: e.MCP_ALLOWED_HOSTS?.split(',').map((h) => h.toLowerCase()) ?? [],
     /** ADMIN_QUEUES_WRITE: the queue dashboard may change jobs. */
     adminQueuesWrite: e.ADMIN_QUEUES_WRITE === 'true',
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },

@@ -354,7 +354,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       if (config.stripe.webhookSecret) routes.set('POST /webhooks/stripe', stripeWebhookRoute(core, config.stripe.webhookSecret));
       if (config.mcpToken) {
         // AUREA's MCP server (src/mcp/serve.ts): the SDK is loaded only when MCP_TOKEN turns it on.
-        const mcpServer = await mcpRoute(core, config.mcpToken);
+        const mcpServer = await mcpRoute(core, config.mcpToken, config.mcpAllowedHosts);
         for (const method of ['POST', 'GET', 'DELETE']) routes.set(`${method} /mcp`, mcpServer);
       }
       const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue, toolsQueue], config.adminToken, config.adminQueuesWrite)]]);

@@ -457,9 +457,16 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
   const track = closedAfterEach();
   const TOKEN = 'mcp-test-token-0123456789abcdef';
 
-  async function connectClient(h: Harness) {
+  /**
+   * The SDK client on Streamable HTTP: a 2025-era client by default; with `elicit`, one that speaks
+   * MCP 2026-07-28 and answers elicitations with it (the multi-round-trip flow).
+   */
+  async function connectClient(h: Harness, elicit?: (params: { message: string; requestedSchema: { properties: Record<string, { default?: unknown }> } }) => { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> }) {
     const { Client, StreamableHTTPClientTransport } = await import('@modelcontextprotocol/client');
-    const client = new Client({ name: 'coding-agent', version: '1.0.0' });
+    const client = elicit
+      ? new Client({ name: 'coding-agent', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: 'auto' } })
+      : new Client({ name: 'coding-agent', version: '1.0.0' });
+    if (elicit) client.setRequestHandler('elicitation/create', async (req) => elicit(req.params as never) as never);
     await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${h.app!.httpPort}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${TOKEN}` } } }));
     return track({ client, close: () => client.close() }).client;
   }
@@ -484,6 +491,28 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     expect(services.structuredContent).toEqual({ services: [{ name: 'billing', health: h.service.healthUrl, approval: 'required', test: true, deploy: true, rollback: true }] });
     const served = await h.query<{ target: string }>(`SELECT target FROM audit_log WHERE action = 'mcp.served' ORDER BY id`);
     expect(served.map((r) => r.target)).toEqual(['mcp-tool:status', 'mcp-tool:services']);
+  });
+
+  it('refuses a Host or Origin that is neither localhost nor in MCP_ALLOWED_HOSTS (DNS rebinding), even with the token', async () => {
+    const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN, MCP_ALLOWED_HOSTS: 'aurea.example.com' } }));
+    await h.start();
+    const { request } = await import('node:http');
+    const post = (headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((done, fail) => {
+        const req = request({ host: '127.0.0.1', port: h.app!.httpPort, path: '/mcp', method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => done({ status: res.statusCode!, body }));
+        });
+        req.on('error', fail);
+        req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }));
+      });
+    const rebound = await post({ host: 'attacker.example:3000' });
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body).error.message).toBe("Host attacker.example:3000 is not allowed: AUREA's MCP server answers localhost and the names in MCP_ALLOWED_HOSTS.");
+    expect((await post({ host: 'localhost:3000', origin: 'http://attacker.example' })).status).toBe(403);
+    expect((await post({ host: 'aurea.example.com' })).status).toBe(200);
+    expect((await post({ host: `127.0.0.1:${h.app!.httpPort}` })).status).toBe(200);
   });
 
   it('request_deploy asks the founder in Telegram like /deploy and the tap deploys once; create_task starts a task task_status reports; notify_founder reaches the chat', async () => {
@@ -526,6 +555,53 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     expect(h.repo.deploys).toHaveLength(2);
   });
 
+  it('a client with elicitation confirms in the client first: declined → nothing started; accepted → request_deploy waits for the founder\'s tap; create_task takes the edited request and waits until it needs approval', async () => {
+    const anthropic = track(await FakeAnthropicApi.start());
+    // The workforce's model: a plan, then one file written, then finish.
+    anthropic.respond = (body: any) => {
+      const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
+      if (tools.includes('submit_plan')) return { kind: 'tool', name: 'submit_plan', input: { summary: 'Add a NOTES file', steps: ['Write NOTES'], files: ['NOTES'], risk: 'low', tests: 'the existing tests' } };
+      if (!tools.includes('finish')) return undefined;
+      return body.messages.length === 1 ? { kind: 'tool', name: 'write_file', input: { path: 'NOTES', content: 'notes\n' } } : { kind: 'tool', name: 'finish', input: { summary: 'wrote NOTES' } };
+    };
+    const h = track(await Harness.create({ yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\n', env: { MCP_TOKEN: TOKEN, ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl } }));
+    await h.start();
+    const asked: Array<{ message: string; defaults: Record<string, unknown> }> = [];
+    let answer: { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> } = { action: 'decline' };
+    const client = await connectClient(h, (params) => {
+      asked.push({ message: params.message, defaults: Object.fromEntries(Object.entries(params.requestedSchema.properties).map(([k, v]) => [k, v.default])) });
+      return answer;
+    });
+
+    const refused = await client.callTool({ name: 'request_deploy', arguments: { service: 'billing' } });
+    expect(asked).toEqual([{ message: 'Deploy billing? AUREA runs its tests, then asks the founder in chat to approve; nothing deploys without their tap.', defaults: { wait: true } }]);
+    expect(refused.structuredContent).toMatchObject({ started: false, message: 'Nothing started: declined in the client.' });
+
+    answer = { action: 'accept', content: { wait: true } };
+    const waited = client.callTool({ name: 'request_deploy', arguments: { service: 'billing', timeoutSeconds: 60 } }, { timeout: 90_000 });
+    const approval = await shown(h, /^Deploy billing\?/, { timeoutMs: 30_000 });
+    expect(await tapAnswer(h, approval, /Reject/)).toBe('Rejected. Nothing will change.');
+    expect((await waited).structuredContent).toMatchObject({ started: true, decision: 'rejected', outcome: 'rejected', timedOut: false });
+
+    answer = { action: 'accept', content: { request: 'add a NOTES file', wait: true } };
+    const task = await client.callTool({ name: 'create_task', arguments: { service: 'billing', request: 'add notes' } }, { timeout: 90_000 });
+    expect(asked.at(-1)!.defaults).toEqual({ request: 'add notes', wait: true });
+    expect(task.isError, JSON.stringify(task.content)).toBeFalsy();
+    const [row] = await h.query<{ id: string; request: string; thread_id: string }>('SELECT id::text, request, thread_id FROM tasks');
+    expect(row!.request).toBe('add a NOTES file');
+    const [pending] = await h.query<{ id: string }>(`SELECT id FROM approvals WHERE thread_id = $1 AND status = 'pending'`, [row!.thread_id]);
+    expect(task.structuredContent).toMatchObject({ taskId: row!.id, status: 'running', approvalId: pending!.id, timedOut: false });
+    expect((task.content as Array<{ text: string }>)[0]!.text).toMatch(/Waiting for the founder's approval/);
+
+    expect(await h.query(`SELECT target, details->>'outcome' AS outcome FROM audit_log WHERE action = 'mcp.served' ORDER BY id`)).toEqual([
+      { target: 'mcp-tool:request_deploy', outcome: 'refused' },
+      { target: 'mcp-tool:request_deploy', outcome: 'ok' },
+      { target: 'mcp-tool:create_task', outcome: 'ok' },
+    ]);
+    await h.settled();
+    expect(h.repo.deploys).toEqual([]);
+  });
+
   it('ask_founder puts 2–4 options on buttons in chat; the first tap is the answer the client gets; unanswered → timeout', async () => {
     const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN } }));
     await h.start();
@@ -562,6 +638,21 @@ describe(`AUREA's MCP server (${BACKEND})`, () => {
     const services = await client.callTool({ name: 'services', arguments: {} });
     expect((services.structuredContent as { services: Array<{ name: string }> }).services.map((s) => s.name)).toEqual(['billing']);
     expect(await h.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'mcp.served' AND target = 'mcp-tool:services'`)).toEqual([{ n: 1 }]);
+
+    // A 2026-07-28 client with elicitation through the relay: asked in the client, declined, nothing started.
+    const modern = new Client({ name: 'coding-agent', version: '1.0.0' }, { capabilities: { elicitation: { form: {} } }, versionNegotiation: { mode: 'auto' } });
+    const elicited: string[] = [];
+    modern.setRequestHandler('elicitation/create', async (req) => {
+      elicited.push((req.params as { message: string }).message);
+      return { action: 'decline' } as never;
+    });
+    await modern.connect(
+      new StdioClientTransport({ command: process.execPath, args: [join(ROOT, 'src/cli/bin.js'), 'mcp', '--url', `http://127.0.0.1:${h.app!.httpPort}/mcp`], cwd, env: { PATH: process.env.PATH!, MCP_TOKEN: TOKEN, AUREA_DATA_DIR: join(cwd, 'data') }, stderr: 'pipe' }),
+    );
+    track({ close: () => modern.close() });
+    const declined = await modern.callTool({ name: 'request_deploy', arguments: { service: 'billing' } });
+    expect(elicited).toEqual([expect.stringMatching(/^Deploy billing\?/)]);
+    expect(declined.structuredContent).toMatchObject({ started: false, message: 'Nothing started: declined in the client.' });
   });
 
   it('a service with approval: auto still asks the founder when a coding agent requests its deploy', async () => {

@@ -2,7 +2,7 @@
 # The README's test command: `bash test/run.sh` on a fresh clone. Installs what the tests need when
 # it is missing (Debian packages, as root: git, Redis, ffmpeg, pocketsphinx, espeak-ng, tmux, bubblewrap, PostgreSQL
 # with pgvector), starts Redis and PostgreSQL when they do not answer, installs the npm
-# dependencies (npm ci), then type-checks and runs the suite on both backends (npm test).
+# dependencies (npm ci) and the MCP conformance suite (test/setup/conformance.sh), then type-checks and runs the suite on both backends (npm test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -45,4 +45,6 @@ fi
 [ -n "${AUREA_TEST_PG_URL:-}" ] || bash test/setup/postgres.sh
 
 npm ci --no-audit --no-fund
+# The MCP conformance suite and the Node 22 it needs, apart from AUREA's dependencies.
+bash test/setup/conformance.sh >/dev/null
 npm test

@@ -115,6 +115,12 @@ export class ApprovalService {
     return res.rows[0] ?? null;
   }
 
+  /** The newest request a graph thread made (any kind, any status), if any. */
+  async latestOfThread(threadId: string): Promise<ApprovalRow | null> {
+    const res = await this.db.query<ApprovalRow>('SELECT * FROM approvals WHERE thread_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1', [threadId]);
+    return res.rows[0] ?? null;
+  }
+
   /** How many requests wait for a decision (not expired). */
   async pendingCount(): Promise<number> {
     const res = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM approvals WHERE status = 'pending' AND (expires_at IS NULL OR expires_at > now())`);

@@ -8,28 +8,22 @@
  * founder's decision and the deploy's outcome): `status`, `services`, `recall`, `agents`,
  * `task_status` (read-only), `notify_founder` (an alert) and `ask_founder` (2–4 options as buttons;
  * the chosen one, or timeout), both rate-limited per token, and `request_deploy` / `create_task`
- * (they run /deploy and /task as the caller, with the same checks: nothing is deployed without the
- * founder's tap).
+ * (served-work.ts: they run /deploy and /task as the caller, with the same checks, and confirm
+ * through elicitation where the client supports it; nothing is deployed without the founder's tap).
  * Every call is audited with the caller's label (`mcp-client:<label>`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Actor } from '../actor.js';
-import { audit, latestAudited } from '../audit/log.js';
-import { actorKey } from '../actor.js';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { audit } from '../audit/log.js';
 import type { Core } from '../core.js';
 import { describeError } from '../errors.js';
 import { presentsAdminToken } from '../http/admin.js';
 import { logEvery } from '../log.js';
+import { registerWorkTools } from './served-work.js';
 
 /** What the server's tools use of AUREA. */
-export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'log' | 'questions' | 'deploys'>;
-
-/** How a deploy can end (graphs/deploy: `deploy.<outcome>` in the audit log). */
-const DEPLOY_OUTCOMES = ['deployed', 'tests_failed', 'rejected', 'rolled_back', 'rollback_failed', 'kept_after_interruption'] as const;
-/** How often request_deploy with `wait` looks at the approval and the audit log. */
-const WAIT_POLL_MS = 500;
+export type McpServeDeps = Pick<Core, 'config' | 'db' | 'commands' | 'memory' | 'taskStore' | 'alerts' | 'log' | 'questions' | 'deploys' | 'approvals'>;
 
 /** notify_founder: at most this many messages per token per hour (a coding agent in a loop must not flood the founder). */
 const NOTIFY_PER_HOUR = 20;
@@ -158,57 +152,7 @@ export async function aureaMcpServer(deps: McpServeDeps, caller: Actor, notifyBu
       return { content: [{ type: 'text' as const, text: answer ? `${answer.by} chose: ${answer.option}` : 'timeout: no answer in time' }], structuredContent: out };
     },
   );
-  /** Runs one of AUREA's commands as the caller (the same checks as in chat), answered as text. */
-  const command = async (name: string, args: string[]): Promise<string> => {
-    const said: string[] = [];
-    await deps.commands.dispatch({ actor: caller, chat: { channel: 'mcp', chatId: caller.id }, reply: async (m) => void said.push([m.title, m.text].filter(Boolean).join('\n')) }, name, args);
-    return said.join('\n');
-  };
-  const worldChanging = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
-  server.registerTool(
-    'request_deploy',
-    {
-      title: 'Request a deploy',
-      description:
-        "Starts /deploy for a service: its tests run, then the founder is asked to approve it in chat; nothing deploys without the tap. Returns at once: follow it with status.",
-      inputSchema: z.object({ service: z.string().min(1), wait: z.boolean().optional(), timeoutSeconds: z.number().int().min(5).max(600).optional() }),
-      outputSchema: z.object({
-        started: z.boolean(),
-        message: z.string(),
-        approvalId: z.string().nullable(),
-        decision: z.enum(['pending', 'approved', 'rejected', 'expired']).nullable(),
-        outcome: z.enum(DEPLOY_OUTCOMES).nullable(),
-        timedOut: z.boolean(),
-      }),
-      annotations: worldChanging,
-    },
-    async ({ service, wait, timeoutSeconds }) => {
-      const since = new Date(); // the approval and the outcome of this call come after it
-      const message = await command('deploy', [service]);
-      const started = message.startsWith('🚀');
-      await done('request_deploy', started ? 'ok' : 'error', { service });
-      const out = { started, message, approvalId: null as string | null, decision: null as 'pending' | 'approved' | 'rejected' | 'expired' | null, outcome: null as (typeof DEPLOY_OUTCOMES)[number] | null, timedOut: false };
-      if (started && wait) Object.assign(out, await waitForDeploy(deps, caller, service, since, (timeoutSeconds ?? 50) * 1000));
-      const text = out.outcome ? `${message}\nOutcome: ${out.outcome.replaceAll('_', ' ')}.` : out.timedOut ? `${message}\nStill going when the wait ended (${out.decision ?? 'no approval yet'}): follow it with status.` : message;
-      return { ...(started ? {} : { isError: true }), content: [{ type: 'text' as const, text }], structuredContent: out };
-    },
-  );
-  server.registerTool(
-    'create_task',
-    {
-      title: 'Create a workforce task',
-      description: 'Starts /task: AUREA plans, codes and tests the change in its sandbox, and asks the founder to approve it before deploying. Returns the task number: follow it with task_status.',
-      inputSchema: z.object({ service: z.string().min(1), request: z.string().min(3).max(2_000) }),
-      outputSchema: z.object({ taskId: z.string().nullable(), message: z.string() }),
-      annotations: worldChanging,
-    },
-    async ({ service, request }) => {
-      const message = await command('task', [service, ...request.split(/\s+/).filter(Boolean)]);
-      const taskId = /^🛠 Task #(\d+)/.exec(message)?.[1] ?? null;
-      await done('create_task', taskId ? 'ok' : 'error', { service, ...(taskId ? { task: taskId } : {}) });
-      return { ...(taskId ? {} : { isError: true }), content: [{ type: 'text' as const, text: message }], structuredContent: { taskId, message } };
-    },
-  );
+  await registerWorkTools(server, deps, caller, done);
   return server;
 }
 
@@ -229,12 +173,19 @@ export function hourlyBudget(perHour: number, now = () => Date.now()) {
 }
 
 /**
- * `POST /mcp` (and GET/DELETE, answered statelessly by the SDK): 401 without `Authorization: Bearer
- * <MCP_TOKEN>` (logged at most once a minute, never written to the database); 404 when MCP_TOKEN is
- * unset (the server is off).
+ * `POST /mcp` (and GET/DELETE, answered statelessly by the SDK): 404 when MCP_TOKEN is unset (the
+ * server is off); 403 when the Host or Origin header names neither localhost nor one of
+ * `allowedHosts` (DNS-rebinding protection: MCP spec, transports, "Security Warning"); 401 without
+ * `Authorization: Bearer <MCP_TOKEN>` (logged at most once a minute, never written to the database).
+ * @param allowedHosts host names besides localhost (MCP_ALLOWED_HOSTS), lower case, no port
  */
-export async function mcpRoute(deps: McpServeDeps, token: string | undefined): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> {
-  const [{ createMcpHandler }, { toNodeHandler }] = await Promise.all([import('@modelcontextprotocol/server'), import('@modelcontextprotocol/node')]);
+export async function mcpRoute(deps: McpServeDeps, token: string | undefined, allowedHosts: string[] = []): Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> {
+  const [{ createMcpHandler, localhostAllowedHostnames, localhostAllowedOrigins, validateHostHeader, validateOriginHeader }, { toNodeHandler }] = await Promise.all([
+    import('@modelcontextprotocol/server'),
+    import('@modelcontextprotocol/node'),
+  ]);
+  const hosts = [...localhostAllowedHostnames(), ...allowedHosts];
+  const origins = [...localhostAllowedOrigins(), ...allowedHosts];
   const caller: Actor = { platform: 'system', id: 'mcp-client', name: 'MCP client' };
   const budget = hourlyBudget(NOTIFY_PER_HOUR);
   const refused = logEvery(deps.log, 60_000, 'mcp server: a request without the right bearer token was refused');
@@ -242,6 +193,15 @@ export async function mcpRoute(deps: McpServeDeps, token: string | undefined): P
   return async (req, res) => {
     if (!token) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end("AUREA's MCP server is off: set MCP_TOKEN to turn it on.\n");
+      return;
+    }
+    const host = validateHostHeader(req.headers.host, hosts);
+    const origin = validateOriginHeader(req.headers.origin, origins);
+    if (!host.ok || !origin.ok) {
+      const why = !host.ok ? `Host ${req.headers.host ?? '(none)'}` : `Origin ${req.headers.origin}`;
+      res
+        .writeHead(403, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `${why} is not allowed: AUREA's MCP server answers localhost and the names in MCP_ALLOWED_HOSTS.` } }));
       return;
     }
     if (!presentsAdminToken(req, token)) {
@@ -253,33 +213,4 @@ export async function mcpRoute(deps: McpServeDeps, token: string | undefined): P
     }
     await handler(req, res);
   };
-}
-
-/**
- * Waits for the deploy `caller` started on `service` to be decided and to end: its approval (created
- * once the tests pass), then `deploy.<outcome>` in the audit log, until `timeoutMs`.
- */
-type Decision = 'pending' | 'approved' | 'rejected' | 'expired';
-
-async function waitForDeploy(deps: McpServeDeps, caller: Actor, service: string, since: Date, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  let approvalId: string | null = null;
-  let decision: Decision | null = null;
-  let thread: string | undefined;
-  while (Date.now() < deadline) {
-    // Its approval: the newest of the service's, asked for this caller since the call; its thread
-    // then tells this deploy's outcome from an earlier one's that ends meanwhile.
-    const latest = await deps.deploys.latestApproval(service);
-    if (latest && latest.created_at >= since && latest.requested_by === actorKey(caller)) {
-      approvalId = latest.id;
-      decision = latest.status as Decision;
-      thread = latest.thread_id;
-    }
-    // Without an approval yet, only failed tests can have ended it.
-    const actions = thread ? DEPLOY_OUTCOMES.map((o) => `deploy.${o}`) : ['deploy.tests_failed'];
-    const ended = await latestAudited(deps.db.pool, { actor: actorKey(caller), target: `service:${service}`, actions, since, ...(thread ? { thread } : {}) });
-    if (ended) return { approvalId, decision, outcome: ended.action.slice('deploy.'.length) as (typeof DEPLOY_OUTCOMES)[number], timedOut: false };
-    await sleep(WAIT_POLL_MS);
-  }
-  return { approvalId, decision, outcome: null, timedOut: true };
 }

@@ -13,6 +13,8 @@ export interface TaskRow {
   rounds: number;
   detail: string | null;
   cancelled_by: string | null;
+  /** Its graph thread (`task:<id>:<uuid>`), set right after the row is created. */
+  thread_id: string | null;
   deployed_commit: string | null;
   previous_commit: string | null;
   created_at: Date;
