@@ -31,11 +31,29 @@ export function git(cwd: string, ...args: string[]): Promise<string> {
   return runGit(cwd, args);
 }
 
+/**
+ * A credential helper that answers git's `get` with the token in AUREA_GIT_TOKEN, an environment
+ * variable of that one git process: the token is never in the remote URL, an argument, the
+ * repository's config or git's output (docs: gitcredentials, "custom helpers"). `x-access-token` is
+ * the user name GitHub takes with a token (fine-grained, or a GitHub App installation's).
+ */
+const TOKEN_HELPER = '!f() { test "$1" = get && printf "username=x-access-token\\npassword=%s\\n" "$AUREA_GIT_TOKEN"; }; f';
+
+/**
+ * Runs git against the repository's remote (`push`, `fetch`) with `token` supplied by a credential
+ * helper; no other helper, no prompt.
+ * @returns stdout, trimmed
+ * @throws AureaError GIT_FAILED with git's own message (the token is not in it)
+ */
+export function gitWithToken(cwd: string, token: string, ...args: string[]): Promise<string> {
+  return runGit(cwd, ['-c', 'credential.helper=', '-c', `credential.helper=${TOKEN_HELPER}`, ...args], [], { AUREA_GIT_TOKEN: token, GIT_TERMINAL_PROMPT: '0' });
+}
+
 /** git with hooks and fsmonitor off; an exit code in `quiet` is an empty answer instead of a failure. */
-function runGit(cwd: string, args: string[], quiet: readonly number[] = []): Promise<string> {
+function runGit(cwd: string, args: string[], quiet: readonly number[] = [], extraEnv: Record<string, string> = {}): Promise<string> {
   const safe = ['-c', `core.hooksPath=${emptyHooksDir()}`, '-c', 'core.fsmonitor=false'];
   return new Promise((resolvePromise, reject) => {
-    execFile('git', [...safe, ...args], { cwd, env: { ...childEnv(process.env), ...AUTHOR }, maxBuffer: 20 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile('git', [...safe, ...args], { cwd, env: { ...childEnv(process.env), ...AUTHOR, ...extraEnv }, maxBuffer: 20 * 1024 * 1024, timeout: 60_000 }, (err, stdout, stderr) => {
       if (err && !(typeof err.code === 'number' && quiet.includes(err.code))) {
         reject(new AureaError('GIT_FAILED', `git ${args.find((a) => !a.startsWith('-')) ?? args[0]} failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`));
       } else resolvePromise(stdout.trimEnd());

@@ -100,13 +100,27 @@ export const leaseRetryMs = (heldForMs: number) => Math.min(30_000, Math.max(1_0
  * The error that ends a node whose service is held by another run: the graph worker re-queues the
  * job with a delay (jobs/worker.ts), and the node runs again from the same checkpoint.
  */
-export class ServiceBusyError extends AureaError {
-  override readonly name = 'ServiceBusyError';
+/**
+ * A run that must wait for something outside it (its service's lease, a pull request's checks): its
+ * job ends and a delayed `continue` job takes the run up again after `retryInMs` from its last
+ * checkpoint (jobs/worker.ts), so no worker slot waits.
+ */
+export class RunWaitsError extends AureaError {
+  override readonly name: string = 'RunWaitsError';
   constructor(
     message: string,
     readonly retryInMs: number,
+    code: 'RUN_WAITS' | 'SERVICE_BUSY' = 'RUN_WAITS',
   ) {
-    super('SERVICE_BUSY', message);
+    super(code, message);
+  }
+}
+
+/** The run waits for its service's lease ({@link holdService}). */
+export class ServiceBusyError extends RunWaitsError {
+  override readonly name = 'ServiceBusyError';
+  constructor(message: string, retryInMs: number) {
+    super(message, retryInMs, 'SERVICE_BUSY');
   }
 }
 

@@ -152,7 +152,8 @@ export function startGraphWorker(deps: GraphWorkerDeps, connection: Redis, runne
         await runners[data.graph].run(data, recovering);
       } catch (err) {
         const code = err instanceof AureaError ? err.code : undefined;
-        if (code === 'SERVICE_BUSY') {
+        // The run waits (for its service's lease, for a pull request's checks): continued later, off this worker.
+        if (code === 'SERVICE_BUSY' || code === 'RUN_WAITS') {
           const wait = (err as AureaError & { retryInMs?: number }).retryInMs ?? 1_000;
           await deps.graphJobs.enqueue({ action: 'continue', graph: data.graph, threadId: data.threadId }, wait);
           return;

@@ -7,6 +7,7 @@ import { parseQuietHours } from './alerts/quiet.js';
 import { durationSchema } from './duration.js';
 import type { ChannelSettings, ChannelSettingsBase } from './channels/settings.js';
 import { ConfigError } from './errors.js';
+import { githubEnvShape, githubFileSchema, githubFoundersSchema, serviceGithubSchema, toGithubConfig, type GithubConfig } from './github/config.js';
 import { mcpSchema, toMcpConfig, type McpConfig } from './mcp/config.js';
 
 /**
@@ -69,6 +70,7 @@ const envSchema = z.object({
    * public name of a reverse proxy in front of AUREA. Any other Host or Origin is refused (403):
    * DNS-rebinding protection, as the MCP transport spec asks of a local server.
    */
+  ...githubEnvShape,
   MCP_ALLOWED_HOSTS: z
     .string()
     .regex(/^[a-z0-9.\-[\]:]+(,[a-z0-9.\-[\]:]+)*$/i, { error: 'expected host names separated by commas, e.g. aurea.example.com,aurea.internal' })
@@ -127,6 +129,8 @@ const serviceSchema = z.strictObject({
   sandbox: sandboxSchema,
   /** MCP servers (`mcp.servers`) whose tools a task's developer may call; those that would ask are refused (nobody waits for a tap mid-task). */
   mcp: z.array(z.string().min(1)).default([]),
+  /** The service's repository on GitHub: tasks become pull requests (src/github/). */
+  github: serviceGithubSchema,
   /** Variables of AUREA's environment passed to the sandboxed commands by name (`[NPM_TOKEN]`); nothing else is. */
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected environment variable names' })).default([]),
 });
@@ -200,6 +204,8 @@ const fileSchema = z.strictObject({
   stripe: z.strictObject({ bigPaymentUsd: z.number().nonnegative().default(1000) }).prefault({}),
   // The founder's MCP servers, used as tools (src/mcp/config.ts).
   mcp: mcpSchema,
+  // GitHub: checks, reviewers (src/github/config.ts).
+  github: githubFileSchema,
   // Diagnose (the button on a down alert): a task deploy this long before the failure is suspected.
   diagnose: z.strictObject({ window: durationSchema.default(3_600_000) }).prefault({}),
   // The workforce (/task): limits per task.
@@ -310,7 +316,7 @@ function urlPassword(url: string | undefined): string[] {
 function composedSchemas(channels: readonly ChannelSettings[]) {
   const env = envSchema.extend(Object.assign({}, ...channels.map((c) => c.envShape)) as z.ZodRawShape);
   const file = fileSchema.extend({
-    founders: z.strictObject(Object.fromEntries(channels.map((c) => [c.name, c.foundersSchema]))).prefault({}),
+    founders: z.strictObject({ ...Object.fromEntries(channels.map((c) => [c.name, c.foundersSchema])), github: githubFoundersSchema }).prefault({}),
     ...Object.fromEntries(channels.flatMap((c) => (c.fileSchema ? [[c.name, c.fileSchema.prefault({})]] : []))),
   });
   return { env, file };
@@ -350,7 +356,8 @@ export function loadConfig(rawEnv: Env, channels: ChannelsToLoad, file?: string)
     const unknown = s.mcp.find((server) => !mcp.servers[server]);
     if (unknown) throw new ConfigError(`services.${name}.mcp`, `Invalid ${configFile ?? 'aurea.config.yaml'}: services.${name}.mcp: there is no MCP server "${unknown}" under mcp.servers (configured: ${Object.keys(mcp.servers).join(', ') || 'none'})`);
   }
-  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets: [...channelSecrets, ...mcpSecrets], mcp });
+  const { github, secrets: githubSecrets } = toGithubConfig(e, f.github, f.founders.github ?? [], f.services);
+  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets: [...channelSecrets, ...mcpSecrets, ...githubSecrets], mcp, github });
 }
 
 /**
@@ -375,7 +382,7 @@ const literal = <T extends string>(value: T): T => value;
 function toConfig(
   e: z.output<typeof envSchema>,
   f: z.output<typeof fileSchema>,
-  where: { configFile: string | null; redisUrlSet: boolean; channels: Readonly<Record<string, ChannelSettingsBase>>; channelSecrets: Array<string | undefined>; mcp: McpConfig },
+  where: { configFile: string | null; redisUrlSet: boolean; channels: Readonly<Record<string, ChannelSettingsBase>>; channelSecrets: Array<string | undefined>; mcp: McpConfig; github: GithubConfig },
 ) {
   const { configFile } = where;
   const base = configFile ? dirname(configFile) : process.cwd();
@@ -404,6 +411,8 @@ function toConfig(
     diagnose: { windowMs: f.diagnose.window },
     /** The founder's MCP servers and the limits of a call (src/mcp/). */
     mcp: where.mcp,
+    /** GitHub credentials, API root, checks and reviewers (src/github/); a service's repository is `services.<name>.github`. */
+    github: where.github,
     /** Per approval kind: `separateApprover` (a founder other than the requester decides). */
     approvals: f.approvals as Record<string, { separateApprover: boolean } | undefined>,
     pairing: { codeTtlMs: f.pairing.codeTtl },

@@ -28,6 +28,7 @@ import type { ModelRouter } from './llm/model-router.js';
 import type { RefusalGate } from './refusals.js';
 import type { FounderDirectory } from './founders/directory.js';
 import type { PairingCodes } from './founders/pairing.js';
+import type { GithubRepos } from './github/repo.js';
 import type { McpServers } from './mcp/servers.js';
 import type { FounderQuestions } from './mcp/questions.js';
 
@@ -71,6 +72,8 @@ export interface Core {
   memory: MemoryService;
   /** The founder's MCP servers (src/mcp/). */
   mcp: McpServers;
+  /** The services' GitHub repositories (src/github/): pull requests, checks, merges. */
+  github: GithubRepos;
   /** Questions for the founder from AUREA's MCP server (ask_founder). */
   questions: FounderQuestions;
   llm: ModelRouter;

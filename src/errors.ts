@@ -23,6 +23,10 @@ export type AureaErrorCode =
   | 'GRAPH_BUSY'
   /** A run must wait: another run holds the service's lease (graphs/steps.ts holdService). */
   | 'SERVICE_BUSY'
+  /** A run must wait for something outside (a pull request's checks): it continues later, off its worker. */
+  | 'RUN_WAITS'
+  /** A GitHub call failed (no access, a missing permission, GitHub down). */
+  | 'GITHUB_FAILED'
   /** A resume job named an approval that is not the one its thread waits for (its thread, kind and step). */
   | 'APPROVAL_MISMATCH'
   /** Model-written code cannot run: the sandbox is missing or refused by the machine. */

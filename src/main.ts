@@ -84,6 +84,7 @@ import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { carryOutMcpCall, MCP_CALL_APPROVAL } from './mcp/ask.js';
 import { bullMcpCallJobs, createToolsQueue, startToolsWorker } from '../jobs/mcp-jobs.js';
 import { McpGrants } from './mcp/grants.js';
+import { GithubRepos } from './github/repo.js';
 import { McpServers } from './mcp/servers.js';
 import { mcpRoute } from './mcp/serve.js';
 import { FounderQuestions, QUESTION_ACTION } from './mcp/questions.js';
@@ -283,6 +284,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       voice,
       memory,
       mcp,
+      github: new GithubRepos(config.github, log),
       questions: new FounderQuestions(redis, config.redis.prefix, broadcaster, log),
       llm,
       ledger,

@@ -77,14 +77,16 @@ describe.each([
   let h: Harness;
   afterEach(() => h?.close());
 
-  it(`a downtime of 5 intervals (2 intervals + 2 s of slack, jobs.missedGrace) → ${missed === 'once' ? 'exactly one catch-up run, then the schedule' : 'no catch-up, the founders told'}`, async () => {
-    h = await Harness.create({ monitorEvery: '1s', monitorMissed: missed, yaml: 'jobs:\n  missedGrace: 2s\n' });
+  // The grace is generous (4 s for a 1 s schedule) so that a loaded machine picking a job up late is
+  // not itself a missed run; the downtime (8 s) is more than 2 intervals + that grace.
+  it(`a downtime of 8 intervals (2 intervals + 4 s of slack, jobs.missedGrace) → ${missed === 'once' ? 'exactly one catch-up run, then the schedule' : 'no catch-up, the founders told'}`, async () => {
+    h = await Harness.create({ monitorEvery: '1s', monitorMissed: missed, yaml: 'jobs:\n  missedGrace: 4s\n' });
     await h.start();
     await h.until(async () => (await h.query(`SELECT 1 FROM ai_agent_executions WHERE status = 'succeeded'`)).length >= 2, 10_000, 'two scheduled runs');
     await h.until(async () => (await h.query(`SELECT 1 FROM ai_agent_executions WHERE status = 'running'`)).length === 0, 10_000, 'not in the middle of a run');
     const before = (await h.query<{ n: number }>(`SELECT count(*)::int AS n FROM ai_agent_executions`))[0]!.n;
     await h.stop();
-    await new Promise((r) => setTimeout(r, 5_000)); // more than 2 intervals + 2 s of slack
+    await new Promise((r) => setTimeout(r, 8_000)); // more than 2 intervals + 4 s of slack
     await h.start();
     const finished = () => h.query<{ status: string; trigger: string }>(`SELECT status, trigger FROM ai_agent_executions WHERE status <> 'running' ORDER BY id OFFSET ${before}`);
     await h.until(async () => (await finished()).length >= 3, 10_000, 'runs after the restart');

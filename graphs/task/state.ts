@@ -1,5 +1,6 @@
 import { Annotation } from '@langchain/langgraph';
 import type { Actor } from '../../src/actor.js';
+import type { Check, Checks } from '../../src/github/repo.js';
 import type { MessageRef } from '../../src/channels/port.js';
 import type { Worktree } from '../git.js';
 import type { Decision } from '../runner.js';
@@ -12,6 +13,28 @@ export interface Round {
   /** The worktree's commit after the round: what the tests ran on and what an approval pins. */
   commit?: string;
   test?: StepResult;
+  /** A GitHub service: the pull request's checks on this round's commit (graphs/task/nodes/pull-request.ts). */
+  checks?: RoundChecks;
+  /**
+   * What the next round must address besides a failed test: a failing check, a reviewer's comment.
+   * Text from GitHub (written by people or CI), shown to the developer as data.
+   */
+  feedback?: string;
+}
+
+/** A pull request's checks on a round's commit, as the approval shows them. */
+export interface RoundChecks {
+  state: Checks['state'];
+  checks: Check[];
+  /** github.checksTimeout passed while some still ran. */
+  timedOut?: boolean;
+}
+
+/** A task's pull request (a service with `github:`). */
+export interface TaskPullRequest {
+  number: number;
+  url: string;
+  nodeId: string;
 }
 
 export type TaskOutcome = 'deployed' | 'rolled_back' | 'rejected' | 'stopped' | 'cancelled';
@@ -32,6 +55,8 @@ export const TaskState = Annotation.Root({
   worktree: Annotation<Worktree | undefined>,
   rounds: Annotation<Round[]>,
   diffStat: Annotation<string | undefined>,
+  /** Its pull request, once opened (a service with `github:`); closed when the task ends without merging it. */
+  pr: Annotation<TaskPullRequest | undefined>,
   /** How many approvals this task has asked for (a branch that moved after one is asked again). */
   asked: Annotation<number | undefined>,
   decision: Annotation<Decision | undefined>,

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { actorKey, type Actor } from '../actor.js';
 import type { ApprovalStatus } from '../approvals/row.js';
 import { latestAudited } from '../audit/log.js';
-import type { McpServeDeps } from './serve.js';
+import type { Core } from '../core.js';
 
 /** How a deploy can end (graphs/deploy: `deploy.<outcome>` in the audit log). */
 const DEPLOY_OUTCOMES = ['deployed', 'tests_failed', 'rejected', 'rolled_back', 'rollback_failed', 'kept_after_interruption'] as const;
@@ -27,13 +27,16 @@ const WAIT_POLL_MS = 500;
 /** Default wait, under the SDK client's 60 s request timeout. */
 const DEFAULT_WAIT_S = 50;
 
+/** What the work tools use of AUREA. */
+export type WorkToolDeps = Pick<Core, 'config' | 'db' | 'commands' | 'taskStore' | 'deploys' | 'approvals'>;
+
 /** Records a served call in the audit log (serve.ts). */
 export type Served = (tool: string, outcome: 'ok' | 'error' | 'refused', details?: Record<string, unknown>) => Promise<void>;
 
 const worldChanging = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 
 /** Registers `request_deploy` and `create_task` on `server`, acting as `caller`. */
-export async function registerWorkTools(server: McpServer, deps: McpServeDeps, caller: Actor, served: Served): Promise<void> {
+export async function registerWorkTools(server: McpServer, deps: WorkToolDeps, caller: Actor, served: Served): Promise<void> {
   const { inputRequired, inputResponse, acceptedContent } = await import('@modelcontextprotocol/server');
 
   /**
@@ -165,7 +168,7 @@ export async function registerWorkTools(server: McpServer, deps: McpServeDeps, c
  * Waits for the deploy `caller` started on `service` to be decided and to end: its approval (created
  * once the tests pass), then `deploy.<outcome>` in the audit log, until `timeoutMs`.
  */
-async function waitForDeploy(deps: McpServeDeps, caller: Actor, service: string, since: Date, timeoutMs: number) {
+async function waitForDeploy(deps: WorkToolDeps, caller: Actor, service: string, since: Date, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   let approvalId: string | null = null;
   let decision: ApprovalStatus | null = null;
@@ -189,7 +192,7 @@ async function waitForDeploy(deps: McpServeDeps, caller: Actor, service: string,
 }
 
 /** Waits until task `taskId` waits for a founder's approval (its pending approval) or has ended, until `timeoutMs`. */
-async function waitForTask(deps: McpServeDeps, taskId: string, timeoutMs: number) {
+async function waitForTask(deps: WorkToolDeps, taskId: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const task = await deps.taskStore.get(taskId);

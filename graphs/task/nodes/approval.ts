@@ -6,7 +6,8 @@ import { awaitDecision, resumesGraph } from '../../runner.js';
 import { measuredStep, tailBlock } from '../../steps.js';
 import type { TaskDeps } from '../deps.js';
 import { showProgress } from '../progress.js';
-import type { TaskStateType, TaskUpdate } from '../state.js';
+import { checkLine } from './pull-request.js';
+import type { Round, TaskStateType, TaskUpdate } from '../state.js';
 
 /** The tap action kind of task buttons: `task:<task id>:diff` (graphs/task/actions/diff.ts answers it). */
 export const TASK_ACTION = 'task';
@@ -22,9 +23,18 @@ const SHA = z.string().regex(/^[0-9a-f]{40}$/, { error: 'a full commit id' });
  */
 export const TASK_APPROVAL = defineApprovalKind({
   kind: 'task',
-  payload: z.strictObject({ service: z.string(), task: z.string(), base: SHA, commit: SHA, tree: SHA }),
+  /** `pr`: the pull request whose head is `commit` (a service on GitHub): merged with that head only. */
+  payload: z.strictObject({ service: z.string(), task: z.string(), base: SHA, commit: SHA, tree: SHA, pr: z.number().int().positive().optional() }),
   resume: resumesGraph('task'),
 });
+
+/** The checks of the round's commit as the approval shows them. */
+function checksText(round: Round): string {
+  const c = round.checks;
+  if (!c || c.state === 'none') return 'Checks: none configured on GitHub.';
+  const head = c.timedOut ? 'Checks (github.checksTimeout passed while some still ran):' : 'Checks:';
+  return [head, ...c.checks.map((x) => `  ${checkLine(x)}`)].join('\n');
+}
 
 /**
  * Asks the founders to approve the task's change (an approval of kind `task`: compare-and-set,
@@ -49,7 +59,7 @@ export function approvalNode(deps: TaskDeps) {
       step,
       requestedBy: state.requestedBy,
       expiresInMs: deps.config.deploy.approvalTimeoutMs,
-      payload: { service: state.service, task: state.taskId, base: wt.base, commit, tree },
+      payload: { service: state.service, task: state.taskId, base: wt.base, commit, tree, ...(state.pr ? { pr: state.pr.number } : {}) },
       moreButtons: [showDiffButton(state.taskId)],
       title: `Task #${state.taskId}: deploy to ${state.service}?`,
       text:
@@ -57,7 +67,8 @@ export function approvalNode(deps: TaskDeps) {
         `Changes (commit ${commit.slice(0, 7)}):\n${stat || '(no changes)'}\n` +
         `Tests, as AUREA measured them: ${measuredStep(test)}, round ${state.rounds.length}/${deps.config.tasks.maxRounds}\n` +
         `What the tests printed (code the model may have written):${tailBlock(test, 3) || ' nothing'}\n` +
-        `Model cost so far: $${cost.toFixed(4)}`,
+        `Model cost so far: $${cost.toFixed(4)}` +
+        (state.pr ? `\n\nPull request #${state.pr.number}: ${state.pr.url} (head ${commit.slice(0, 7)})\n${checksText(round)}` : ''),
     });
     const decision = awaitDecision(TASK_APPROVAL, step);
     const update: TaskUpdate = { decision, diffStat: stat, asked: asked + 1, approved: { commit, tree } };

@@ -52,8 +52,9 @@ export function developerNode(deps: TaskDeps) {
       secrets: deps.config.secrets,
       sandbox: confined.sandbox,
     };
-    const failure = state.rounds.at(-1)?.test?.ok === false ? state.rounds.at(-1)!.test!.tail : undefined;
-    const instructions = developerInput({ request: state.request, plan: state.plan!, allowedCommands: ctx.allowedCommands, failure });
+    const last = state.rounds.at(-1);
+    const failure = last?.test?.ok === false ? last.test.tail : undefined;
+    const instructions = developerInput({ request: state.request, plan: state.plan!, allowedCommands: ctx.allowedCommands, failure, feedback: last?.test?.ok === false ? undefined : last?.feedback });
     const messages: ChatMessage[] = [{ role: 'user', content: instructions }];
     let summary: string | undefined;
     const stop = (why: string): TaskUpdate => ({ worktree, stopReason: why });

@@ -4,6 +4,7 @@ import { notApprovedReason } from '../../runner.js';
 import type { TaskDeps } from '../deps.js';
 import { removeWorktree } from '../../git.js';
 import { showProgress } from '../progress.js';
+import { closePullRequest } from './pull-request.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
 
 /** Ends every task: the service's lease given back, the `tasks` row, the audit row, the final progress line, the founders told, the worktree removed. */
@@ -21,6 +22,8 @@ export function reportNode(deps: TaskDeps) {
             : outcome === 'cancelled'
               ? `${state.stopReason}; the deploy branch is untouched`
               : (state.stopReason ?? 'stopped');
+    // A pull request that will not be merged is closed, saying why.
+    const unclosed = outcome === 'deployed' || outcome === 'rolled_back' ? '' : await closePullRequest(deps, state, outcome === 'rejected' ? `was ${detail} in chat` : outcome === 'cancelled' ? detail : `stopped: ${detail}`);
     if (state.worktree) await removeWorktree(deps.config.services[state.service]!.repo, state.worktree.dir);
     await deps.leases.releaseAll(String(config.configurable?.thread_id));
     await deps.taskStore.update(state.taskId, {
@@ -38,7 +41,7 @@ export function reportNode(deps: TaskDeps) {
       stopped: `⏹ Task #${state.taskId} on ${state.service} stopped: ${detail}.${lastFailure(state)}`,
       cancelled: `⏹ Task #${state.taskId} on ${state.service} ${detail}.`,
     }[outcome];
-    if (text) await deps.broadcaster.broadcast({ text });
+    if (text) await deps.broadcaster.broadcast({ text: text + unclosed });
     return { outcome };
   };
 }
