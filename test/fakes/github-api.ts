@@ -1,0 +1,245 @@
+/**
+ * A fake GitHub REST API on 127.0.0.1 that Octokit talks to unmodified (GITHUB_API_URL), for one
+ * repository served by {@link GitHttpRepo}: pull requests (list, create, get, update, merge with
+ * `sha`), check runs and commit statuses of a commit, issue comments, repository and collaborator
+ * permissions, and GraphQL's `markPullRequestReadyForReview`. Bodies start from the examples in
+ * GitHub's OpenAPI description and every REST response is validated against its schema there
+ * (`invalid` lists what did not match). A merge is a real squash (or merge) commit in the bare
+ * repository, so the branch a task pushed is what gets merged.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GitHttpRepo } from '../helpers/git-http.js';
+import { example, validateResponse } from './github-openapi.js';
+
+export interface FakeCheck {
+  name: string;
+  /** `queued` / `in_progress`, or a completed conclusion. */
+  status: 'queued' | 'in_progress' | 'success' | 'failure' | 'neutral' | 'skipped';
+  title?: string;
+  summary?: string;
+}
+
+interface Pull {
+  number: number;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  state: 'open' | 'closed';
+  merged: boolean;
+  mergeSha: string | null;
+}
+
+export interface GithubCall {
+  method: string;
+  path: string;
+  body: any;
+  status: number;
+}
+
+export class FakeGitHubApi {
+  readonly token = 'github_pat_fakeAureaToken0000000000000000';
+  /** REST responses that did not match GitHub's schema (should stay empty). */
+  readonly invalid: string[] = [];
+  readonly calls: GithubCall[] = [];
+  readonly pulls = new Map<number, Pull>();
+  readonly comments: Array<{ issue: number; body: string }> = [];
+  /** The checks GitHub reports for a commit (set by the test; none by default). */
+  checks: (sha: string) => FakeCheck[] = () => [];
+  /** What the token may do on the repository. */
+  permissions = { admin: false, maintain: false, push: true, triage: true, pull: true };
+  /** false: reading check runs answers 403 (a token without "Checks: read"). */
+  checksReadable = true;
+  /** Collaborators' permission (`write`, `read`, …) by login. */
+  collaborators: Record<string, 'admin' | 'write' | 'read' | 'none'> = {};
+  private nextNumber = 1;
+
+  private git!: GitHttpRepo;
+
+  private constructor(
+    private readonly server: Server,
+    readonly repoName: string,
+  ) {}
+
+  /** @param repoName `owner/name`; its git repository is {@link attach}ed once it exists */
+  static async start(repoName: string): Promise<FakeGitHubApi> {
+    let fake!: FakeGitHubApi;
+    const server = createServer((req, res) => void fake.handle(req, res));
+    fake = new FakeGitHubApi(server, repoName);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return fake;
+  }
+
+  /** GITHUB_API_URL for this fake. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The repository's git side: branches, and where merges happen. */
+  attach(git: GitHttpRepo): void {
+    this.git = git;
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()));
+  }
+
+  /** The calls of one method and path template (`POST /repos/{owner}/{repo}/pulls`). */
+  callsTo(method: string, template: string): GithubCall[] {
+    const re = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    return this.calls.filter((c) => c.method === method && re.test(c.path));
+  }
+
+  private head(pull: Pull): string {
+    return this.git.head(pull.head) ?? '0'.repeat(40);
+  }
+
+  private pullJson(p: Pull) {
+    const [owner, name] = this.repoName.split('/') as [string, string];
+    const body = example('pull-request');
+    const html = `https://github.com/${this.repoName}/pull/${p.number}`;
+    Object.assign(body, {
+      number: p.number,
+      id: 1000 + p.number,
+      node_id: `PR_fake${p.number}`,
+      html_url: html,
+      title: p.title,
+      body: p.body,
+      draft: p.draft,
+      state: p.state,
+      merged: p.merged,
+      merge_commit_sha: p.mergeSha,
+      merged_at: p.merged ? new Date().toISOString() : null,
+      closed_at: p.state === 'closed' ? new Date().toISOString() : null,
+      requested_teams: [],
+    });
+    body.head = { ...body.head, ref: p.head, sha: this.head(p), label: `${owner}:${p.head}` };
+    body.base = { ...body.base, ref: p.base, sha: this.git.head(p.base) ?? '0'.repeat(40), label: `${owner}:${p.base}` };
+    for (const side of [body.head, body.base]) side.repo = { ...side.repo, name, full_name: this.repoName, owner: { ...side.repo.owner, login: owner } };
+    return body;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const body = raw ? JSON.parse(raw) : {};
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const reply = (status: number, json: unknown, template?: string) => {
+      if (template) this.invalid.push(...validateResponse(template, method, status, json));
+      this.calls.push({ method, path: url.pathname, body, status });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', 'x-ratelimit-limit': '5000' }).end(JSON.stringify(json));
+    };
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}` && auth !== `Bearer ${this.token}`) {
+      return reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    }
+    if (method === 'POST' && url.pathname === '/graphql') {
+      const pull = [...this.pulls.values()].find((p) => `PR_fake${p.number}` === body.variables?.id);
+      if (!pull) return reply(200, { data: null, errors: [{ message: 'Could not resolve to a node' }] });
+      pull.draft = false;
+      return reply(200, { data: { markPullRequestReadyForReview: { pullRequest: { isDraft: false } } } });
+    }
+    const repoPrefix = `/repos/${this.repoName}`;
+    if (!url.pathname.startsWith(repoPrefix)) return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+    const rest = url.pathname.slice(repoPrefix.length);
+    let m: RegExpExecArray | null;
+
+    if (method === 'GET' && rest === '') {
+      const repo = example('full-repository-default-response');
+      Object.assign(repo, { full_name: this.repoName, name: this.repoName.split('/')[1], default_branch: 'main', permissions: this.permissions, language: 'JavaScript' });
+      delete repo.source;
+      delete repo.parent;
+      return reply(200, repo, '/repos/{owner}/{repo}');
+    }
+    if (rest === '/pulls' && method === 'GET') {
+      const head = url.searchParams.get('head')?.split(':')[1];
+      const state = url.searchParams.get('state') ?? 'open';
+      const found = [...this.pulls.values()].filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state));
+      return reply(200, found.map((p) => ({ ...this.pullJson(p), requested_teams: [] })).map(simple), '/repos/{owner}/{repo}/pulls');
+    }
+    if (rest === '/pulls' && method === 'POST') {
+      if (!this.git.head(body.head)) return reply(422, { message: 'Validation Failed', errors: [{ resource: 'PullRequest', field: 'head', code: 'invalid' }], documentation_url: 'https://docs.github.com/rest' });
+      const pull: Pull = { number: this.nextNumber++, head: body.head, base: body.base, title: body.title, body: body.body ?? '', draft: Boolean(body.draft), state: 'open', merged: false, mergeSha: null };
+      this.pulls.set(pull.number, pull);
+      return reply(201, this.pullJson(pull), '/repos/{owner}/{repo}/pulls');
+    }
+    if ((m = /^\/pulls\/(\d+)$/.exec(rest))) {
+      const pull = this.pulls.get(Number(m[1]));
+      if (!pull) return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+      if (method === 'PATCH') {
+        if (body.title !== undefined) pull.title = body.title;
+        if (body.body !== undefined) pull.body = body.body;
+        if (body.state === 'closed' || body.state === 'open') pull.state = body.state;
+      }
+      return reply(200, this.pullJson(pull), '/repos/{owner}/{repo}/pulls/{pull_number}');
+    }
+    if ((m = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && method === 'PUT') {
+      const pull = this.pulls.get(Number(m[1]));
+      if (!pull) return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+      if (pull.state !== 'open' || pull.draft) return reply(405, { message: pull.draft ? 'Pull Request is still a draft' : 'Pull Request is not mergeable', documentation_url: 'https://docs.github.com/rest' }, '/repos/{owner}/{repo}/pulls/{pull_number}/merge');
+      if (body.sha && body.sha !== this.head(pull)) return reply(409, { message: 'Head branch was modified. Review and try the merge again.', documentation_url: 'https://docs.github.com/rest' }, '/repos/{owner}/{repo}/pulls/{pull_number}/merge');
+      const sha = this.mergeInGit(pull, body.merge_method ?? 'merge', body.commit_title ?? pull.title);
+      Object.assign(pull, { state: 'closed', merged: true, mergeSha: sha });
+      return reply(200, { sha, merged: true, message: 'Pull Request successfully merged' }, '/repos/{owner}/{repo}/pulls/{pull_number}/merge');
+    }
+    if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest)) && method === 'POST') {
+      this.comments.push({ issue: Number(m[1]), body: body.body });
+      const comment = example('issue-comment');
+      Object.assign(comment, { body: body.body, id: this.comments.length, html_url: `https://github.com/${this.repoName}/pull/${m[1]}#issuecomment-${this.comments.length}` });
+      return reply(201, comment, '/repos/{owner}/{repo}/issues/{issue_number}/comments');
+    }
+    if ((m = /^\/commits\/([^/]+)\/check-runs$/.exec(rest)) && method === 'GET') {
+      if (!this.checksReadable) return reply(403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest', status: '403' });
+      const runs = this.checks(m[1]!).map((c, i) => {
+        const run = example('check-run');
+        const done = c.status !== 'queued' && c.status !== 'in_progress';
+        return Object.assign(run, {
+          id: i + 1,
+          name: c.name,
+          head_sha: m![1],
+          status: done ? 'completed' : c.status,
+          conclusion: done ? c.status : null,
+          completed_at: done ? new Date().toISOString() : null,
+          output: { ...run.output, title: c.title ?? null, summary: c.summary ?? null, text: null },
+          html_url: `https://github.com/${this.repoName}/runs/${i + 1}`,
+        });
+      });
+      return reply(200, { total_count: runs.length, check_runs: runs }, '/repos/{owner}/{repo}/commits/{ref}/check-runs');
+    }
+    if ((m = /^\/commits\/([^/]+)\/status$/.exec(rest)) && method === 'GET') {
+      const combined = example('combined-commit-status');
+      Object.assign(combined, { state: 'pending', sha: m[1], statuses: [], total_count: 0 });
+      return reply(200, combined, '/repos/{owner}/{repo}/commits/{ref}/status');
+    }
+    if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
+      const permission = this.collaborators[m[1]!];
+      if (!permission || permission === 'none') return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+      const answer = example('repository-collaborator-permission-response-if-user-has-admin-permissions');
+      Object.assign(answer, { permission, role_name: permission, user: { ...answer.user, login: m[1] } });
+      return reply(200, answer, '/repos/{owner}/{repo}/collaborators/{username}/permission');
+    }
+    return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  }
+
+  /** A real merge in the served repository: a squash commit (the head's tree on the base), or a merge commit. */
+  private mergeInGit(pull: Pull, methodName: string, title: string): string {
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=GitHub', '-c', 'user.email=noreply@github.com', ...args], { cwd: this.git.dir, encoding: 'utf8' }).trim();
+    const base = git('rev-parse', `refs/heads/${pull.base}`);
+    const head = this.head(pull);
+    const tree = git('rev-parse', `${head}^{tree}`);
+    const sha = methodName === 'squash' ? git('commit-tree', tree, '-p', base, '-m', `${title} (#${pull.number})`) : git('commit-tree', tree, '-p', base, '-p', head, '-m', `Merge pull request #${pull.number}`);
+    git('update-ref', `refs/heads/${pull.base}`, sha, base);
+    return sha;
+  }
+}
+
+/** A pull request as the list endpoint shows it (`pull-request-simple`: fewer fields). */
+function simple(full: Record<string, any>): Record<string, any> {
+  const keep = Object.keys(example('pull-request-simple'));
+  return Object.fromEntries(Object.entries(full).filter(([k]) => keep.includes(k)));
+}

@@ -1,0 +1,143 @@
+/**
+ * Tasks as GitHub pull requests, against a fake GitHub REST API on 127.0.0.1 that Octokit talks to
+ * unmodified (every response checked against GitHub's OpenAPI description) and a real bare git
+ * repository served by `git http-backend` that takes pushes only with the token. What the founder
+ * sees in Telegram, what reached GitHub, and what persisted.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FakeAnthropicApi } from './fakes/anthropic-api.js';
+import { FakeGitHubApi, type FakeCheck } from './fakes/github-api.js';
+import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
+import { BACKEND } from './helpers/backend.js';
+import { closedAfterEach, shown, tapAnswer } from './helpers/chat.js';
+import { GitHttpRepo } from './helpers/git-http.js';
+import { Harness } from './helpers/harness.js';
+
+const REPO = 'acme/billing';
+const PLAN = { summary: 'Add a NOTES file', steps: ['Write NOTES', 'Run the tests'], files: ['NOTES'], risk: 'low', tests: 'sh test.sh' };
+
+/** The text of a request's messages, oldest first. */
+const texts = (body: any): string[] =>
+  body.messages.flatMap((m: any) => (typeof m.content === 'string' ? [m.content] : m.content.map((b: any) => (b.type === 'tool_result' ? String(b.content) : (b.text ?? '')))));
+
+/** The scripted model: a plan; a developer round writes NOTES (v<round>), then finishes. */
+function respond(body: any) {
+  const tools: string[] = (body.tools ?? []).map((t: any) => t.name);
+  if (tools.includes('submit_plan')) return { kind: 'tool' as const, name: 'submit_plan', input: PLAN };
+  if (!tools.includes('finish')) return undefined;
+  const said = texts(body);
+  const round = said[0]!.includes("checks failed") ? 2 : said[0]!.includes('@aurea') ? 3 : 1;
+  return said.length === 1 ? { kind: 'tool' as const, name: 'write_file', input: { path: 'NOTES', content: `notes v${round}\n` } } : { kind: 'tool' as const, name: 'finish', input: { summary: `wrote NOTES v${round}` } };
+}
+
+const green: FakeCheck[] = [
+  { name: 'build', status: 'success', title: 'Build passed' },
+  { name: 'lint', status: 'success', title: 'No problems' },
+];
+
+describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
+  const track = closedAfterEach();
+
+  async function setUp() {
+    const anthropic = track(await FakeAnthropicApi.start());
+    anthropic.respond = respond;
+    const github = track(await FakeGitHubApi.start(REPO));
+    const h = track(
+      await Harness.create({
+        serviceYaml: `github: { repo: ${REPO}, base: main, merge: squash }`,
+        yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: 100ms\n',
+        env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, GITHUB_TOKEN: github.token, GITHUB_API_URL: github.apiUrl, AUREA_EMBEDDER: 'offline' },
+      }),
+    );
+    // The service's checkout is a clone of the repository on "GitHub" (main, origin over HTTP).
+    execFileSync('git', ['branch', '-M', 'main'], { cwd: h.repo.dir });
+    const remote = track(await GitHttpRepo.start(h.repo.dir, 'billing', github.token));
+    github.attach(remote);
+    execFileSync('git', ['remote', 'add', 'origin', remote.url('billing')], { cwd: h.repo.dir });
+    await h.start();
+    return { h, github, remote, anthropic };
+  }
+
+  it('a task opens a draft PR with its plan; a failing check feeds round 2; green → approval with the link and checks → Approve → ready, merged with the approved head, deployed, verified', async () => {
+    const { h, github, remote, anthropic } = await setUp();
+    let first: string | undefined;
+    github.checks = (sha) => {
+      first ??= sha;
+      return sha === first ? [{ name: 'build', status: 'success' }, { name: 'lint', status: 'failure', title: '1 problem', summary: 'NOTES:1 says v1, expected v2' }] : green;
+    };
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    const approval = await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    const pr = github.pulls.get(1)!;
+    const head = remote.head('aurea/task-1')!;
+    expect(approval.text).toContain(`Pull request #1: https://github.com/${REPO}/pull/1 (head ${head.slice(0, 7)})\nChecks:\n  ✓ build\n  ✓ lint`);
+    expect(approval.text).toMatch(/Tests, as AUREA measured them: exit 0 after [\d.]+s, 1 line of output, round 2\/3/);
+
+    // The draft, as GitHub got it: one pull request for both rounds, its body the plan.
+    expect(github.callsTo('POST', '/repos/{owner}/{repo}/pulls')).toHaveLength(1);
+    expect(github.callsTo('POST', '/repos/{owner}/{repo}/pulls')[0]!.body).toMatchObject({ head: 'aurea/task-1', base: 'main', draft: true, title: 'Add a NOTES file (AUREA task #1)' });
+    expect(pr.body).toMatch(/^add a NOTES file\n\n\*\*Plan:\*\* Add a NOTES file\n1\. Write NOTES\n2\. Run the tests\n\n\*\*Files:\*\* `NOTES`\n\*\*Risk:\*\* low\n\*\*Tests, as AUREA measured them:\*\* exit 0 after [\d.]+s, 1 line of output \(round 2\)\n\*\*Model cost:\*\* \$0\.\d{4}\n\nAUREA task #1 on billing, requested by Ada Founder\./);
+    expect(pr.draft).toBe(true);
+    // The failing check reached the developer as data, and round 2 fixed it.
+    const round2 = anthropic.calls.map((c) => texts(c.body)[0]!).find((t) => t.includes('checks failed'))!;
+    expect(round2).toContain("The pull request's checks failed on your last change (what they reported):\n<output>\nlint: 1 problem: NOTES:1 says v1, expected v2\n</output>");
+    expect(execFileSync('git', ['show', `${head}:NOTES`], { cwd: remote.dir, encoding: 'utf8' })).toBe('notes v2\n');
+    expect(h.repo.deploys).toEqual([]);
+
+    expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
+    await shown(h, /^✅ Task #1 on billing deployed and verified/, { timeoutMs: 30_000 });
+    const merge = github.callsTo('PUT', '/repos/{owner}/{repo}/pulls/{pull_number}/merge');
+    expect(merge.map((c) => c.body)).toEqual([{ sha: head, merge_method: 'squash', commit_title: 'Add a NOTES file (#1)' }]);
+    expect(github.callsTo('POST', '/graphql')).toHaveLength(1);
+    expect(pr).toMatchObject({ draft: false, merged: true, state: 'closed' });
+    // The merge on GitHub is what the checkout deploys.
+    expect(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: h.repo.dir, encoding: 'utf8' }).trim()).toBe(pr.mergeSha);
+    expect(readFileSync(join(h.repo.dir, 'NOTES'), 'utf8')).toBe('notes v2\n');
+    expect(h.repo.deploys).toHaveLength(1);
+
+    const progress = h.telegram.callsOf('editMessageText').map((c) => c.text!).filter((t) => t.startsWith('Task #1 on billing'));
+    expect(progress.at(-1)).toBe('Task #1 on billing\nadd a NOTES file\n\nplan ✓ · code ✓ · test 2/3 ✓→✓ · checks ✗→✓ · approve ✓ · deploy ✓ · verify ✓');
+    const audited = await h.query<{ action: string }>(`SELECT action FROM audit_log WHERE target = 'task:1' AND action LIKE 'task.pr.%' ORDER BY id`);
+    expect(audited.map((a) => a.action)).toEqual(['task.pr.pushed', 'task.pr.checks', 'task.pr.pushed', 'task.pr.checks', 'task.pr.merged']);
+    expect(github.invalid).toEqual([]);
+    // The token went only through the credential helper: never in the remote's URL or the config.
+    expect(execFileSync('git', ['config', '--list'], { cwd: h.repo.dir, encoding: 'utf8' })).not.toContain(github.token);
+  });
+
+  it('a commit pushed to the branch after the request → the merge is refused and the founder asked again; Reject closes the pull request saying who', async () => {
+    const { h, github, remote } = await setUp();
+    github.checks = () => green;
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    const approval = await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    const approvedHead = remote.head('aurea/task-1')!;
+    const pushed = remote.commitOn('aurea/task-1', 'EXTRA', 'from a teammate\n');
+
+    expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
+    const warning = await shown(h, /^⚠️ Task #1: its branch aurea\/task-1 \(pull request #1\) changed after you approved/, { timeoutMs: 30_000 });
+    expect(warning.text).toContain(`you approved ${approvedHead.slice(0, 7)}; it is now at ${pushed.slice(0, 7)}`);
+    const again = await shown(h, /^Task #1: deploy to billing\?/, { nth: 2, timeoutMs: 60_000 });
+    expect(again.text).toContain(`(head ${pushed.slice(0, 7)})`);
+    expect(github.pulls.get(1)!.merged).toBe(false);
+    expect(h.repo.deploys).toEqual([]);
+
+    expect(await tapAnswer(h, again, /Reject/)).toBe('Rejected. Nothing will change.');
+    await shown(h, /^❌ Task #1 on billing was not deployed: rejected by Ada Founder\.$/, { timeoutMs: 30_000 });
+    expect(github.pulls.get(1)).toMatchObject({ state: 'closed', merged: false });
+    expect(github.comments).toEqual([{ issue: 1, body: 'AUREA closed this pull request: task #1 was rejected by Ada Founder in chat.' }]);
+    await h.settled();
+    expect(h.repo.deploys).toEqual([]);
+    expect(github.invalid).toEqual([]);
+  });
+
+  it('the git endpoint takes no push without the token', async () => {
+    const { h, remote } = await setUp();
+    // Asynchronously: the git endpoint is served by this same process.
+    const push = promisify(execFile)('git', ['-c', 'credential.helper=', 'push', '-q', remote.url('billing'), 'HEAD:refs/heads/intruder'], { cwd: h.repo.dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    await expect(push).rejects.toThrow(/could not read Username|Authentication failed/);
+    expect(remote.refused).toContain('GET /billing.git/info/refs?service=git-receive-pack');
+    expect(remote.head('intruder')).toBeNull();
+  });
+});
