@@ -84,7 +84,9 @@ import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { carryOutMcpCall, MCP_CALL_APPROVAL } from './mcp/ask.js';
 import { bullMcpCallJobs, createToolsQueue, startToolsWorker } from '../jobs/mcp-jobs.js';
 import { McpGrants } from './mcp/grants.js';
+import { GITHUB_TASK_APPROVAL } from './github/proposals.js';
 import { GithubRepos } from './github/repo.js';
+import { githubWebhookRoute } from './github/webhook.js';
 import { McpServers } from './mcp/servers.js';
 import { mcpRoute } from './mcp/serve.js';
 import { FounderQuestions, QUESTION_ACTION } from './mcp/questions.js';
@@ -297,6 +299,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       TASK_APPROVAL.bind(core),
       ROLLBACK_APPROVAL.bind(core),
       FIX_TASK_APPROVAL.bind(core),
+      GITHUB_TASK_APPROVAL.bind(core),
       REFUND_APPROVAL.bind(core),
       UNPAIR_APPROVAL.bind(core),
       COMMAND_APPROVAL.bind(proposals),
@@ -354,6 +357,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     if (roles.http) {
       const routes = new Map(chats.routes);
       if (config.stripe.webhookSecret) routes.set('POST /webhooks/stripe', stripeWebhookRoute(core, config.stripe.webhookSecret));
+      if (config.github.webhookSecret) routes.set('POST /webhooks/github', githubWebhookRoute({ ...core, config }, config.github.webhookSecret));
       if (config.mcpToken) {
         // AUREA's MCP server (src/mcp/serve.ts): the SDK is loaded only when MCP_TOKEN turns it on.
         const mcpServer = await mcpRoute(core, config.mcpToken, config.mcpAllowedHosts);

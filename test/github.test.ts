@@ -5,6 +5,7 @@
  * sees in Telegram, what reached GitHub, and what persisted.
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,30 @@ import { GitHttpRepo } from './helpers/git-http.js';
 import { Harness } from './helpers/harness.js';
 
 const REPO = 'acme/billing';
+const WEBHOOK_SECRET = 'github-webhook-secret-0123456789';
+const EXAMPLES: Array<{ name: string; examples: any[] }> = JSON.parse(readFileSync(join(import.meta.dirname, '../node_modules/@octokit/webhooks-examples/api.github.com/index.json'), 'utf8'));
+
+/** A payload from @octokit/webhooks-examples (GitHub's documented examples), its repository made ours, then `patch`ed. */
+function payload(event: string, action: string, patch: (p: any) => void): any {
+  const p = structuredClone(EXAMPLES.find((e) => e.name === event)!.examples.find((x) => x.action === action));
+  p.repository.full_name = REPO;
+  patch(p);
+  return p;
+}
+
+let deliveries = 0;
+/** POSTs a delivery to /webhooks/github as GitHub does: X-GitHub-Event, X-GitHub-Delivery, X-Hub-Signature-256. */
+async function deliver(h: Harness, event: string, body: unknown, opts: { delivery?: string; secret?: string } = {}) {
+  const raw = JSON.stringify(body);
+  const signature = `sha256=${createHmac('sha256', opts.secret ?? WEBHOOK_SECRET).update(raw).digest('hex')}`;
+  const delivery = opts.delivery ?? `7f6e5d4c-0000-4000-8000-${String(++deliveries).padStart(12, '0')}`;
+  const res = await fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/github`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': delivery, 'x-hub-signature-256': signature, 'user-agent': 'GitHub-Hookshot/abc123' },
+    body: raw,
+  });
+  return { status: res.status, body: await res.json(), delivery };
+}
 const PLAN = { summary: 'Add a NOTES file', steps: ['Write NOTES', 'Run the tests'], files: ['NOTES'], risk: 'low', tests: 'sh test.sh' };
 
 /** The text of a request's messages, oldest first. */
@@ -30,7 +55,7 @@ function respond(body: any) {
   if (tools.includes('submit_plan')) return { kind: 'tool' as const, name: 'submit_plan', input: PLAN };
   if (!tools.includes('finish')) return undefined;
   const said = texts(body);
-  const round = said[0]!.includes("checks failed") ? 2 : said[0]!.includes('@aurea') ? 3 : 1;
+  const round = said[0]!.includes('checks failed') ? 2 : said[0]!.includes('asked for changes') ? 3 : 1;
   return said.length === 1 ? { kind: 'tool' as const, name: 'write_file', input: { path: 'NOTES', content: `notes v${round}\n` } } : { kind: 'tool' as const, name: 'finish', input: { summary: `wrote NOTES v${round}` } };
 }
 
@@ -48,9 +73,10 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     const github = track(await FakeGitHubApi.start(REPO));
     const h = track(
       await Harness.create({
+        githubFounders: ['ada-gh'],
         serviceYaml: `github: { repo: ${REPO}, base: main, merge: squash }`,
         yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: 100ms\n',
-        env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, GITHUB_TOKEN: github.token, GITHUB_API_URL: github.apiUrl, AUREA_EMBEDDER: 'offline' },
+        env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, GITHUB_TOKEN: github.token, GITHUB_API_URL: github.apiUrl, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, AUREA_EMBEDDER: 'offline' },
       }),
     );
     // The service's checkout is a clone of the repository on "GitHub" (main, origin over HTTP).
@@ -129,6 +155,87 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(github.comments).toEqual([{ issue: 1, body: 'AUREA closed this pull request: task #1 was rejected by Ada Founder in chat.' }]);
     await h.settled();
     expect(h.repo.deploys).toEqual([]);
+    expect(github.invalid).toEqual([]);
+  });
+
+  it('a review comment "@aurea also handle the empty case" by an allowed login → another round on the same branch → approval again; by a stranger → nothing but an audit row; a redelivery is handled once; a bad signature → 401', async () => {
+    const { h, github, remote, anthropic } = await setUp();
+    github.checks = () => green;
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    const first = await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    const comment = (login: string) =>
+      payload('pull_request_review_comment', 'created', (p) => {
+        Object.assign(p.comment, { body: '@aurea also handle the empty case', user: { ...p.comment.user, login } });
+        Object.assign(p.pull_request, { number: 1, head: { ...p.pull_request.head, ref: 'aurea/task-1' } });
+      });
+
+    // A forged delivery: refused, nothing stored, nothing asked.
+    const forged = await deliver(h, 'pull_request_review_comment', comment('ada-gh'), { secret: 'not-the-secret-000000000000' });
+    expect(forged.status).toBe(401);
+    expect(await h.query(`SELECT count(*)::int AS n FROM processed_updates WHERE platform = 'github'`)).toEqual([{ n: 0 }]);
+
+    const steered = await deliver(h, 'pull_request_review_comment', comment('ada-gh'));
+    expect(steered.status).toBe(202);
+    expect(await deliver(h, 'pull_request_review_comment', comment('ada-gh'), { delivery: steered.delivery })).toMatchObject({ status: 200, body: { duplicate: true } });
+    await shown(h, /^💬 Task #1: @ada-gh asked for changes on pull request #1 \(@ada-gh: also handle the empty case\)\. Round 2 starts; I will ask you again\.$/);
+    const again = await shown(h, /^Task #1: deploy to billing\?/, { nth: 2, timeoutMs: 60_000 });
+    const head = remote.head('aurea/task-1')!;
+    expect(again.text).toContain(`(head ${head.slice(0, 7)})`);
+    expect(execFileSync('git', ['show', `${head}:NOTES`], { cwd: remote.dir, encoding: 'utf8' })).toBe('notes v3\n');
+    const asked = anthropic.calls.map((c) => texts(c.body)[0]!).find((t) => t.includes('asked for changes'))!;
+    expect(asked).toContain('A reviewer asked for changes on the pull request (what they wrote):\n<comment>\n@ada-gh: also handle the empty case\n</comment>');
+    // The first request was answered by the reviewer, on every channel it was shown on.
+    expect(await h.query(`SELECT status, decider FROM approvals WHERE kind = 'task' ORDER BY created_at`)).toEqual([
+      { status: 'rejected', decider: 'github:ada-gh' },
+      { status: 'pending', decider: null },
+    ]);
+    expect(first.text).toMatch(/^Task #1: deploy to billing\?/);
+    expect(github.callsTo('POST', '/repos/{owner}/{repo}/pulls')).toHaveLength(1);
+
+    // A stranger's mention: ignored, audited, nothing else.
+    const stranger = await deliver(h, 'pull_request_review_comment', comment('mallory'));
+    expect(stranger.status).toBe(202);
+    await h.settled();
+    expect(await h.query(`SELECT action, actor, details->>'reason' AS reason FROM audit_log WHERE action = 'github.comment.ignored'`)).toEqual([
+      { action: 'github.comment.ignored', actor: 'github:mallory', reason: 'not an allowed login' },
+    ]);
+    expect(h.telegram.messagesTo(FOUNDER.id).filter((m) => /^Task #1: deploy to billing\?/.test(m.text))).toHaveLength(2);
+    expect(await h.query(`SELECT author, body FROM task_feedback`)).toEqual([{ author: 'ada-gh', body: 'also handle the empty case' }]);
+    const progress = h.telegram.callsOf('editMessageText').map((c) => c.text!).filter((t) => t.startsWith('Task #1 on billing'));
+    expect(progress.at(-1)).toMatch(/test 2\/3 ✓→✓ · checks ✓→✓ · approve ⏳/);
+    expect(github.invalid).toEqual([]);
+  });
+
+  it('GitHub signals in chat: a failed workflow run on main → an alert whose Diagnose shows the failing job\'s log tail; "@aurea <what to do>" on an issue → a task proposed with ▶ Run it', async () => {
+    const { h, github } = await setUp();
+    github.runJobs.set(30433642, [
+      { name: 'build', conclusion: 'success', log: 'ok\n' },
+      { name: 'test', conclusion: 'failure', log: 'npm test\n  billing.spec: expected 200, got 500\nError: Process completed with exit code 1.\n' },
+    ]);
+    const failed = payload('workflow_run', 'completed', (p) => Object.assign(p.workflow_run, { id: 30433642, name: 'CI', conclusion: 'failure', head_branch: 'main', html_url: `https://github.com/${REPO}/actions/runs/30433642` }));
+    expect((await deliver(h, 'workflow_run', failed)).status).toBe(202);
+    const alert = await shown(h, /CI workflow "CI" failure on main/);
+    expect(alert.text).toMatch(new RegExp(`^🔴 billing: CI workflow "CI" failure on main \\([0-9a-f]{7}\\)\\. https://github.com/${REPO}/actions/runs/30433642`));
+    expect(alert.buttons.map((b) => b.text)).toContain('🩺 Diagnose');
+    await tapAnswer(h, alert, /Diagnose/);
+    const diagnosis = await shown(h, /^🩺 Diagnosis: billing/, { timeoutMs: 30_000 });
+    expect(diagnosis.text).toContain('Failing job test, log tail:\n  npm test\n    billing.spec: expected 200, got 500\n  Error: Process completed with exit code 1.');
+    // A success, or a failure on another branch, says nothing.
+    expect((await deliver(h, 'workflow_run', payload('workflow_run', 'completed', (p) => Object.assign(p.workflow_run, { id: 1, conclusion: 'failure', head_branch: 'feature' })))).status).toBe(202);
+
+    const asked = payload('issue_comment', 'created', (p) => {
+      Object.assign(p.comment, { body: '@aurea add a NOTES file for the release', user: { ...p.comment.user, login: 'ada-gh' } });
+      delete p.issue.pull_request;
+    });
+    expect((await deliver(h, 'issue_comment', asked)).status).toBe(202);
+    const proposal = await shown(h, /^Start a task on billing\? \(asked by @ada-gh on GitHub\)/);
+    expect(proposal.text).toContain('/task billing add a NOTES file for the release');
+    expect(proposal.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Not now']);
+    await h.settled();
+    expect(await h.query('SELECT count(*)::int AS n FROM tasks')).toEqual([{ n: 0 }]);
+    expect(await tapAnswer(h, proposal, /Run it/)).toBe('Starting the task…');
+    await h.until(async () => (await h.query('SELECT 1 FROM tasks')).length === 1, 10_000, 'the task');
+    expect(await h.query('SELECT service, request, requested_by FROM tasks')).toEqual([{ service: 'billing', request: 'add a NOTES file for the release', requested_by: `telegram:${FOUNDER.id}` }]);
     expect(github.invalid).toEqual([]);
   });
 

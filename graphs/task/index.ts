@@ -19,6 +19,7 @@ import { TaskState } from './state.js';
  *      └no plan → learn       (last round) → learn   rejected → learn  └branch moved after the approval → tester
  *                                                                        rollback → learn ─────┘
  *   pullRequest (a service on GitHub): push, draft pull request, its checks; failing → developer.
+ *   approval answered by a reviewer's @aurea on the pull request → developer (another round).
  */
 export function buildTaskGraph(deps: TaskDeps, checkpointer: BaseCheckpointSaver) {
   const stopped = (s: typeof TaskState.State) => Boolean(s.stopReason);
@@ -39,7 +40,7 @@ export function buildTaskGraph(deps: TaskDeps, checkpointer: BaseCheckpointSaver
     .addConditionalEdges('developer', (s) => (stopped(s) ? 'learn' : 'tester'), ['tester', 'learn'])
     .addConditionalEdges('tester', (s) => (s.rounds.at(-1)?.test?.ok ? (onGithub(s) ? 'pullRequest' : 'approval') : stopped(s) ? 'learn' : 'developer'), ['pullRequest', 'approval', 'developer', 'learn'])
     .addConditionalEdges('pullRequest', (s) => (stopped(s) ? 'learn' : s.rounds.at(-1)?.checks?.state === 'failure' ? 'developer' : 'approval'), ['developer', 'approval', 'learn'])
-    .addConditionalEdges('approval', (s) => (s.decision?.approved ? 'deployer' : 'learn'), ['deployer', 'learn'])
+    .addConditionalEdges('approval', (s) => (s.revising ? 'developer' : s.decision?.approved ? 'deployer' : 'learn'), ['developer', 'deployer', 'learn'])
     .addConditionalEdges('deployer', (s) => (stopped(s) ? 'learn' : !s.deploy ? 'tester' : s.deploy.run.ok ? 'verify' : 'rollback'), ['tester', 'verify', 'rollback', 'learn'])
     .addConditionalEdges('verify', (s) => (s.healthCheck?.ok ? 'learn' : 'rollback'), ['learn', 'rollback'])
     .addEdge('rollback', 'learn')

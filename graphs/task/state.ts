@@ -60,6 +60,10 @@ export const TaskState = Annotation.Root({
   /** How many approvals this task has asked for (a branch that moved after one is asked again). */
   asked: Annotation<number | undefined>,
   decision: Annotation<Decision | undefined>,
+  /** A reviewer asked for changes on the pull request instead of a founder deciding: another round. */
+  revising: Annotation<boolean | undefined>,
+  /** The id of the last task_feedback row a round took (decimal text). */
+  feedbackSeen: Annotation<string | undefined>,
   /** The commit and tree the last decided approval showed: the only thing the deployer merges. */
   approved: Annotation<{ commit: string; tree: string } | undefined>,
   deploy: Annotation<{ previous: string; merged: string; run: StepResult } | undefined>,

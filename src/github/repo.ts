@@ -99,10 +99,24 @@ export class GithubRepo {
     return { number: data.number, url: data.html_url, nodeId: data.node_id, head: data.head.sha };
   }
 
-  /** The pull request as it is now: its head commit, and whether it is open or merged. */
-  async pull(number: number): Promise<{ head: string; state: 'open' | 'closed'; merged: boolean; draft: boolean }> {
+  /** The pull request as it is now: its head commit and branch, and whether it is open or merged. */
+  async pull(number: number): Promise<{ head: string; branch: string; state: 'open' | 'closed'; merged: boolean; draft: boolean }> {
     const { data } = await this.call('read the pull request', () => this.kit.rest.pulls.get({ ...this.where, pull_number: number }));
-    return { head: data.head.sha, state: data.state as 'open' | 'closed', merged: data.merged, draft: Boolean(data.draft) };
+    return { head: data.head.sha, branch: data.head.ref, state: data.state as 'open' | 'closed', merged: data.merged, draft: Boolean(data.draft) };
+  }
+
+  /**
+   * The last lines of the first failed job of a workflow run (REST: "List jobs for a workflow run",
+   * then "Download job logs", which redirects to the plain-text log).
+   * @returns the job's name and its log's last `lines` lines, or null when no job failed
+   */
+  async failedJobLog(runId: number, lines = 20): Promise<{ job: string; lines: string } | null> {
+    const { data } = await this.call('list the run\'s jobs', () => this.kit.rest.actions.listJobsForWorkflowRun({ ...this.where, run_id: runId, filter: 'latest', per_page: 100 }));
+    const failed = data.jobs.find((j) => j.conclusion === 'failure' || j.conclusion === 'timed_out');
+    if (!failed) return null;
+    const log = await this.call('download the job\'s log', () => this.kit.rest.actions.downloadJobLogsForWorkflowRun({ ...this.where, job_id: failed.id }));
+    const text = typeof log.data === 'string' ? log.data : Buffer.from(log.data as ArrayBuffer).toString('utf8');
+    return { job: failed.name, lines: text.trimEnd().split('\n').slice(-lines).join('\n') };
   }
 
   /**

@@ -21,7 +21,15 @@ export interface TaskRow {
   finished_at: Date | null;
 }
 
-/** The `tasks` table: one row per /task, its status and outcome. */
+/** A request made of a running task outside the chat (task_feedback). */
+export interface TaskFeedback {
+  id: string;
+  author: string;
+  body: string;
+  url: string | null;
+}
+
+/** The `tasks` table (one row per /task, its status and outcome) and `task_feedback`. */
 export class TaskStore {
   constructor(private readonly db: pg.Pool) {}
 
@@ -86,6 +94,17 @@ export class TaskStore {
   async cancelledBy(id: string): Promise<string | null> {
     const { rows } = await this.db.query<{ cancelled_by: string | null }>('SELECT cancelled_by FROM tasks WHERE id = $1', [id]);
     return rows[0]?.cancelled_by ?? null;
+  }
+
+  /** Records what a person asked of the task outside the chat (a pull request review mentioning @aurea). */
+  async addFeedback(taskId: string, feedback: { source: 'github'; author: string; body: string; url: string | null }): Promise<void> {
+    await this.db.query('INSERT INTO task_feedback (task_id, source, author, body, url) VALUES ($1, $2, $3, $4, $5)', [taskId, feedback.source, feedback.author, feedback.body, feedback.url]);
+  }
+
+  /** The task's feedback with an id above `afterId`, oldest first (ids are decimal text). */
+  async feedbackAfter(taskId: string, afterId: string): Promise<TaskFeedback[]> {
+    const { rows } = await this.db.query<TaskFeedback>('SELECT id::text, author, body, url FROM task_feedback WHERE task_id = $1 AND id > $2 ORDER BY id', [taskId, afterId]);
+    return rows;
   }
 
   async get(id: string): Promise<TaskRow | null> {

@@ -55,6 +55,8 @@ export class FakeGitHubApi {
   checksReadable = true;
   /** Collaborators' permission (`write`, `read`, …) by login. */
   collaborators: Record<string, 'admin' | 'write' | 'read' | 'none'> = {};
+  /** The jobs of a workflow run (by run id): name, conclusion and log text. */
+  readonly runJobs = new Map<number, Array<{ name: string; conclusion: 'success' | 'failure'; log: string }>>();
   private nextNumber = 1;
 
   private git!: GitHttpRepo;
@@ -134,6 +136,13 @@ export class FakeGitHubApi {
       this.calls.push({ method, path: url.pathname, body, status });
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', 'x-ratelimit-limit': '5000' }).end(JSON.stringify(json));
     };
+    const log = /^\/_logs\/(\d+)$/.exec(url.pathname);
+    if (log && method === 'GET') {
+      const job = Number(log[1]);
+      const lines = this.runJobs.get(Math.floor(job / 100))?.[job % 100]?.log ?? '';
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(lines);
+      return;
+    }
     const auth = req.headers.authorization ?? '';
     if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}` && auth !== `Bearer ${this.token}`) {
       return reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
@@ -215,6 +224,20 @@ export class FakeGitHubApi {
       const combined = example('combined-commit-status');
       Object.assign(combined, { state: 'pending', sha: m[1], statuses: [], total_count: 0 });
       return reply(200, combined, '/repos/{owner}/{repo}/commits/{ref}/status');
+    }
+    if ((m = /^\/actions\/runs\/(\d+)\/jobs$/.exec(rest)) && method === 'GET') {
+      const jobs = (this.runJobs.get(Number(m[1])) ?? []).map((j, i) => {
+        const job = example('job');
+        // GitHub's own example lacks created_at, which its schema requires.
+        return Object.assign(job, { id: Number(m![1]) * 100 + i, run_id: Number(m![1]), name: j.name, status: 'completed', conclusion: j.conclusion, created_at: job.started_at });
+      });
+      return reply(200, { total_count: jobs.length, jobs }, '/repos/{owner}/{repo}/actions/runs/{run_id}/jobs');
+    }
+    if ((m = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest)) && method === 'GET') {
+      // GitHub answers 302 to a signed URL of the plain-text log (here: on this fake, without auth).
+      this.calls.push({ method, path: url.pathname, body, status: 302 });
+      res.writeHead(302, { location: `${this.apiUrl}/_logs/${m[1]}` }).end();
+      return;
     }
     if ((m = /^\/collaborators\/([^/]+)\/permission$/.exec(rest)) && method === 'GET') {
       const permission = this.collaborators[m[1]!];

@@ -109,6 +109,8 @@ export interface HarnessOptions {
   approvalTimeout?: string;
   /** Founders' Telegram ids (default: the fixtures' FOUNDER). */
   founders?: number[];
+  /** `founders.github`: GitHub logins whose @aurea comments steer tasks. */
+  githubFounders?: string[];
   /** Also run the Slack app (HTTP mode) against a fake Slack Web API. */
   slack?: boolean;
   /** Extra environment variables (e.g. TELEGRAM_WEBHOOK_URL). */
@@ -148,7 +150,7 @@ export class Harness {
       join(dir, 'aurea.config.yaml'),
       `founders:
   telegram: [${(options.founders ?? [FOUNDER.id]).join(', ')}]
-services:
+${options.githubFounders ? `  github: [${options.githubFounders.join(', ')}]\n` : ''}services:
   billing:
     repo: ./billing
     test: sh test.sh

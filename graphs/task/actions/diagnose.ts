@@ -68,6 +68,8 @@ async function run(deps: DiagnoseDeps, alert: AlertRow, service: string, actor: 
       ? `Last task deploy: #${last.id} "${last.request}" → ${last.deployed_commit?.slice(0, 7)}, ${sinceDeploy !== undefined ? `${formatDuration(Math.abs(sinceDeploy))} ${sinceDeploy >= 0 ? 'before' : 'after'} the failure` : 'time unknown'}.`
       : 'No task has deployed this service.',
     `Recent commits:\n${commits.split('\n').map((l) => `  ${l}`).join('\n')}`,
+    // What the alert's source attached (a failed CI run's log tail, src/github/signals.ts).
+    ...(typeof alert.details.evidence === 'string' ? [alert.details.evidence.split('\n').map((l, i) => (i === 0 ? l : `  ${l}`)).join('\n')] : []),
     ...(logs !== null ? [`Logs (tail):\n${logs.split('\n').map((l) => `  ${l}`).join('\n')}`] : []),
     memories.length ? `Seen before:\n${memories.map((m) => `  [${m.memory_type}] ${m.content}`).join('\n')}` : 'Nothing similar in memory.',
   ].join('\n');

@@ -71,8 +71,27 @@ export function approvalNode(deps: TaskDeps) {
         (state.pr ? `\n\nPull request #${state.pr.number}: ${state.pr.url} (head ${commit.slice(0, 7)})\n${checksText(round)}` : ''),
     });
     const decision = awaitDecision(TASK_APPROVAL, step);
-    const update: TaskUpdate = { decision, diffStat: stat, asked: asked + 1, approved: { commit, tree } };
+    // A reviewer's @aurea on the pull request (src/github/signals.ts) answers the request instead of
+    // a founder: another round with what they wrote.
+    if (!decision.approved && decision.via === 'github') return revise(deps, state, { diffStat: stat, asked: asked + 1 });
+    const update: TaskUpdate = { decision, diffStat: stat, asked: asked + 1, approved: { commit, tree }, revising: false };
     await showProgress(deps, { ...state, ...update }, decision.approved ? 'deploy' : undefined);
     return update;
   };
+}
+
+/**
+ * The round a reviewer asked for: their comments (task_feedback, not seen by an earlier round) become
+ * the next round's feedback, framed as data; the founders are told.
+ */
+async function revise(deps: TaskDeps, state: TaskStateType, update: TaskUpdate): Promise<TaskUpdate> {
+  const feedback = await deps.taskStore.feedbackAfter(state.taskId, state.feedbackSeen ?? '0');
+  const said = feedback.map((f) => `@${f.author}: ${f.body}`).join('\n\n');
+  const text = `A reviewer asked for changes on the pull request (what they wrote):\n<comment>\n${said}\n</comment>\nMake the change they ask for, if it fits the task.`;
+  const rounds = state.rounds.map((r, i) => (i === state.rounds.length - 1 ? { ...r, feedback: text } : r));
+  const authors = [...new Set(feedback.map((f) => `@${f.author}`))].join(', ') || 'a reviewer';
+  await deps.broadcaster.broadcast({ text: `💬 Task #${state.taskId}: ${authors} asked for changes on pull request #${state.pr?.number} (${said.slice(0, 300)}). Round ${rounds.length + 1} starts; I will ask you again.` });
+  const next: TaskUpdate = { ...update, rounds, revising: true, feedbackSeen: feedback.at(-1)?.id ?? state.feedbackSeen };
+  await showProgress(deps, { ...state, ...next }, 'code');
+  return next;
 }
