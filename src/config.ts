@@ -191,6 +191,8 @@ const fileSchema = z.strictObject({
       approvalTimeout: durationSchema.default(86_400_000),
       verifyTimeout: durationSchema.default(60_000),
       verifyInterval: durationSchema.default(2_000),
+      /** A pull request merged by a person into a GitHub service's base branch: `propose` a deploy in chat, or `ignore` it. */
+      onMerge: z.enum(['propose', 'ignore'], { error: 'expected propose or ignore' }).default('ignore'),
     })
     .prefault({}),
   // Per approval kind (deploy, task, rollback, refund, unpair, command, fix-task): separateApprover
@@ -406,6 +408,7 @@ function toConfig(
       approvalTimeoutMs: f.deploy.approvalTimeout,
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
+      onMerge: f.deploy.onMerge,
     },
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval, missedGraceMs: f.jobs.missedGrace },
     diagnose: { windowMs: f.diagnose.window },

@@ -84,7 +84,7 @@ import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { carryOutMcpCall, MCP_CALL_APPROVAL } from './mcp/ask.js';
 import { bullMcpCallJobs, createToolsQueue, startToolsWorker } from '../jobs/mcp-jobs.js';
 import { McpGrants } from './mcp/grants.js';
-import { GITHUB_TASK_APPROVAL } from './github/proposals.js';
+import { GITHUB_DEPLOY_APPROVAL, GITHUB_TASK_APPROVAL } from './github/proposals.js';
 import { GithubRepos } from './github/repo.js';
 import { githubWebhookRoute } from './github/webhook.js';
 import { McpServers } from './mcp/servers.js';
@@ -300,6 +300,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       ROLLBACK_APPROVAL.bind(core),
       FIX_TASK_APPROVAL.bind(core),
       GITHUB_TASK_APPROVAL.bind(core),
+      GITHUB_DEPLOY_APPROVAL.bind(core),
       REFUND_APPROVAL.bind(core),
       UNPAIR_APPROVAL.bind(core),
       COMMAND_APPROVAL.bind(proposals),

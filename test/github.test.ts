@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runDoctor } from '../src/cli/doctor.js';
 import { FakeAnthropicApi } from './fakes/anthropic-api.js';
 import { FakeGitHubApi, type FakeCheck } from './fakes/github-api.js';
 import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
@@ -67,13 +68,14 @@ const green: FakeCheck[] = [
 describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
   const track = closedAfterEach();
 
-  async function setUp() {
+  async function setUp(options: { onMerge?: 'propose' } = {}) {
     const anthropic = track(await FakeAnthropicApi.start());
     anthropic.respond = respond;
     const github = track(await FakeGitHubApi.start(REPO));
     const h = track(
       await Harness.create({
         githubFounders: ['ada-gh'],
+        ...options,
         serviceYaml: `github: { repo: ${REPO}, base: main, merge: squash }`,
         yaml: 'llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: 100ms\n',
         env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, GITHUB_TOKEN: github.token, GITHUB_API_URL: github.apiUrl, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, AUREA_EMBEDDER: 'offline' },
@@ -236,6 +238,49 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(await tapAnswer(h, proposal, /Run it/)).toBe('Starting the task…');
     await h.until(async () => (await h.query('SELECT 1 FROM tasks')).length === 1, 10_000, 'the task');
     expect(await h.query('SELECT service, request, requested_by FROM tasks')).toEqual([{ service: 'billing', request: 'add a NOTES file for the release', requested_by: `telegram:${FOUNDER.id}` }]);
+    expect(github.invalid).toEqual([]);
+  });
+
+  it('a pull request a person merged into main, with deploy.onMerge: propose → ▶ Deploy in chat → the checkout takes the merge, tests, asks, deploys; a failed check suite on main → an alert', async () => {
+    const { h, github, remote } = await setUp({ onMerge: 'propose' });
+    const merged = remote.commitOn('main', 'CHANGELOG', 'v1.1: faster invoices\n');
+    const closed = payload('pull_request', 'closed', (p) => {
+      Object.assign(p.pull_request, { number: 7, merged: true, merge_commit_sha: merged, title: 'Faster invoices', html_url: `https://github.com/${REPO}/pull/7`, merged_by: { ...p.sender, login: 'grace-gh' } });
+      p.pull_request.base = { ...p.pull_request.base, ref: 'main' };
+      p.pull_request.head = { ...p.pull_request.head, ref: 'faster-invoices' };
+    });
+    expect((await deliver(h, 'pull_request', closed)).status).toBe(202);
+    const proposal = await shown(h, /^Deploy billing\? @grace-gh merged pull request #7 into main/);
+    expect(proposal.text).toContain(`Faster invoices (${merged.slice(0, 7)})\nhttps://github.com/${REPO}/pull/7`);
+    expect(proposal.buttons.map((b) => b.text)).toEqual(['▶ Deploy', '✖ Not now']);
+    expect(await tapAnswer(h, proposal, /Deploy/)).toBe('Starting the deploy…');
+    const approval = await shown(h, /^Deploy billing\?\n/, { timeoutMs: 30_000 });
+    expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
+    await h.until(async () => h.repo.deploys.length === 1, 30_000, 'the deploy');
+    expect(execFileSync('git', ['rev-parse', 'HEAD'], { cwd: h.repo.dir, encoding: 'utf8' }).trim()).toBe(merged);
+
+    github.checks = () => [{ name: 'e2e', status: 'failure', title: 'Checkout flow', summary: '3 of 40 failed' }];
+    const suite = payload('check_suite', 'completed', (p) => Object.assign(p.check_suite, { id: 99, head_branch: 'main', head_sha: merged, conclusion: 'failure', app: { ...p.check_suite.app, name: 'Buildkite' } }));
+    expect((await deliver(h, 'check_suite', suite)).status).toBe(202);
+    const alert = await shown(h, /billing: checks of Buildkite failure on main/);
+    expect(alert.buttons.map((b) => b.text)).toContain('🩺 Diagnose');
+    expect(await h.query(`SELECT details->>'evidence' AS evidence FROM ai_system_alerts WHERE source = 'github:${REPO}'`)).toEqual([{ evidence: 'Failing checks:\ne2e: Checkout flow: 3 of 40 failed' }]);
+    expect(github.invalid).toEqual([]);
+  });
+
+  it('aurea doctor checks the token on each GitHub service and names the missing permission', async () => {
+    const { h, github } = await setUp();
+    const doctor = async () => {
+      const lines: string[] = [];
+      await runDoctor(h.config, (l) => lines.push(l));
+      return lines.join('\n');
+    };
+    expect(await doctor()).toMatch(/✓ github billing +acme\/billing: push, pull requests and checks readable/);
+    github.permissions = { ...github.permissions, push: false };
+    github.checksReadable = false;
+    expect(await doctor()).toMatch(
+      /✗ github billing +acme\/billing: missing Contents: read and write \(push\), Pull requests: read and write; Checks: read\n +→ fix: give GITHUB_TOKEN access to acme\/billing with these permissions/,
+    );
     expect(github.invalid).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { BWRAP_INSTALL, sandboxAvailable } from '../sandbox/bwrap.js';
 import { redactUrl } from '../secrets.js';
 import { foundersEnvName } from '../channels/settings.js';
 import { createLogger } from '../log.js';
+import { GithubRepos } from '../github/repo.js';
 import { McpServers } from '../mcp/servers.js';
 
 /** Whether a Redis URL points at this machine. */
@@ -148,6 +149,22 @@ export async function runDoctor(config: Config, print: (line: string) => void = 
     const available = sandboxAvailable();
     if (available.ok) report('ok', 'sandbox', `bubblewrap works: tasks of ${sandboxed.map(([n]) => n).join(', ')} run the model's code in it`);
     else report('fail', 'sandbox', `tasks of ${sandboxed.map(([n]) => n).join(', ')} will refuse to start: ${available.reason}`, BWRAP_INSTALL);
+  }
+  // Each service on GitHub: the token (or App installation) reaches the repository with push,
+  // pull requests and checks: read, and GitHub says which permission is missing.
+  const github = services.filter(([, s]) => s.github);
+  if (github.length) {
+    const repos = new GithubRepos(config.github, createLogger('silent', []));
+    for (const [name, s] of github) {
+      const fix = config.github.auth?.kind === 'app' ? `grant the GitHub App these permissions and install it on ${s.github!.repo}` : `give GITHUB_TOKEN access to ${s.github!.repo} with these permissions (fine-grained token: Repository permissions)`;
+      try {
+        const missing = await (await repos.repo(s.github!.repo)).missingPermissions();
+        if (missing.length) report('fail', `github ${name}`, `${s.github!.repo}: missing ${missing.join('; ')}`, fix);
+        else report('ok', `github ${name}`, `${s.github!.repo}: push, pull requests and checks readable`);
+      } catch (err) {
+        report('fail', `github ${name}`, describeError(err), fix);
+      }
+    }
   }
   if (services.length === 0) report('warn', 'services', 'none configured', 'npx aurea init --service <name> --repo <path> … (or services in aurea.config.yaml); npx aurea demo shows one');
   await Promise.all(

@@ -6,8 +6,10 @@
  *   `founders.github` (or with write access, `github.reviewers: collaborators`) → the task's waiting
  *   approval is answered by that reviewer and the task runs another round with the comment as
  *   feedback; by anyone else → ignored and audited;
- * - a workflow run on a service's base branch that completed with failure → an alert with 🩺 Diagnose,
- *   the failing job's log tail as evidence;
+ * - a workflow run (or check suite) on a service's base branch that completed with failure → an alert
+ *   with 🩺 Diagnose, the failing job's log tail (the failing checks' summaries) as evidence;
+ * - a pull request a person merged into a service's base branch, with `deploy.onMerge: propose` → a
+ *   deploy proposed in chat (▶ Deploy); AUREA's own task pull requests deploy through their task;
  * - an issue labelled `aurea`, or `@aurea <what to do>` in an issue comment by an allowed login → a
  *   task proposed in chat (▶ Run it), never started by GitHub alone.
  * Text from GitHub is data: it reaches a model only inside the round's feedback frame.
@@ -17,7 +19,7 @@ import { audit } from '../audit/log.js';
 import { DIAGNOSE } from '../alerts/service.js';
 import { handleApprovalTap, type TapDeps } from '../approvals/tap.js';
 import type { Core } from '../core.js';
-import { GITHUB_TASK_APPROVAL } from './proposals.js';
+import { GITHUB_DEPLOY_APPROVAL, GITHUB_TASK_APPROVAL } from './proposals.js';
 
 export type SignalDeps = Pick<Core, 'config' | 'db' | 'log' | 'alerts' | 'approvals' | 'taskStore' | 'github'> & TapDeps;
 
@@ -29,7 +31,8 @@ interface Payload {
   comment?: { body: string; html_url: string; user: { login: string } };
   review?: { body: string | null; html_url: string; user: { login: string } };
   issue?: { number: number; title: string; body?: string | null; html_url: string; pull_request?: unknown };
-  pull_request?: { number: number; head: { ref: string } };
+  pull_request?: { number: number; title?: string; html_url?: string; merged?: boolean; merge_commit_sha?: string | null; merged_by?: { login: string } | null; head: { ref: string }; base?: { ref: string } };
+  check_suite?: { id: number; head_branch: string | null; head_sha: string; conclusion: string | null; app?: { name: string } | null };
   label?: { name: string };
   workflow_run?: { id: number; name: string | null; head_branch: string | null; head_sha: string; conclusion: string | null; html_url: string; event: string };
 }
@@ -52,6 +55,8 @@ export async function handleGithubEvent(deps: SignalDeps, event: string, payload
   if (!service) return 'not a service repository';
   const [name] = service;
   if (event === 'workflow_run' && payload.action === 'completed') return workflowFailed(deps, name, payload);
+  if (event === 'check_suite' && payload.action === 'completed') return checkSuiteFailed(deps, name, payload);
+  if (event === 'pull_request' && payload.action === 'closed' && payload.pull_request?.merged) return mergedByPerson(deps, name, payload);
   if (event === 'issues' && payload.action === 'labeled' && payload.label?.name === TASK_LABEL && payload.issue) {
     return proposeTask(deps, name, `${payload.issue.title}${payload.issue.body ? `\n\n${payload.issue.body}` : ''}`, payload.issue.html_url, payload.sender!.login);
   }
@@ -148,4 +153,43 @@ async function proposeTask(deps: SignalDeps, service: string, request: string, s
     labels: { approve: '▶ Run it', reject: '✖ Not now', plainReject: true },
   });
   return `proposed a task on ${service}`;
+}
+
+/** A check suite that failed on the base branch (CI that is not GitHub Actions): an alert with the failing checks' summaries. */
+async function checkSuiteFailed(deps: SignalDeps, service: string, payload: Payload): Promise<string> {
+  const suite = payload.check_suite!;
+  const gh = deps.config.services[service]!.github!;
+  if (!FAILED.has(suite.conclusion ?? '') || suite.head_branch !== gh.base) return 'not a failure on the base branch';
+  const checks = await (await deps.github.repo(gh.repo)).checks(suite.head_sha).catch(() => null);
+  const failing = checks?.checks.filter((c) => c.ok === false) ?? [];
+  const error = `checks of ${suite.app?.name ?? 'CI'} ${suite.conclusion} on ${gh.base} (${suite.head_sha.slice(0, 7)})`;
+  await deps.alerts.raise({
+    severity: 'critical',
+    source: `github:${gh.repo}`,
+    message: `${service}: ${error}.`,
+    dedupeKey: `github-suite:${gh.repo}:${suite.id}`,
+    details: { service, error, ...(failing.length ? { evidence: `Failing checks:\n${failing.map((c) => `${c.name}: ${c.summary}`).join('\n')}` } : {}) },
+    actions: [DIAGNOSE],
+  });
+  return `alerted: ${error}`;
+}
+
+/** A pull request a person merged into the base branch: a deploy proposed, when `deploy.onMerge: propose`. */
+async function mergedByPerson(deps: SignalDeps, service: string, payload: Payload): Promise<string> {
+  const pr = payload.pull_request!;
+  const gh = deps.config.services[service]!.github!;
+  if (pr.base?.ref !== gh.base || TASK_BRANCH.test(pr.head.ref)) return 'not a merge to propose';
+  if (deps.config.deploy.onMerge !== 'propose') return 'deploy.onMerge is ignore';
+  const by = pr.merged_by?.login ?? payload.sender?.login ?? 'someone';
+  const source = pr.html_url ?? `https://github.com/${gh.repo}/pull/${pr.number}`;
+  await deps.approvals.request(GITHUB_DEPLOY_APPROVAL, {
+    threadId: `github-deploy:${gh.repo}#${pr.number}`,
+    requestedBy: githubActor(by),
+    expiresInMs: deps.config.deploy.approvalTimeoutMs,
+    payload: { service, pr: pr.number, source },
+    title: `Deploy ${service}? @${by} merged pull request #${pr.number} into ${gh.base}`,
+    text: `${pr.title ?? ''}${pr.merge_commit_sha ? ` (${pr.merge_commit_sha.slice(0, 7)})` : ''}\n${source}\n\n▶ Deploy runs /deploy ${service}: its tests, then your approval.`,
+    labels: { approve: '▶ Deploy', reject: '✖ Not now', plainReject: true },
+  });
+  return `proposed a deploy of ${service}`;
 }

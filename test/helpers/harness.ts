@@ -109,6 +109,8 @@ export interface HarnessOptions {
   approvalTimeout?: string;
   /** Founders' Telegram ids (default: the fixtures' FOUNDER). */
   founders?: number[];
+  /** deploy.onMerge (a pull request a person merged on GitHub). */
+  onMerge?: 'propose' | 'ignore';
   /** `founders.github`: GitHub logins whose @aurea comments steer tasks. */
   githubFounders?: string[];
   /** Also run the Slack app (HTTP mode) against a fake Slack Web API. */
@@ -175,7 +177,7 @@ ${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    
 ${options.rateLimits || options.realChatLimit ? '' : 'telegram:\n  perChat: { burst: 100, perSecond: 100 }\n'}deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
-${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
+${options.onMerge ? `  onMerge: ${options.onMerge}\n` : ''}${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
     );
     h.config = loadConfig(h.env(), CHANNELS, join(dir, 'aurea.config.yaml'));
     return h;
