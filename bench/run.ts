@@ -9,6 +9,7 @@ import { crashReport } from './crash-report.js';
 import { intentBench } from './intent.js';
 import { mcpClientBench } from './mcp-client.js';
 import { mcpServerBench } from './mcp-server.js';
+import { githubBench } from './github.js';
 import { sandboxOverhead } from './sandbox.js';
 import { flood } from './flood.js';
 import { startup } from './startup.js';
@@ -44,6 +45,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   intent: () => intentBench(),
   'mcp-client': () => mcpClientBench(),
   'mcp-server': () => mcpServerBench(),
+  github: () => githubBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

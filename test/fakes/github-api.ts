@@ -38,6 +38,8 @@ export interface GithubCall {
   path: string;
   body: any;
   status: number;
+  /** performance.now() when the request arrived. */
+  at: number;
 }
 
 export class FakeGitHubApi {
@@ -131,9 +133,10 @@ export class FakeGitHubApi {
     const body = raw ? JSON.parse(raw) : {};
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    const at = performance.now();
     const reply = (status: number, json: unknown, template?: string) => {
       if (template) this.invalid.push(...validateResponse(template, method, status, json));
-      this.calls.push({ method, path: url.pathname, body, status });
+      this.calls.push({ method, path: url.pathname, body, status, at });
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-ratelimit-remaining': '4999', 'x-ratelimit-limit': '5000' }).end(JSON.stringify(json));
     };
     const log = /^\/_logs\/(\d+)$/.exec(url.pathname);
@@ -235,7 +238,7 @@ export class FakeGitHubApi {
     }
     if ((m = /^\/actions\/jobs\/(\d+)\/logs$/.exec(rest)) && method === 'GET') {
       // GitHub answers 302 to a signed URL of the plain-text log (here: on this fake, without auth).
-      this.calls.push({ method, path: url.pathname, body, status: 302 });
+      this.calls.push({ method, path: url.pathname, body, status: 302, at });
       res.writeHead(302, { location: `${this.apiUrl}/_logs/${m[1]}` }).end();
       return;
     }

@@ -23,9 +23,22 @@ function load() {
   const ajv = new Ajv({ strict: false, allErrors: true });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   for (const f of ['uri-template', 'repo.nwo']) ajv.addFormat(f, true);
+  nullableEnums(spec.components);
   ajv.addSchema({ $id: 'gh', components: spec.components });
   loaded = { spec, ajv, compiled: new Map() };
   return loaded;
+}
+
+/**
+ * OpenAPI 3.0 reads `nullable: true` with an `enum` as "null, or one of these" (the check run's
+ * `conclusion` is null while it runs); ajv needs null in the enum for that, so it is added.
+ */
+function nullableEnums(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(nullableEnums);
+  if (!node || typeof node !== 'object') return;
+  const schema = node as { nullable?: boolean; enum?: unknown[] };
+  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
+  for (const value of Object.values(node)) nullableEnums(value);
 }
 
 /** A deep copy of one of the description's examples (`pull-request`, `check-run`, …). */
