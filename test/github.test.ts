@@ -18,7 +18,7 @@ import { deliver, githubHarness, green, payload, REPO, texts } from './helpers/g
 describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
   const track = closedAfterEach();
 
-  async function setUp(options: { onMerge?: 'propose' } = {}) {
+  async function setUp(options: { onMerge?: 'propose'; app?: boolean } = {}) {
     return track(await githubHarness(options));
   }
 
@@ -201,6 +201,21 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     const alert = await shown(h, /billing: checks of Buildkite failure on main/);
     expect(alert.buttons.map((b) => b.text)).toContain('🩺 Diagnose');
     expect(await h.query(`SELECT details->>'evidence' AS evidence FROM ai_system_alerts WHERE source = 'github:${REPO}'`)).toEqual([{ evidence: 'Failing checks:\ne2e: Checkout flow: 3 of 40 failed' }]);
+    expect(github.invalid).toEqual([]);
+  });
+
+  it('as a GitHub App: the installation is found by repository, its token opens the pull request and pushes, and the doctor is content', async () => {
+    const { h, github, remote } = await setUp({ app: true });
+    github.checks = () => green;
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    expect(remote.head('aurea/task-1')).not.toBeNull();
+    expect(github.callsTo('GET', '/repos/{owner}/{repo}/installation')).toHaveLength(1);
+    expect(github.callsTo('POST', '/app/installations/{installation_id}/access_tokens').length).toBeGreaterThanOrEqual(1);
+    expect(github.callsTo('POST', '/repos/{owner}/{repo}/pulls')).toEqual([expect.objectContaining({ status: 201 })]);
+    const lines: string[] = [];
+    await runDoctor(h.config, (l) => lines.push(l));
+    expect(lines.join('\n')).toMatch(/✓ github billing +acme\/billing: push, pull requests and checks readable/);
     expect(github.invalid).toEqual([]);
   });
 

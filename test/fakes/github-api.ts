@@ -8,6 +8,7 @@
  * repository, so the branch a task pushed is what gets merged.
  */
 import { execFileSync } from 'node:child_process';
+import { createVerify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GitHttpRepo } from '../helpers/git-http.js';
@@ -57,6 +58,12 @@ export class FakeGitHubApi {
   checksReadable = true;
   /** Collaborators' permission (`write`, `read`, …) by login. */
   collaborators: Record<string, 'admin' | 'write' | 'read' | 'none'> = {};
+  /**
+   * A GitHub App (set by the test): its id and public key (PEM). Requests to the App endpoints must
+   * carry a JWT it signed (RS256, `iss` = the App id); the installation's token then works like a
+   * personal access token.
+   */
+  app?: { id: string; publicKey: string; installationId: number; token: string };
   /** The jobs of a workflow run (by run id): name, conclusion and log text. */
   readonly runJobs = new Map<number, Array<{ name: string; conclusion: 'success' | 'failure'; log: string }>>();
   private nextNumber = 1;
@@ -71,7 +78,12 @@ export class FakeGitHubApi {
   /** @param repoName `owner/name`; its git repository is {@link attach}ed once it exists */
   static async start(repoName: string): Promise<FakeGitHubApi> {
     let fake!: FakeGitHubApi;
-    const server = createServer((req, res) => void fake.handle(req, res));
+    const server = createServer((req, res) =>
+      void fake.handle(req, res).catch((err: unknown) => {
+        fake.invalid.push(`the fake failed on ${req.method} ${req.url}: ${(err as Error).message}`);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'fake GitHub failed' }));
+      }),
+    );
     fake = new FakeGitHubApi(server, repoName);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     return fake;
@@ -147,7 +159,20 @@ export class FakeGitHubApi {
       return;
     }
     const auth = req.headers.authorization ?? '';
-    if (auth !== `token ${this.token}` && auth !== `bearer ${this.token}` && auth !== `Bearer ${this.token}`) {
+    const appPath = url.pathname === `/repos/${this.repoName}/installation` || /^\/app\/installations\/\d+\/access_tokens$/.test(url.pathname);
+    if (appPath) {
+      if (!this.app || !this.jwtValid(auth.replace(/^bearer /i, ''))) return reply(401, { message: 'A JSON web token could not be decoded', documentation_url: 'https://docs.github.com/rest', status: '401' });
+      if (method === 'GET') {
+        const installation = example('installation');
+        Object.assign(installation, { id: this.app.installationId, app_id: Number(this.app.id) });
+        return reply(200, installation, '/repos/{owner}/{repo}/installation');
+      }
+      const token = example('installation-token');
+      Object.assign(token, { token: this.app.token, expires_at: new Date(Date.now() + 3_600_000).toISOString() });
+      return reply(201, token, '/app/installations/{installation_id}/access_tokens');
+    }
+    const tokens = [this.token, ...(this.app ? [this.app.token] : [])];
+    if (!tokens.some((t) => auth === `token ${t}` || auth === `bearer ${t}` || auth === `Bearer ${t}`)) {
       return reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
     if (method === 'POST' && url.pathname === '/graphql') {
@@ -250,6 +275,15 @@ export class FakeGitHubApi {
       return reply(200, answer, '/repos/{owner}/{repo}/collaborators/{username}/permission');
     }
     return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
+  }
+
+  /** Whether `jwt` is an RS256 JWT signed with the App's key, issued by the App, not expired. */
+  private jwtValid(jwt: string): boolean {
+    const [header, claims, signature] = jwt.split('.');
+    if (!header || !claims || !signature || !this.app) return false;
+    const ok = createVerify('RSA-SHA256').update(`${header}.${claims}`).verify(this.app.publicKey, Buffer.from(signature, 'base64url'));
+    const payload = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8')) as { iss?: string | number; exp?: number };
+    return ok && String(payload.iss) === this.app.id && (payload.exp ?? 0) * 1000 > Date.now();
   }
 
   /** A real merge in the served repository: a squash commit (the head's tree on the base), or a merge commit. */

@@ -31,13 +31,16 @@ function load() {
 
 /**
  * OpenAPI 3.0 reads `nullable: true` with an `enum` as "null, or one of these" (the check run's
- * `conclusion` is null while it runs); ajv needs null in the enum for that, so it is added.
+ * `conclusion` is null while it runs); ajv needs null in the enum for that, so it is added; and
+ * `nullable` beside no `type` means nothing, so it is dropped.
  */
 function nullableEnums(node: unknown): void {
   if (Array.isArray(node)) return node.forEach(nullableEnums);
   if (!node || typeof node !== 'object') return;
-  const schema = node as { nullable?: boolean; enum?: unknown[] };
+  const schema = node as { nullable?: boolean; enum?: unknown[]; type?: unknown };
   if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
+  // `nullable` without `type` has no effect in OpenAPI 3.0 (ajv refuses it).
+  if (schema.nullable !== undefined && schema.type === undefined) delete schema.nullable;
   for (const value of Object.values(node)) nullableEnums(value);
 }
 

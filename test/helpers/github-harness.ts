@@ -5,7 +5,7 @@
  * Used by test/github.test.ts and bench/github.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeAnthropicApi } from '../fakes/anthropic-api.js';
@@ -60,20 +60,28 @@ export const green: FakeCheck[] = [
 ];
 
 /** The whole set-up, started; `close()` stops everything. */
-export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'realChatLimit'> & { checksInterval?: string } = {}) {
+export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'realChatLimit'> & { checksInterval?: string; app?: boolean } = {}) {
   const anthropic = await FakeAnthropicApi.start();
   anthropic.respond = respond;
   const github = await FakeGitHubApi.start(REPO);
+  // As a GitHub App: AUREA holds the App's private key; the fake knows its public key.
+  const { app, ...harnessOptions } = options;
+  let credentials: Record<string, string> = { GITHUB_TOKEN: github.token };
+  if (app) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    github.app = { id: '123456', publicKey, installationId: 4242, token: 'ghs_fakeInstallationToken000000000000' };
+    credentials = { GITHUB_APP_ID: github.app.id, GITHUB_APP_PRIVATE_KEY: privateKey.replaceAll('\n', '\\n') };
+  }
   const h = await Harness.create({
     githubFounders: ['ada-gh'],
-    ...options,
+    ...harnessOptions,
     serviceYaml: `github: { repo: ${REPO}, base: main, merge: squash }`,
     yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: ${options.checksInterval ?? '100ms'}\n`,
-    env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, GITHUB_TOKEN: github.token, GITHUB_API_URL: github.apiUrl, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, AUREA_EMBEDDER: 'offline' },
+    env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, ...credentials, GITHUB_API_URL: github.apiUrl, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, AUREA_EMBEDDER: 'offline' },
   });
   // The service's checkout is a clone of the repository on "GitHub" (main, origin over HTTP).
   execFileSync('git', ['branch', '-M', 'main'], { cwd: h.repo.dir });
-  const remote = await GitHttpRepo.start(h.repo.dir, 'billing', github.token);
+  const remote = await GitHttpRepo.start(h.repo.dir, 'billing', github.app?.token ?? github.token);
   github.attach(remote);
   execFileSync('git', ['remote', 'add', 'origin', remote.url('billing')], { cwd: h.repo.dir });
   await h.start();
