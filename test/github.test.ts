@@ -96,6 +96,19 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(github.invalid).toEqual([]);
   });
 
+  it('/cancel while the checks run closes the pull request, saying so on GitHub', async () => {
+    const { h, github } = await setUp();
+    github.checks = () => [{ name: 'e2e', status: 'in_progress' }];
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    await h.telegram.waitFor(() => h.telegram.callsOf('editMessageText').some((c) => c.text!.includes('checks ⏳')), 60_000, 'waiting for the checks');
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/cancel 1'));
+    await shown(h, /^⏹ Task #1 on billing cancelled by Ada Founder/, { timeoutMs: 30_000 });
+    expect(github.pulls.get(1)).toMatchObject({ state: 'closed', merged: false });
+    expect(github.comments).toEqual([{ issue: 1, body: 'AUREA closed this pull request: task #1 cancelled by Ada Founder; the deploy branch is untouched.' }]);
+    expect(await h.query(`SELECT status FROM tasks WHERE id = 1`)).toEqual([{ status: 'cancelled' }]);
+    expect(h.repo.deploys).toEqual([]);
+  });
+
   it('a review comment "@aurea also handle the empty case" by an allowed login → another round on the same branch → approval again; by a stranger → nothing but an audit row; a redelivery is handled once; a bad signature → 401', async () => {
     const { h, github, remote, anthropic } = await setUp();
     github.checks = () => green;

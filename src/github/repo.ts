@@ -89,14 +89,19 @@ export class GithubRepo {
    * retried step), updates its title and body.
    */
   async openDraft(input: { head: string; base: string; title: string; body: string }): Promise<PullRequest> {
-    const open = await this.call('list pull requests', () => this.kit.rest.pulls.list({ ...this.where, head: `${this.owner}:${input.head}`, state: 'open', per_page: 1 }));
-    const existing = open.data[0];
+    const existing = await this.openFrom(input.head);
     if (existing) {
       const { data } = await this.call('update the pull request', () => this.kit.rest.pulls.update({ ...this.where, pull_number: existing.number, title: input.title, body: input.body }));
       return { number: data.number, url: data.html_url, nodeId: data.node_id, head: data.head.sha };
     }
     const { data } = await this.call('open the pull request', () => this.kit.rest.pulls.create({ ...this.where, ...input, draft: true }));
     return { number: data.number, url: data.html_url, nodeId: data.node_id, head: data.head.sha };
+  }
+
+  /** The open pull request from `branch` of this repository, if any. */
+  async openFrom(branch: string): Promise<{ number: number } | null> {
+    const open = await this.call('list pull requests', () => this.kit.rest.pulls.list({ ...this.where, head: `${this.owner}:${branch}`, state: 'open', per_page: 1 }));
+    return open.data[0] ?? null;
   }
 
   /** The pull request as it is now: its head commit and branch, and whether it is open or merged. */

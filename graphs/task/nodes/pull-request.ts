@@ -1,5 +1,6 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { audit } from '../../../src/audit/log.js';
+import { describeError } from '../../../src/errors.js';
 import type { Check } from '../../../src/github/repo.js';
 import { gitWithToken } from '../../git.js';
 import { measuredStep, RunWaitsError } from '../../steps.js';
@@ -90,16 +91,18 @@ async function pullRequestBody(deps: TaskDeps, state: TaskStateType): Promise<st
  */
 export async function closePullRequest(deps: TaskDeps, state: TaskStateType, why: string): Promise<string> {
   const svc = deps.config.services[state.service]!;
-  if (!state.pr || !svc.github) return '';
+  if (!svc.github || !state.worktree) return '';
   try {
     const repo = await deps.github.repo(svc.github.repo);
-    const now = await repo.pull(state.pr.number);
-    if (now.state !== 'open') return '';
-    await repo.close(state.pr.number, `AUREA closed this pull request: task #${state.taskId} ${why}.`);
-    await audit(deps.db.pool, state.requestedBy, 'task.pr.closed', `task:${state.taskId}`, { pr: state.pr.number, why });
+    // The task's open pull request, even one whose opening the state has not recorded yet (a run
+    // stopped while it waited for the checks).
+    const number = state.pr?.number ?? (await repo.openFrom(state.worktree.branch))?.number;
+    if (number === undefined || (await repo.pull(number)).state !== 'open') return '';
+    await repo.close(number, `AUREA closed this pull request: task #${state.taskId} ${why}.`);
+    await audit(deps.db.pool, state.requestedBy, 'task.pr.closed', `task:${state.taskId}`, { pr: number, why });
     return '';
   } catch (err) {
     deps.log.warn({ err, task: state.taskId }, 'github: closing the pull request failed');
-    return ` Pull request #${state.pr.number} could not be closed on GitHub; close it there.`;
+    return ` Its pull request on GitHub could not be closed (${describeError(err)}); close it there.`;
   }
 }
