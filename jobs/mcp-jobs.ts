@@ -1,7 +1,8 @@
 /**
- * Allowed MCP calls on BullMQ: one job per approval (`mcp.<approval uuid>`, never a database
- * sequence number), tried once: a call is not repeated by a retry (a worker that died mid-call
- * leaves it journalled as interrupted, and the founder is told; src/mcp/ask.ts).
+ * The tools queue on BullMQ. Allowed MCP calls: one job per approval (`mcp.<approval uuid>`, never a
+ * database sequence number), tried once: a call is not repeated by a retry (a worker that died
+ * mid-call leaves it journalled as interrupted, and the founder is told; src/mcp/ask.ts). And
+ * github.poll's job scheduler (`github.poll`, every github.poll).
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -23,20 +24,34 @@ export function bullMcpCallJobs(queue: Queue): McpCallJobs {
   };
 }
 
+/** The job scheduler of github.poll on the tools queue (`github.poll`), or none when polling is off. */
+export async function scheduleGithubPoll(queue: Queue, everyMs: number | undefined): Promise<void> {
+  if (everyMs === undefined) {
+    await queue.removeJobScheduler(GITHUB_POLL);
+    return;
+  }
+  await queue.upsertJobScheduler(GITHUB_POLL, { every: everyMs }, { name: GITHUB_POLL, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+}
+
+/** The name of github.poll's scheduler and jobs. */
+const GITHUB_POLL = 'github.poll';
+
 /**
- * Runs allowed MCP calls.
- * @param run carries one out (src/mcp/ask.ts carryOutMcpCall); never throws for the call's own failure
+ * Runs the tools queue: allowed MCP calls and, with github.poll, GitHub polls.
+ * @param run carries out an MCP call (src/mcp/ask.ts carryOutMcpCall); never throws for the call's own failure
+ * @param poll polls GitHub once (src/github/poll.ts)
  */
-export function startToolsWorker(connection: Redis, deps: { config: Pick<Config, 'jobs' | 'redis'>; log: Logger }, run: (job: McpCallJob) => Promise<void>): Worker {
+export function startToolsWorker(connection: Redis, deps: { config: Pick<Config, 'jobs' | 'redis'>; log: Logger }, run: (job: McpCallJob) => Promise<void>, poll: () => Promise<unknown>): Worker {
   const worker = new Worker(
     TOOLS_QUEUE,
     async (job) => {
+      if (job.name === GITHUB_POLL) return void (await poll());
       const parsed = mcpCallJobSchema.safeParse(job.data);
       if (!parsed.success) throw new Error(`not a valid MCP call job: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
       await run(parsed.data);
     },
     { connection, prefix: deps.config.redis.prefix, concurrency: 4, ...lockOptions(deps.config) },
   );
-  worker.on('failed', (job, err) => deps.log.error({ job: job?.id, err }, 'mcp call job failed'));
+  worker.on('failed', (job, err) => deps.log.error({ job: job?.id, err }, 'tools job failed'));
   return worker;
 }

@@ -82,11 +82,12 @@ import { reportFailedRun } from './runs/failures.js';
 import { stripeWebhookRoute } from './stripe/webhook.js';
 import { HashingEmbedder } from './memory/hashing-embedder.js';
 import { carryOutMcpCall, MCP_CALL_APPROVAL } from './mcp/ask.js';
-import { bullMcpCallJobs, createToolsQueue, startToolsWorker } from '../jobs/mcp-jobs.js';
+import { bullMcpCallJobs, createToolsQueue, scheduleGithubPoll, startToolsWorker } from '../jobs/mcp-jobs.js';
 import { McpGrants } from './mcp/grants.js';
 import { GITHUB_DEPLOY_APPROVAL, GITHUB_TASK_APPROVAL } from './github/proposals.js';
 import { GithubRepos } from './github/repo.js';
 import { githubWebhookRoute } from './github/webhook.js';
+import { pollGithub } from './github/poll.js';
 import { McpServers } from './mcp/servers.js';
 import { mcpRoute } from './mcp/serve.js';
 import { FounderQuestions, QUESTION_ACTION } from './mcp/questions.js';
@@ -332,8 +333,11 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       const journal = new StepJournal(db.pool);
       cleanups.push(base.alerts.startOutbox(config.alerts.retryIntervalMs));
       await scheduler.syncAll();
+      await scheduleGithubPoll(toolsQueue, config.github.pollMs);
       // A Redis that comes back empty (no persistence) has lost the job schedulers: upsert them again.
-      redis.on('ready', () => void scheduler.syncAll().catch((err: unknown) => log.warn({ err }, 'could not restore the schedules')));
+      redis.on('ready', () =>
+        void Promise.all([scheduler.syncAll(), scheduleGithubPoll(toolsQueue, config.github.pollMs)]).catch((err: unknown) => log.warn({ err }, 'could not restore the schedules')),
+      );
       const runFailed = (failed: FailedRun) => reportFailedRun({ ...core, db: db.pool }, failed);
       const workers: Worker[] = [
         startWorker({ ...core, catalog }, bullRedis),
@@ -342,9 +346,16 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
           task: createTaskRunner({ ...core, journal }),
           rollback: createRollbackRunner({ ...core, journal }),
         }),
-        // Allowed MCP calls exist only where MCP servers are configured: no idle worker otherwise.
-        ...(Object.keys(config.mcp.servers).length
-          ? [startToolsWorker(bullRedis, core, (job) => carryOutMcpCall({ ...core, journal, send: proposals.send, note: (chat, text) => assistant.note(chat, text) }, job))]
+        // Allowed MCP calls and GitHub polls exist only where MCP servers or github.poll are configured: no idle worker otherwise.
+        ...(Object.keys(config.mcp.servers).length || config.github.pollMs
+          ? [
+              startToolsWorker(
+                bullRedis,
+                core,
+                (job) => carryOutMcpCall({ ...core, journal, send: proposals.send, note: (chat, text) => assistant.note(chat, text) }, job),
+                () => pollGithub(core),
+              ),
+            ]
           : []),
       ];
       for (const worker of workers) {

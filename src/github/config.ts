@@ -7,6 +7,7 @@
  *   github: [ada-lovelace]          # logins whose @aurea comments steer a task
  * github:
  *   checksTimeout: 30m              # how long a pull request's checks are waited for
+ *   poll: 60s                       # no public URL for webhooks: read the same signals through the API
  *   reviewers: founders             # or collaborators: anyone with write access
  * services:
  *   billing:
@@ -42,6 +43,8 @@ export const githubFileSchema = z
     checksTimeout: durationSchema.default(30 * 60_000),
     /** How often the checks are read while they run. */
     checksInterval: durationSchema.default(15_000),
+    /** Without a public URL for webhooks: read the same signals through the API this often (e.g. 60s). */
+    poll: durationSchema.optional(),
     /** Whose `@aurea` comments steer a task: `founders` (founders.github) or `collaborators` (write access). */
     reviewers: z.enum(['founders', 'collaborators'], { error: 'expected founders or collaborators' }).default('founders'),
     /** The mention that addresses AUREA in a comment (an App's name, e.g. @acme-aurea[bot]). */
@@ -70,6 +73,8 @@ export interface GithubConfig {
   webhookSecret: string | undefined;
   checksTimeoutMs: number;
   checksIntervalMs: number;
+  /** github.poll: read GitHub's signals through the API this often (ms); undefined = webhooks only. */
+  pollMs: number | undefined;
   reviewers: 'founders' | 'collaborators';
   mention: string;
   founders: string[];
@@ -107,6 +112,7 @@ export function toGithubConfig(
       webhookSecret: env.GITHUB_WEBHOOK_SECRET,
       checksTimeoutMs: file.checksTimeout,
       checksIntervalMs: file.checksInterval,
+      pollMs: file.poll,
       reviewers: file.reviewers,
       mention: file.mention,
       founders: founders.map((l) => l.toLowerCase()),

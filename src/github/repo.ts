@@ -105,9 +105,9 @@ export class GithubRepo {
   }
 
   /** The pull request as it is now: its head commit and branch, and whether it is open or merged. */
-  async pull(number: number): Promise<{ head: string; branch: string; state: 'open' | 'closed'; merged: boolean; draft: boolean }> {
+  async pull(number: number): Promise<{ head: string; branch: string; state: 'open' | 'closed'; merged: boolean; mergedBy: string | null; draft: boolean }> {
     const { data } = await this.call('read the pull request', () => this.kit.rest.pulls.get({ ...this.where, pull_number: number }));
-    return { head: data.head.sha, branch: data.head.ref, state: data.state as 'open' | 'closed', merged: data.merged, draft: Boolean(data.draft) };
+    return { head: data.head.sha, branch: data.head.ref, state: data.state as 'open' | 'closed', merged: data.merged, mergedBy: data.merged_by?.login ?? null, draft: Boolean(data.draft) };
   }
 
   /**
@@ -178,6 +178,30 @@ export class GithubRepo {
   /** Comments on an issue or pull request. */
   async comment(number: number, body: string): Promise<void> {
     await this.call('comment', () => this.kit.rest.issues.createComment({ ...this.where, issue_number: number, body }));
+  }
+
+  /**
+   * What happened on the repository since `since`, for polling (github.poll) in the shape the webhook
+   * handlers read: completed workflow runs on `base`, issue and pull request comments, open issues
+   * labelled `label`, and pull requests merged into `base` (REST list endpoints; at most 100 each).
+   */
+  async since(since: Date, base: string, label: string) {
+    const iso = since.toISOString();
+    const [runs, comments, reviewComments, issues, pulls] = await Promise.all([
+      this.call('list workflow runs', () => this.kit.rest.actions.listWorkflowRunsForRepo({ ...this.where, branch: base, status: 'completed', created: `>=${iso}`, per_page: 100 })),
+      this.call('list comments', () => this.kit.rest.issues.listCommentsForRepo({ ...this.where, since: iso, sort: 'created', direction: 'asc', per_page: 100 })),
+      this.call('list review comments', () => this.kit.rest.pulls.listReviewCommentsForRepo({ ...this.where, since: iso, sort: 'created', direction: 'asc', per_page: 100 })),
+      this.call('list labelled issues', () => this.kit.rest.issues.listForRepo({ ...this.where, labels: label, state: 'open', since: iso, per_page: 100 })),
+      this.call('list closed pull requests', () => this.kit.rest.pulls.list({ ...this.where, state: 'closed', base, sort: 'updated', direction: 'desc', per_page: 100 })),
+    ]);
+    const number = (url: string) => Number(/\/(\d+)$/.exec(url)?.[1]);
+    return {
+      runs: runs.data.workflow_runs.map((r) => ({ id: r.id, name: r.name ?? null, head_branch: r.head_branch, head_sha: r.head_sha, conclusion: r.conclusion, html_url: r.html_url, event: r.event })),
+      comments: comments.data.map((c) => ({ id: c.id, body: c.body ?? '', html_url: c.html_url, user: { login: c.user?.login ?? '' }, issue: number(c.issue_url), onPull: /\/pull\/\d+/.test(c.html_url) })),
+      reviewComments: reviewComments.data.map((c) => ({ id: c.id, body: c.body, html_url: c.html_url, user: { login: c.user?.login ?? '' }, pull: number(c.pull_request_url) })),
+      labelled: issues.data.filter((i) => !i.pull_request).map((i) => ({ id: i.id, number: i.number, title: i.title, body: i.body ?? null, html_url: i.html_url, by: i.user?.login ?? '' })),
+      merged: pulls.data.filter((p) => p.merged_at && Date.parse(p.merged_at) >= since.getTime()).map((p) => ({ id: p.id, number: p.number, title: p.title, html_url: p.html_url, merge_commit_sha: p.merge_commit_sha, head: { ref: p.head.ref }, base: { ref: p.base.ref } })),
+    };
   }
 
   /** Whether `login` may write to the repository (REST "Get repository permissions for a user"). */

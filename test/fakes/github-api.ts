@@ -64,6 +64,10 @@ export class FakeGitHubApi {
    * personal access token.
    */
   app?: { id: string; publicKey: string; installationId: number; token: string };
+  /** What polling lists (github.poll): completed workflow runs, issue comments, labelled issues. */
+  readonly workflowRuns: Array<{ id: number; name: string; conclusion: 'success' | 'failure'; head_branch: string; head_sha: string }> = [];
+  readonly issueComments: Array<{ id: number; issue: number; body: string; login: string }> = [];
+  readonly labelledIssues: Array<{ id: number; number: number; title: string; login: string }> = [];
   /** The jobs of a workflow run (by run id): name, conclusion and log text. */
   readonly runJobs = new Map<number, Array<{ name: string; conclusion: 'success' | 'failure'; log: string }>>();
   private nextNumber = 1;
@@ -193,10 +197,35 @@ export class FakeGitHubApi {
       delete repo.parent;
       return reply(200, repo, '/repos/{owner}/{repo}');
     }
+    if (rest === '/actions/runs' && method === 'GET') {
+      const branch = url.searchParams.get('branch');
+      const runs = this.workflowRuns.filter((r) => !branch || r.head_branch === branch).map((r) => {
+        const run = example('workflow-run');
+        return Object.assign(run, { ...r, status: 'completed', html_url: `https://github.com/${this.repoName}/actions/runs/${r.id}`, event: 'push' });
+      });
+      return reply(200, { total_count: runs.length, workflow_runs: runs }, '/repos/{owner}/{repo}/actions/runs');
+    }
+    if (rest === '/issues/comments' && method === 'GET') {
+      const comments = this.issueComments.map((c) => {
+        const comment = example('issue-comment');
+        return Object.assign(comment, { id: c.id, body: c.body, user: { ...comment.user, login: c.login }, issue_url: `https://api.github.com/repos/${this.repoName}/issues/${c.issue}`, html_url: `https://github.com/${this.repoName}/issues/${c.issue}#issuecomment-${c.id}` });
+      });
+      return reply(200, comments, '/repos/{owner}/{repo}/issues/comments');
+    }
+    if (rest === '/pulls/comments' && method === 'GET') return reply(200, [], '/repos/{owner}/{repo}/pulls/comments');
+    if (rest === '/issues' && method === 'GET') {
+      const issues = this.labelledIssues.map((i) => {
+        const issue = example('issue');
+        delete issue.pull_request;
+        return Object.assign(issue, { id: i.id, number: i.number, title: i.title, body: null, user: { ...issue.user, login: i.login }, html_url: `https://github.com/${this.repoName}/issues/${i.number}` });
+      });
+      return reply(200, issues, '/repos/{owner}/{repo}/issues');
+    }
     if (rest === '/pulls' && method === 'GET') {
       const head = url.searchParams.get('head')?.split(':')[1];
       const state = url.searchParams.get('state') ?? 'open';
-      const found = [...this.pulls.values()].filter((p) => (!head || p.head === head) && (state === 'all' || p.state === state));
+      const base = url.searchParams.get('base');
+      const found = [...this.pulls.values()].filter((p) => (!head || p.head === head) && (!base || p.base === base) && (state === 'all' || p.state === state));
       return reply(200, found.map((p) => ({ ...this.pullJson(p), requested_teams: [] })).map(simple), '/repos/{owner}/{repo}/pulls');
     }
     if (rest === '/pulls' && method === 'POST') {

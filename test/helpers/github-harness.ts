@@ -60,12 +60,12 @@ export const green: FakeCheck[] = [
 ];
 
 /** The whole set-up, started; `close()` stops everything. */
-export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'realChatLimit'> & { checksInterval?: string; app?: boolean } = {}) {
+export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'realChatLimit'> & { checksInterval?: string; app?: boolean; poll?: string } = {}) {
   const anthropic = await FakeAnthropicApi.start();
   anthropic.respond = respond;
   const github = await FakeGitHubApi.start(REPO);
   // As a GitHub App: AUREA holds the App's private key; the fake knows its public key.
-  const { app, ...harnessOptions } = options;
+  const { app, poll, ...harnessOptions } = options;
   let credentials: Record<string, string> = { GITHUB_TOKEN: github.token };
   if (app) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
@@ -76,7 +76,7 @@ export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'r
     githubFounders: ['ada-gh'],
     ...harnessOptions,
     serviceYaml: `github: { repo: ${REPO}, base: main, merge: squash }`,
-    yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: ${options.checksInterval ?? '100ms'}\n`,
+    yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: ${options.checksInterval ?? '100ms'}\n${poll ? `  poll: ${poll}\n` : ''}`,
     env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, ...credentials, GITHUB_API_URL: github.apiUrl, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, AUREA_EMBEDDER: 'offline' },
   });
   // The service's checkout is a clone of the repository on "GitHub" (main, origin over HTTP).
