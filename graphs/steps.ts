@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkHealth } from '../src/health/check.js';
-import type { Config, ServiceConfig } from '../src/config.js';
+import { ON_MERGE, type Config, type ServiceConfig } from '../src/config.js';
 import { AureaError } from '../src/errors.js';
 import type { ServiceLeases } from '../src/leases/store.js';
 import type { Broadcaster } from '../src/channels/broadcast.js';
@@ -41,6 +41,8 @@ export async function runStep(
   sandbox?: SandboxPolicy | null,
 ): Promise<StepResult> {
   if (!command) return { ok: true, exitCode: 0, timedOut: false, durationMs: 0, tail: '', skipped: true };
+  // `deploy: on-merge`: the platform deploys what was merged on GitHub; there is no command to run.
+  if (command === ON_MERGE) return { ok: true, exitCode: 0, timedOut: false, durationMs: 0, tail: 'the platform deploys the merge itself (deploy: on-merge)', skipped: true };
   const r = await runCommand(command, { cwd, timeoutMs: deps.config.deploy.commandTimeoutMs, secrets: deps.config.secrets, signal, sandbox });
   return { ok: r.exitCode === 0, exitCode: r.exitCode, timedOut: r.timedOut, durationMs: r.durationMs, tail: r.tail };
 }

@@ -110,8 +110,17 @@ const sandboxSchema = z
 const serviceSchema = z.strictObject({
   repo: z.string().min(1, { error: 'expected the path of the service\'s git checkout' }),
   test: z.string().min(1).optional(),
+  /** The deploy command, or `on-merge`: the platform (Render, Vercel, Netlify…) deploys what is merged on GitHub itself. */
   deploy: z.string().min(1).optional(),
   rollback: z.string().min(1).optional(),
+  /**
+   * Where the health endpoint reports the commit it runs (a `deploy: on-merge` service): `$.sha`
+   * (a JSON path into its body) or `header X-Commit` (a response header).
+   */
+  healthVersion: z
+    .string()
+    .regex(/^(\$(\.[A-Za-z_][\w-]*)+|header [A-Za-z0-9-]+)$/, { error: 'expected a JSON path like $.sha, or header <name>' })
+    .optional(),
   health: z.url({ error: 'expected an http(s) URL that answers 2xx when the service is healthy' }).optional(),
   healthTimeout: durationSchema.default(5_000),
   approval: z.enum(['required', 'auto'], { error: 'expected "required" or "auto"' }).default('required'),
@@ -193,6 +202,8 @@ const fileSchema = z.strictObject({
       verifyInterval: durationSchema.default(2_000),
       /** A pull request merged by a person into a GitHub service's base branch: `propose` a deploy in chat, or `ignore` it. */
       onMerge: z.enum(['propose', 'ignore'], { error: 'expected propose or ignore' }).default('ignore'),
+      /** A `deploy: on-merge` service: how long after the merge its health endpoint may take to report the merged commit. */
+      onMergeTimeout: durationSchema.default(10 * 60_000),
     })
     .prefault({}),
   // Per approval kind (deploy, task, rollback, refund, unpair, command, fix-task): separateApprover
@@ -358,6 +369,9 @@ export function loadConfig(rawEnv: Env, channels: ChannelsToLoad, file?: string)
     const unknown = s.mcp.find((server) => !mcp.servers[server]);
     if (unknown) throw new ConfigError(`services.${name}.mcp`, `Invalid ${configFile ?? 'aurea.config.yaml'}: services.${name}.mcp: there is no MCP server "${unknown}" under mcp.servers (configured: ${Object.keys(mcp.servers).join(', ') || 'none'})`);
   }
+  for (const [name, s] of Object.entries(f.services)) {
+    if (s.deploy === ON_MERGE && !s.github) throw new ConfigError(`services.${name}.deploy`, `Invalid ${configFile ?? 'aurea.config.yaml'}: services.${name}.deploy: on-merge needs services.${name}.github (the repository whose merges the platform deploys)`);
+  }
   const { github, secrets: githubSecrets } = toGithubConfig(e, f.github, f.founders.github ?? [], f.services);
   return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets: [...channelSecrets, ...mcpSecrets, ...githubSecrets], mcp, github });
 }
@@ -373,6 +387,9 @@ export function loadChannelSettings<S extends ChannelSettingsBase>(rawEnv: Env, 
   if (!result.success) throw issueToError('environment', result.error.issues[0]!, env);
   return channel.build(result.data, undefined, []);
 }
+
+/** `services.<name>.deploy: on-merge`: the platform deploys what is merged on GitHub; AUREA runs no deploy command. */
+export const ON_MERGE = 'on-merge';
 
 /** A literal-typed value (keeps `'openai' | 'offline'` from widening to string in the result). */
 const literal = <T extends string>(value: T): T => value;
@@ -409,6 +426,7 @@ function toConfig(
       verifyTimeoutMs: f.deploy.verifyTimeout,
       verifyIntervalMs: f.deploy.verifyInterval,
       onMerge: f.deploy.onMerge,
+      onMergeTimeoutMs: f.deploy.onMergeTimeout,
     },
     jobs: { lockDurationMs: f.jobs.lockDuration, stalledIntervalMs: f.jobs.stalledInterval, watchdogIntervalMs: f.jobs.watchdogInterval, missedGraceMs: f.jobs.missedGrace },
     diagnose: { windowMs: f.diagnose.window },

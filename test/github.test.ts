@@ -18,7 +18,7 @@ import { deliver, githubHarness, green, payload, REPO, texts } from './helpers/g
 describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
   const track = closedAfterEach();
 
-  async function setUp(options: { onMerge?: 'propose'; app?: boolean; poll?: string } = {}) {
+  async function setUp(options: Parameters<typeof githubHarness>[0] = {}) {
     return track(await githubHarness(options));
   }
 
@@ -249,6 +249,44 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(messages.filter((t) => /CI workflow "CI" failure/.test(t))).toHaveLength(1);
     expect(messages.filter((t) => /^Start a task on billing\?/.test(t))).toHaveLength(1);
     expect(await h.query(`SELECT actor FROM audit_log WHERE action = 'github.comment.ignored'`)).toEqual([{ actor: 'github:mallory' }]);
+    expect(github.invalid).toEqual([]);
+  });
+
+  it('deploy: on-merge: after the merge AUREA waits until the health endpoint reports the merged commit, then verifies; no deploy command runs', async () => {
+    const { h, github } = await setUp({ deployCommand: 'on-merge', healthVersion: '$.sha' });
+    github.checks = () => green;
+    // The platform deploys a merge a moment after it happens.
+    github.onMerged = (pull) => void setTimeout(() => (h.service.version = pull.mergeSha!.slice(0, 12)), 700);
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    const approval = await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
+    const done = await shown(h, /^✅ Task #1 on billing deployed and verified/, { timeoutMs: 30_000 });
+    expect(done.text).toContain(`deployed ${github.pulls.get(1)!.mergeSha!.slice(0, 7)}`);
+    expect(h.repo.deploys).toEqual([]);
+    expect(h.service.version).toBe(github.pulls.get(1)!.mergeSha!.slice(0, 12));
+  });
+
+  it('deploy: on-merge with a health endpoint that never reports the merge → the task stops saying so and offers a rollback; approved, it is a revert pull request merged on GitHub', async () => {
+    const { h, github, remote } = await setUp({ deployCommand: 'on-merge', healthVersion: '$.sha', onMergeTimeout: '1s' });
+    github.checks = () => green;
+    h.service.version = 'f'.repeat(40);
+    const before = remote.head('main')!;
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    const approval = await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    await tapAnswer(h, approval, /Approve/);
+    const merged = await h.until(async () => github.pulls.get(1)?.mergeSha, 30_000, 'the merge');
+    const stopped = await shown(h, /^⏹ Task #1 on billing stopped: billing did not report/, { timeoutMs: 30_000 });
+    expect(stopped.text).toContain(`billing did not report ${merged!.slice(0, 7)} within 1s of the merge (it reports ffffffffffffffffffffffffffffffffffffffff at $.sha): the platform may not have deployed it; a rollback is offered.`);
+    const offer = await shown(h, /^Roll back billing to [0-9a-f]{7}\?/, { timeoutMs: 30_000 });
+    expect(offer.text).toContain(`reverts ${merged!.slice(0, 7)} on GitHub by a pull request merged at once; the platform then deploys it.`);
+    await tapAnswer(h, offer, /Roll back/);
+    await h.until(async () => github.pulls.get(2)?.merged === true, 30_000, 'the revert merged');
+    const revert = github.pulls.get(2)!;
+    expect(revert).toMatchObject({ head: 'aurea/revert-task-1', base: 'main', draft: false, title: `Revert ${merged!.slice(0, 7)} (AUREA rollback of task-1)` });
+    // The base branch's tree is back to what it was before the task.
+    const tree = (ref: string) => execFileSync('git', ['rev-parse', `${ref}^{tree}`], { cwd: remote.dir, encoding: 'utf8' }).trim();
+    expect(tree('main')).toBe(tree(before));
+    expect(h.repo.deploys).toEqual([]);
     expect(github.invalid).toEqual([]);
   });
 

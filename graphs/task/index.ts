@@ -42,7 +42,7 @@ export function buildTaskGraph(deps: TaskDeps, checkpointer: BaseCheckpointSaver
     .addConditionalEdges('pullRequest', (s) => (stopped(s) ? 'learn' : s.rounds.at(-1)?.checks?.state === 'failure' ? 'developer' : 'approval'), ['developer', 'approval', 'learn'])
     .addConditionalEdges('approval', (s) => (s.revising ? 'developer' : s.decision?.approved ? 'deployer' : 'learn'), ['developer', 'deployer', 'learn'])
     .addConditionalEdges('deployer', (s) => (stopped(s) ? 'learn' : !s.deploy ? 'tester' : s.deploy.run.ok ? 'verify' : 'rollback'), ['tester', 'verify', 'rollback', 'learn'])
-    .addConditionalEdges('verify', (s) => (s.healthCheck?.ok ? 'learn' : 'rollback'), ['learn', 'rollback'])
+    .addConditionalEdges('verify', (s) => (s.healthCheck?.ok || stopped(s) ? 'learn' : 'rollback'), ['learn', 'rollback'])
     .addEdge('rollback', 'learn')
     .addEdge('learn', 'report')
     .addEdge('report', END)

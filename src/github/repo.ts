@@ -85,16 +85,16 @@ export class GithubRepo {
   }
 
   /**
-   * Opens a draft pull request from `head` into `base`, or, when one is already open for `head` (a
-   * retried step), updates its title and body.
+   * Opens a pull request (a draft unless `draft: false`) from `head` into `base`, or, when one is
+   * already open for `head` (a retried step), updates its title and body.
    */
-  async openDraft(input: { head: string; base: string; title: string; body: string }): Promise<PullRequest> {
+  async openDraft(input: { head: string; base: string; title: string; body: string; draft?: boolean }): Promise<PullRequest> {
     const existing = await this.openFrom(input.head);
     if (existing) {
       const { data } = await this.call('update the pull request', () => this.kit.rest.pulls.update({ ...this.where, pull_number: existing.number, title: input.title, body: input.body }));
       return { number: data.number, url: data.html_url, nodeId: data.node_id, head: data.head.sha };
     }
-    const { data } = await this.call('open the pull request', () => this.kit.rest.pulls.create({ ...this.where, ...input, draft: true }));
+    const { data } = await this.call('open the pull request', () => this.kit.rest.pulls.create({ ...this.where, ...input, draft: input.draft ?? true }));
     return { number: data.number, url: data.html_url, nodeId: data.node_id, head: data.head.sha };
   }
 

@@ -52,6 +52,8 @@ export class FakeGitHubApi {
   readonly comments: Array<{ issue: number; body: string }> = [];
   /** The checks GitHub reports for a commit (set by the test; none by default). */
   checks: (sha: string) => FakeCheck[] = () => [];
+  /** Called after each merge (a platform that deploys what is merged, in a test). */
+  onMerged: (pull: Pull) => void = () => undefined;
   /** What the token may do on the repository. */
   permissions = { admin: false, maintain: false, push: true, triage: true, pull: true };
   /** false: reading check runs answers 403 (a token without "Checks: read"). */
@@ -251,6 +253,7 @@ export class FakeGitHubApi {
       if (body.sha && body.sha !== this.head(pull)) return reply(409, { message: 'Head branch was modified. Review and try the merge again.', documentation_url: 'https://docs.github.com/rest' }, '/repos/{owner}/{repo}/pulls/{pull_number}/merge');
       const sha = this.mergeInGit(pull, body.merge_method ?? 'merge', body.commit_title ?? pull.title);
       Object.assign(pull, { state: 'closed', merged: true, mergeSha: sha });
+      this.onMerged(pull);
       return reply(200, { sha, merged: true, message: 'Pull Request successfully merged' }, '/repos/{owner}/{repo}/pulls/{pull_number}/merge');
     }
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(rest)) && method === 'POST') {

@@ -11,6 +11,8 @@ export class FakeService {
   slowMs = 0;
   /** Requests to /slow-health so far. */
   slowHits = 0;
+  /** The commit /health reports as `sha` (a platform that deploys on merge), if any. */
+  version: string | undefined;
   private failures = 0;
   private constructor(private readonly server: Server) {}
 
@@ -30,7 +32,7 @@ export class FakeService {
       if (failOnce) svc.failures--;
       if (req.url === '/health' && svc.healthy && !failOnce) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"status":"ok"}');
+        res.end(JSON.stringify({ status: 'ok', ...(svc.version ? { sha: svc.version } : {}) }));
       } else {
         svc.failedRequests++;
         res.writeHead(503, { 'content-type': 'application/json' });

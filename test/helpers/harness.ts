@@ -109,6 +109,10 @@ export interface HarnessOptions {
   approvalTimeout?: string;
   /** Founders' Telegram ids (default: the fixtures' FOUNDER). */
   founders?: number[];
+  /** billing's deploy command (default `sh deploy.sh`; `on-merge` for a platform that deploys merges). */
+  deployCommand?: string;
+  /** deploy.onMergeTimeout. */
+  onMergeTimeout?: string;
   /** deploy.onMerge (a pull request a person merged on GitHub). */
   onMerge?: 'propose' | 'ignore';
   /** `founders.github`: GitHub logins whose @aurea comments steer tasks. */
@@ -156,7 +160,7 @@ ${options.githubFounders ? `  github: [${options.githubFounders.join(', ')}]\n` 
   billing:
     repo: ./billing
     test: sh test.sh
-    deploy: sh deploy.sh
+    deploy: ${options.deployCommand ?? 'sh deploy.sh'}
     rollback: sh rollback.sh
     health: ${service.healthUrl}
     healthTimeout: 2s
@@ -177,7 +181,7 @@ ${options.securityMonitorYaml ? options.securityMonitorYaml.replace(/^/gm, '    
 ${options.rateLimits || options.realChatLimit ? '' : 'telegram:\n  perChat: { burst: 100, perSecond: 100 }\n'}deploy:
   verifyTimeout: ${options.verifyTimeout ?? '1s'}
   verifyInterval: 200ms
-${options.onMerge ? `  onMerge: ${options.onMerge}\n` : ''}${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
+${options.onMerge ? `  onMerge: ${options.onMerge}\n` : ''}${options.onMergeTimeout ? `  onMergeTimeout: ${options.onMergeTimeout}\n` : ''}${options.approvalTimeout ? `  approvalTimeout: ${options.approvalTimeout}\n` : ''}${options.yaml ?? ''}`,
     );
     h.config = loadConfig(h.env(), CHANNELS, join(dir, 'aurea.config.yaml'));
     return h;

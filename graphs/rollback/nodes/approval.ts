@@ -1,4 +1,5 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
+import { ON_MERGE } from '../../../src/config.js';
 import { z } from 'zod';
 import { defineApprovalKind } from '../../../src/approvals/kind.js';
 import { awaitDecision, resumesGraph } from '../../runner.js';
@@ -24,7 +25,11 @@ export function approvalNode(deps: RollbackDeps) {
       expiresInMs: deps.config.deploy.approvalTimeoutMs,
       payload: { service, task: task.id, commit: task.commit },
       title: `Roll back ${service} to ${previous}?`,
-      text: `${state.why ? `${state.why}\n` : ''}Undoes task #${task.id} (${task.request}, deployed ${task.deployed?.slice(0, 7)}): resets ${service} to ${previous} and runs its rollback command.`,
+      text:
+        `${state.why ? `${state.why}\n` : ''}Undoes task #${task.id} (${task.request}, deployed ${task.deployed?.slice(0, 7)}): ` +
+        (deps.config.services[service]?.deploy === ON_MERGE
+          ? `reverts ${task.deployed?.slice(0, 7)} on GitHub by a pull request merged at once; the platform then deploys it.`
+          : `resets ${service} to ${previous} and runs its rollback command.`),
       labels: { approve: '↩ Roll back', reject: '✋ Keep' },
     });
     return { decision: awaitDecision(ROLLBACK_APPROVAL) };

@@ -1,6 +1,8 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { describeError } from '../../../src/errors.js';
+import { ON_MERGE } from '../../../src/config.js';
 import { resetTo } from '../../git.js';
+import { revertOnGithub } from '../../revert.js';
 import { holdService, runStep, type StepResult } from '../../steps.js';
 import type { RollbackDeps } from '../deps.js';
 import type { RollbackStateType, RollbackUpdate } from '../state.js';
@@ -16,6 +18,8 @@ export function rollbackNode(deps: RollbackDeps) {
     const threadId = String(config.configurable?.thread_id);
     await holdService(deps, { service: state.service, threadId, what: `the rollback ${state.decision?.by ?? 'a founder'} approved`, waiting: `The rollback of ${state.service}` });
     const step = await deps.journal.run(threadId, 'rollback', async (): Promise<StepResult> => {
+      // A service the platform deploys on merge: a revert pull request of what the task merged.
+      if (svc.deploy === ON_MERGE) return state.task.deployed ? revertOnGithub(deps, state.service, state.task.deployed, `task-${state.task.id}`) : { ok: false, exitCode: null, timedOut: false, durationMs: 0, tail: `task #${state.task.id} recorded no merged commit to revert` };
       try {
         await resetTo(svc.repo, state.task.commit);
       } catch (err) {

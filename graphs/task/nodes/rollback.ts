@@ -1,7 +1,9 @@
 import type { LangGraphRunnableConfig } from '@langchain/langgraph';
 import { audit } from '../../../src/audit/log.js';
 import { describeError } from '../../../src/errors.js';
+import { ON_MERGE } from '../../../src/config.js';
 import { resetTo } from '../../git.js';
+import { revertOnGithub } from '../../revert.js';
 import { describeStep, runStep, tailBlock } from '../../steps.js';
 import type { TaskDeps } from '../deps.js';
 import type { TaskStateType, TaskUpdate } from '../state.js';
@@ -15,6 +17,8 @@ export function rollbackNode(deps: TaskDeps) {
     const svc = deps.config.services[state.service]!;
     const { previous } = state.deploy!;
     const step = await deps.journal.run(String(config.configurable?.thread_id), 'rollback', async () => {
+      // A service the platform deploys on merge: a revert pull request, merged the same way.
+      if (svc.deploy === ON_MERGE) return revertOnGithub(deps, state.service, state.deploy!.merged, `task-${state.taskId}`);
       try {
         await resetTo(svc.repo, previous);
       } catch (err) {
