@@ -206,7 +206,7 @@ const fileSchema = z.strictObject({
       onMergeTimeout: durationSchema.default(10 * 60_000),
     })
     .prefault({}),
-  // Per approval kind (deploy, task, rollback, refund, unpair, command, fix-task): separateApprover
+  // Per approval kind (deploy, task, rollback, refund, unpair, command, fix-task, mcp-call, github-task, github-deploy): separateApprover
   // requires a founder other than the requester to decide it (checked against the registered kinds at start).
   approvals: z
     .record(z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: 'approval kinds are lowercase words joined by -' }), z.strictObject({ separateApprover: z.boolean().default(false) }))

@@ -109,6 +109,15 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(h.repo.deploys).toEqual([]);
   });
 
+  it('checks still running when github.checksTimeout passes: the founder is asked anyway, and told which still ran', async () => {
+    const { h, github } = await setUp({ checksTimeout: '1s' });
+    github.checks = () => [{ name: 'build', status: 'success' }, { name: 'e2e', status: 'in_progress' }];
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    const approval = await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    expect(approval.text).toContain('Checks (github.checksTimeout passed while some still ran):\n  ✓ build\n  … e2e');
+    expect(await h.query(`SELECT details->>'state' AS state FROM audit_log WHERE action = 'task.pr.checks'`)).toEqual([{ state: 'pending' }]);
+  });
+
   it('a review comment "@aurea also handle the empty case" by an allowed login → another round on the same branch → approval again; by a stranger → nothing but an audit row; a redelivery is handled once; a bad signature → 401', async () => {
     const { h, github, remote, anthropic } = await setUp();
     github.checks = () => green;
@@ -154,6 +163,9 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(await h.query(`SELECT author, body FROM task_feedback`)).toEqual([{ author: 'ada-gh', body: 'also handle the empty case' }]);
     const progress = h.telegram.callsOf('editMessageText').map((c) => c.text!).filter((t) => t.startsWith('Task #1 on billing'));
     expect(progress.at(-1)).toMatch(/test 2\/3 ✓→✓ · checks ✓→✓ · approve ⏳/);
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/tasks'));
+    const listed = await shown(h, /#1 billing: add a NOTES file/);
+    expect(listed.text).toMatch(/running, 2 round\(s\)/);
     expect(github.invalid).toEqual([]);
   });
 
@@ -184,6 +196,14 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(proposal.buttons.map((b) => b.text)).toEqual(['▶ Run it', '✖ Not now']);
     await h.settled();
     expect(await h.query('SELECT count(*)::int AS n FROM tasks')).toEqual([{ n: 0 }]);
+    // An issue labelled `aurea`: proposed the same way, its title and body the request.
+    const labelled = payload('issues', 'labeled', (p) => {
+      Object.assign(p.issue, { title: 'Add a CHANGELOG file', body: 'One line per release.', html_url: `https://github.com/${REPO}/issues/9` });
+      p.label = { ...p.label, name: 'aurea' };
+    });
+    expect((await deliver(h, 'issues', labelled)).status).toBe(202);
+    const fromIssue = await shown(h, /^Start a task on billing\? \(asked by @\S+ on GitHub\)\n\/task billing Add a CHANGELOG file/);
+    expect(fromIssue.text).toContain('One line per release.');
     expect(await tapAnswer(h, proposal, /Run it/)).toBe('Starting the task…');
     await h.until(async () => (await h.query('SELECT 1 FROM tasks')).length === 1, 10_000, 'the task');
     expect(await h.query('SELECT service, request, requested_by FROM tasks')).toEqual([{ service: 'billing', request: 'add a NOTES file for the release', requested_by: `telegram:${FOUNDER.id}` }]);
@@ -254,11 +274,12 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
 
   it('deploy: on-merge: after the merge AUREA waits until the health endpoint reports the merged commit, then verifies; no deploy command runs', async () => {
     const { h, github } = await setUp({ deployCommand: 'on-merge', healthVersion: '$.sha' });
-    github.checks = () => green;
+    // No checks configured on GitHub: nothing waits, and the approval says so.
     // The platform deploys a merge a moment after it happens.
     github.onMerged = (pull) => void setTimeout(() => (h.service.version = pull.mergeSha!.slice(0, 12)), 700);
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
     const approval = await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    expect(approval.text).toMatch(/\(head [0-9a-f]{7}\)\nChecks: none configured on GitHub\./);
     expect(await tapAnswer(h, approval, /Approve/)).toBe('Approved. Working on it…');
     const done = await shown(h, /^✅ Task #1 on billing deployed and verified/, { timeoutMs: 30_000 });
     expect(done.text).toContain(`deployed ${github.pulls.get(1)!.mergeSha!.slice(0, 7)}`);

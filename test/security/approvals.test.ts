@@ -136,6 +136,6 @@ describe(`security: approvals bound to what they showed (${BACKEND})`, () => {
 
   it('an approval kind that does not exist in approvals.<kind> stops the start, naming it', async () => {
     h = track(await Harness.create({ yaml: 'approvals:\n  deploi:\n    separateApprover: true\n' }));
-    await expect(h.start()).rejects.toThrow(/^Invalid aurea\.config\.yaml: approvals\.deploi: there is no approval kind "deploi"; the kinds are command, deploy, fix-task, mcp-call, refund, rollback, task, unpair$/);
+    await expect(h.start()).rejects.toThrow(/^Invalid aurea\.config\.yaml: approvals\.deploi: there is no approval kind "deploi"; the kinds are command, deploy, fix-task, github-deploy, github-task, mcp-call, refund, rollback, task, unpair$/);
   });
 });

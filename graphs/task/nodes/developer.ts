@@ -108,6 +108,8 @@ export function developerNode(deps: TaskDeps) {
     // Nothing to test or deploy: say so instead of asking to deploy "(no changes)".
     if (commit === worktree.base) return { worktree, rounds, stopReason: `the developer changed nothing (${summary}), so there is nothing to test or deploy` };
     const update: TaskUpdate = { worktree, rounds };
+    // /tasks shows a running task's rounds as they come (a reviewer's round included).
+    await deps.taskStore.update(state.taskId, { status: 'running', rounds: rounds.length });
     await showProgress(deps, { ...state, ...update }, 'test');
     return update;
   };
