@@ -169,6 +169,26 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
     expect(github.invalid).toEqual([]);
   });
 
+  it('github.reviewers: collaborators: a login with write access steers the task; one with read access is ignored', async () => {
+    const { h, github } = await setUp({ reviewers: 'collaborators' });
+    github.checks = () => green;
+    github.collaborators = { 'grace-gh': 'write', 'reader-gh': 'read' };
+    h.telegram.pushUpdate(textUpdate(FOUNDER, '/task billing add a NOTES file'));
+    await shown(h, /^Task #1: deploy to billing\?/, { timeoutMs: 60_000 });
+    const comment = (login: string) =>
+      payload('issue_comment', 'created', (p) => {
+        Object.assign(p.comment, { body: '@aurea please also handle the empty case', user: { ...p.comment.user, login } });
+        Object.assign(p.issue, { number: 1, pull_request: { url: `https://api.github.com/repos/${REPO}/pulls/1` } });
+      });
+    expect((await deliver(h, 'issue_comment', comment('reader-gh'))).status).toBe(202);
+    expect((await deliver(h, 'issue_comment', comment('grace-gh'))).status).toBe(202);
+    await shown(h, /^💬 Task #1: @grace-gh asked for changes on pull request #1/);
+    await shown(h, /^Task #1: deploy to billing\?/, { nth: 2, timeoutMs: 60_000 });
+    expect(await h.query(`SELECT actor FROM audit_log WHERE action = 'github.comment.ignored'`)).toEqual([{ actor: 'github:reader-gh' }]);
+    expect(await h.query(`SELECT author FROM task_feedback`)).toEqual([{ author: 'grace-gh' }]);
+    expect(github.invalid).toEqual([]);
+  });
+
   it('GitHub signals in chat: a failed workflow run on main → an alert whose Diagnose shows the failing job\'s log tail; "@aurea <what to do>" on an issue → a task proposed with ▶ Run it', async () => {
     const { h, github } = await setUp();
     github.runJobs.set(30433642, [

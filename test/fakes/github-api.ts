@@ -303,7 +303,8 @@ export class FakeGitHubApi {
       const permission = this.collaborators[m[1]!];
       if (!permission || permission === 'none') return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
       const answer = example('repository-collaborator-permission-response-if-user-has-admin-permissions');
-      Object.assign(answer, { permission, role_name: permission, user: { ...answer.user, login: m[1] } });
+      // The description's example user lacks role_name, which its schema requires.
+      Object.assign(answer, { permission, role_name: permission, user: { ...answer.user, login: m[1], role_name: permission } });
       return reply(200, answer, '/repos/{owner}/{repo}/collaborators/{username}/permission');
     }
     return reply(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });

@@ -60,12 +60,12 @@ export const green: FakeCheck[] = [
 ];
 
 /** The whole set-up, started; `close()` stops everything. */
-export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'realChatLimit' | 'deployCommand' | 'onMergeTimeout'> & { checksInterval?: string; checksTimeout?: string; app?: boolean; poll?: string; healthVersion?: string } = {}) {
+export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'realChatLimit' | 'deployCommand' | 'onMergeTimeout'> & { checksInterval?: string; checksTimeout?: string; app?: boolean; poll?: string; healthVersion?: string; reviewers?: 'collaborators' } = {}) {
   const anthropic = await FakeAnthropicApi.start();
   anthropic.respond = respond;
   const github = await FakeGitHubApi.start(REPO);
   // As a GitHub App: AUREA holds the App's private key; the fake knows its public key.
-  const { app, poll, healthVersion, checksTimeout, ...harnessOptions } = options;
+  const { app, poll, healthVersion, checksTimeout, reviewers, ...harnessOptions } = options;
   let credentials: Record<string, string> = { GITHUB_TOKEN: github.token };
   if (app) {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
@@ -76,7 +76,7 @@ export async function githubHarness(options: Pick<HarnessOptions, 'onMerge' | 'r
     githubFounders: ['ada-gh'],
     ...harnessOptions,
     serviceYaml: `github: { repo: ${REPO}, base: main, merge: squash }${healthVersion ? `\nhealthVersion: "${healthVersion}"` : ''}`,
-    yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: ${options.checksInterval ?? '100ms'}\n${poll ? `  poll: ${poll}\n` : ''}${checksTimeout ? `  checksTimeout: ${checksTimeout}\n` : ''}`,
+    yaml: `llm:\n  chain: [anthropic:claude-sonnet-5-5]\ngithub:\n  checksInterval: ${options.checksInterval ?? '100ms'}\n${poll ? `  poll: ${poll}\n` : ''}${checksTimeout ? `  checksTimeout: ${checksTimeout}\n` : ''}${reviewers ? `  reviewers: ${reviewers}\n` : ''}`,
     env: { ANTHROPIC_API_KEY: anthropic.apiKey, ANTHROPIC_BASE_URL: anthropic.baseUrl, ...credentials, GITHUB_API_URL: github.apiUrl, GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, AUREA_EMBEDDER: 'offline' },
   });
   // The service's checkout is a clone of the repository on "GitHub" (main, origin over HTTP).
