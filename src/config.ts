@@ -71,6 +71,8 @@ const envSchema = z.object({
    * DNS-rebinding protection, as the MCP transport spec asks of a local server.
    */
   ...githubEnvShape,
+  /** Inbound alerts (POST /webhooks/alertmanager, POST /webhooks/alert) answer only with `Authorization: Bearer <ALERTS_TOKEN>`; unset, they are off. */
+  ALERTS_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
   MCP_ALLOWED_HOSTS: z
     .string()
     .regex(/^[a-z0-9.\-[\]:]+(,[a-z0-9.\-[\]:]+)*$/i, { error: 'expected host names separated by commas, e.g. aurea.example.com,aurea.internal' })
@@ -169,6 +171,14 @@ const agentSchema = z
     }
   });
 
+/** `alerts.sources.<source>`: the label that names the service, and the source's severities as AUREA's. */
+const alertSourceSchema = z
+  .strictObject({
+    serviceLabel: z.string().min(1).default('service'),
+    severity: z.record(z.string(), z.enum(['critical', 'warning', 'info'], { error: 'expected critical, warning or info' })).default({}),
+  })
+  .prefault({});
+
 /** aurea.config.yaml without the channels' parts (`founders.<channel>` and each channel's own section). */
 const fileSchema = z.strictObject({
   services: z
@@ -238,6 +248,10 @@ const fileSchema = z.strictObject({
       // Non-critical alerts wait during these hours and arrive afterwards as one summary ("22:00-07:00").
       quietHours: z.string().optional(),
       tz: z.string().default('UTC'),
+      // Inbound alert sources (src/alerts/sources/): which label names the service, and how their severities map to AUREA's.
+      sources: z
+        .strictObject({ alertmanager: alertSourceSchema, generic: alertSourceSchema })
+        .prefault({}),
     })
     .superRefine((a, ctx) => {
       if (a.quietHours === undefined) return;
@@ -438,7 +452,7 @@ function toConfig(
     approvals: f.approvals as Record<string, { separateApprover: boolean } | undefined>,
     pairing: { codeTtlMs: f.pairing.codeTtl },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
-    alerts: { retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
+    alerts: { sources: f.alerts.sources, token: e.ALERTS_TOKEN, retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
     voice: {
       maxDurationMs: f.voice.maxDuration,
       maxBytes: Math.round(f.voice.maxMegabytes * 1024 * 1024),
@@ -467,7 +481,7 @@ function toConfig(
     adminQueuesWrite: e.ADMIN_QUEUES_WRITE === 'true',
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, e.MCP_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, e.MCP_TOKEN, e.ALERTS_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

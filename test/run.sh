@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: `bash test/run.sh` on a fresh clone. Installs what the tests need when
-# it is missing (Debian packages, as root: git, Redis, ffmpeg, pocketsphinx, espeak-ng, tmux, bubblewrap, PostgreSQL
+# it is missing (Debian packages, as root: git, Redis, ffmpeg, pocketsphinx, espeak-ng, tmux, bubblewrap, prometheus-alertmanager, PostgreSQL
 # with pgvector), starts Redis and PostgreSQL when they do not answer, installs the npm
 # dependencies (npm ci) and the MCP conformance suite (test/setup/conformance.sh), then type-checks and runs the suite on both backends (npm test).
 set -euo pipefail
@@ -23,6 +23,8 @@ command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 command -v tmux >/dev/null || missing+=(tmux)
 # Tasks run the model's code in a bubblewrap sandbox (and test/security/ checks what it keeps out).
 command -v bwrap >/dev/null || missing+=(bubblewrap)
+# Inbound alerts are tested against a real Prometheus Alertmanager.
+command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
 if ! redis_answers && ! command -v redis-server >/dev/null; then missing+=(redis-server); fi
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Actor } from '../actor.js';
 import type { Broadcaster } from '../channels/broadcast.js';
 import type { Button, MessageRef, OutboundMessage } from '../channels/port.js';
+import { formatDuration } from '../duration.js';
 import { isQuiet, type QuietHours } from './quiet.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -69,7 +70,12 @@ export const RESPONSE_ACTIONS: readonly AlertAction[] = [
  * for warnings and criticals not yet acknowledged, ✔ Ack and 💤 Snooze 1h on another; the status
  * line says who acknowledged or snoozed it.
  */
-export function alertMessage(a: Pick<AlertRow, 'id' | 'severity' | 'message' | 'details' | 'acknowledged_by' | 'acknowledged_at' | 'snoozed_until' | 'snoozed_by'>): OutboundMessage {
+export function alertMessage(a: Pick<AlertRow, 'id' | 'severity' | 'message' | 'details' | 'acknowledged_by' | 'acknowledged_at' | 'snoozed_until' | 'snoozed_by'> & Partial<Pick<AlertRow, 'created_at' | 'resolved_at'>>): OutboundMessage {
+  // Resolved (its source said so): how long it lasted, and nothing left to tap.
+  if (a.resolved_at) {
+    const lasted = a.created_at ? ` after ${formatDuration(a.resolved_at.getTime() - a.created_at.getTime())}` : '';
+    return { text: alertText(a), status: `✅ Resolved at ${a.resolved_at.toISOString().slice(11, 16)} UTC${lasted}` };
+  }
   const button = (x: AlertAction): Button => ({ label: x.label, action: { kind: ALERT_ACTION, id: a.id, verb: x.verb } });
   const own = (a.details?.actions ?? []).map(button);
   const answered = a.acknowledged_by !== null || (a.snoozed_until !== null && a.snoozed_until > new Date());
@@ -195,14 +201,18 @@ export class AlertService {
 
   /**
    * Ends the condition behind an open alert.
+   * @param options.show edit the messages that showed it: resolved, how long it lasted, no buttons
+   *   (an alert from an outside source, whose resolution is the news)
    * @returns the alert that was open (with `created_at`, to compute how long it lasted), or null if none was
    */
-  async resolve(dedupeKey: string): Promise<AlertRow | null> {
+  async resolve(dedupeKey: string, options: { show?: boolean } = {}): Promise<AlertRow | null> {
     const res = await this.db.query<AlertRow>(
       'UPDATE ai_system_alerts SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL RETURNING *',
       [dedupeKey],
     );
-    return res.rows[0] ?? null;
+    const row = res.rows[0] ?? null;
+    if (row && options.show && row.messages?.length) await this.broadcaster.editAll(row.messages, alertMessage(row)).catch(() => undefined);
+    return row;
   }
 
   /**
