@@ -73,6 +73,8 @@ const envSchema = z.object({
   ...githubEnvShape,
   /** Inbound alerts (POST /webhooks/alertmanager, POST /webhooks/alert) answer only with `Authorization: Bearer <ALERTS_TOKEN>`; unset, they are off. */
   ALERTS_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
+  /** The Sentry integration's client secret: POST /webhooks/sentry checks Sentry-Hook-Signature (HMAC-SHA256 of the body) with it; unset, the route is off. */
+  SENTRY_CLIENT_SECRET: z.string().min(16, { error: "expected the Sentry integration's client secret" }).optional(),
   MCP_ALLOWED_HOSTS: z
     .string()
     .regex(/^[a-z0-9.\-[\]:]+(,[a-z0-9.\-[\]:]+)*$/i, { error: 'expected host names separated by commas, e.g. aurea.example.com,aurea.internal' })
@@ -250,7 +252,7 @@ const fileSchema = z.strictObject({
       tz: z.string().default('UTC'),
       // Inbound alert sources (src/alerts/sources/): which label names the service, and how their severities map to AUREA's.
       sources: z
-        .strictObject({ alertmanager: alertSourceSchema, generic: alertSourceSchema })
+        .strictObject({ alertmanager: alertSourceSchema, generic: alertSourceSchema, sentry: alertSourceSchema })
         .prefault({}),
     })
     .superRefine((a, ctx) => {
@@ -452,7 +454,7 @@ function toConfig(
     approvals: f.approvals as Record<string, { separateApprover: boolean } | undefined>,
     pairing: { codeTtlMs: f.pairing.codeTtl },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
-    alerts: { sources: f.alerts.sources, token: e.ALERTS_TOKEN, retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
+    alerts: { sources: f.alerts.sources, token: e.ALERTS_TOKEN, sentrySecret: e.SENTRY_CLIENT_SECRET, retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
     voice: {
       maxDurationMs: f.voice.maxDuration,
       maxBytes: Math.round(f.voice.maxMegabytes * 1024 * 1024),
@@ -481,7 +483,7 @@ function toConfig(
     adminQueuesWrite: e.ADMIN_QUEUES_WRITE === 'true',
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, e.MCP_TOKEN, e.ALERTS_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, e.MCP_TOKEN, e.ALERTS_TOKEN, e.SENTRY_CLIENT_SECRET, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

@@ -85,6 +85,7 @@ import { carryOutMcpCall, MCP_CALL_APPROVAL } from './mcp/ask.js';
 import { bullMcpCallJobs, createToolsQueue, scheduleGithubPoll, startToolsWorker } from '../jobs/mcp-jobs.js';
 import { McpGrants } from './mcp/grants.js';
 import { alertmanagerRoute, genericAlertRoute } from './alerts/sources/inbound.js';
+import { sentryWebhookRoute } from './alerts/sources/sentry.js';
 import { GITHUB_DEPLOY_APPROVAL, GITHUB_TASK_APPROVAL } from './github/proposals.js';
 import { GithubRepos } from './github/repo.js';
 import { githubWebhookRoute } from './github/webhook.js';
@@ -374,6 +375,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
         routes.set('POST /webhooks/alertmanager', alertmanagerRoute(core, config.alerts.token));
         routes.set('POST /webhooks/alert', genericAlertRoute(core, config.alerts.token));
       }
+      if (config.alerts.sentrySecret) routes.set('POST /webhooks/sentry', sentryWebhookRoute(core, config.alerts.sentrySecret));
       if (config.github.webhookSecret) routes.set('POST /webhooks/github', githubWebhookRoute({ ...core, config }, config.github.webhookSecret));
       if (config.mcpToken) {
         // AUREA's MCP server (src/mcp/serve.ts): the SDK is loaded only when MCP_TOKEN turns it on.

@@ -3,7 +3,10 @@
  * its webhook payloads (version 4, built by Alertmanager itself) to AUREA; and the generic JSON alert.
  * What the founder sees in Telegram, and what is stored.
  */
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FOUNDER } from './fixtures/telegram-updates.js';
 import { Alertmanager } from './helpers/alertmanager.js';
@@ -12,6 +15,9 @@ import { closedAfterEach, shown } from './helpers/chat.js';
 import { Harness } from './helpers/harness.js';
 
 const TOKEN = 'alerts-token-0123456789abcdef';
+const SENTRY_SECRET = 'sentry-client-secret-0123456789abcdef';
+/** Sentry's own webhook bodies (test/fixtures/sentry/README.md says where they come from). */
+const sentry = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures/sentry', `${name}.json`), 'utf8');
 
 describe(`inbound alert sources (${BACKEND})`, () => {
   const track = closedAfterEach();
@@ -74,5 +80,41 @@ describe(`inbound alert sources (${BACKEND})`, () => {
     expect(await post('/webhooks/alert', { fingerprint: 'uptime-home', title: 'Homepage down', status: 'resolved' })).toEqual({ status: 200, body: { raised: 0, resolved: 1 } });
     await h.telegram.waitFor(() => h.telegram.callsOf('editMessageText').some((c) => /^🔴 www: Homepage down[\s\S]*✅ Resolved at/.test(c.text ?? '')), 10_000, 'the resolved edit');
     expect(h.telegram.messagesTo(FOUNDER.id).filter((m) => /Homepage down/.test(m.text))).toHaveLength(1);
+  });
+
+  it('Sentry: signed issue, event-alert and metric-alert webhooks become alerts once (by Request-ID and by issue), resolutions edit them; a bad signature → 401 and a malformed body → 400, nothing stored', async () => {
+    const h = track(await Harness.create({ env: { SENTRY_CLIENT_SECRET: SENTRY_SECRET } }));
+    await h.start();
+    let requests = 0;
+    const send = async (resource: string, body: string, opts: { secret?: string; requestId?: string } = {}) => {
+      const signature = createHmac('sha256', opts.secret ?? SENTRY_SECRET).update(body).digest('hex');
+      const res = await fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/sentry`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'sentry-hook-resource': resource, 'sentry-hook-signature': signature, 'sentry-hook-timestamp': String(Math.floor(Date.now() / 1000)), 'request-id': opts.requestId ?? `b2f1c0de-0000-4000-8000-${String(++requests).padStart(12, '0')}` },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    expect((await send('issue', sentry('issue-created'), { secret: 'not-the-secret-00000000000' })).status).toBe(401);
+    expect(await send('issue', JSON.stringify({ action: 'created', data: { issue: { id: '1' } } }))).toEqual({ status: 400, body: { error: 'data.issue.title: Invalid input: expected string, received undefined' } });
+    expect(await h.query('SELECT count(*)::int AS n FROM ai_system_alerts')).toEqual([{ n: 0 }]);
+
+    const created = await send('issue', sentry('issue-created'), { requestId: 'sentry-request-1' });
+    expect(created).toEqual({ status: 200, body: { raised: 1, resolved: 0 } });
+    const alert = await shown(h, /^🔴 ipe: Error #1: This is a test error! — SentryCustomError\(frontend\/src\/util\)$/);
+    expect(alert.buttons.map((b) => b.text)).toEqual(['✔ Ack', '💤 Snooze 1h']);
+    expect(await send('issue', sentry('issue-created'), { requestId: 'sentry-request-1' })).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    // The alert rule firing on an event of the same issue adds nothing while it is open.
+    expect(await send('event_alert', sentry('event-alert-triggered'))).toEqual({ status: 200, body: { raised: 0, resolved: 0 } });
+    expect(await send('issue', sentry('issue-resolved'))).toEqual({ status: 200, body: { raised: 0, resolved: 1 } });
+    await h.telegram.waitFor(() => h.telegram.callsOf('editMessageText').some((c) => /^🔴 ipe: Error #1[\s\S]*✅ Resolved at/.test(c.text ?? '')), 10_000, 'the resolved edit');
+
+    expect(await send('metric_alert', sentry('metric-alert-critical'))).toEqual({ status: 200, body: { raised: 1, resolved: 0 } });
+    await shown(h, /^🔴 metric alert — 5 events in the last 10 minutes$/);
+    expect(await send('metric_alert', sentry('metric-alert-resolved'))).toEqual({ status: 200, body: { raised: 0, resolved: 1 } });
+    expect(await h.query(`SELECT dedupe_key, resolved_at IS NOT NULL AS resolved FROM ai_system_alerts ORDER BY id`)).toEqual([
+      { dedupe_key: 'sentry:issue:123', resolved: true },
+      { dedupe_key: 'sentry:metric:789', resolved: true },
+    ]);
   });
 });

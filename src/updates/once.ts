@@ -9,7 +9,7 @@ import type { Logger } from '../log.js';
  * Where claimed events come from (their event ids share `processed_updates`): a chat channel's name
  * (src/channels/port.ts), or a webhook source such as `stripe`.
  */
-export type EventPlatform = ChannelName | 'stripe' | 'github';
+export type EventPlatform = ChannelName | 'stripe' | 'github' | 'sentry';
 
 /** How long an event id is remembered (the maintenance agent prunes older ones): longer than any platform retries (Stripe: 3 days). */
 export const PROCESSED_UPDATES_KEEP_MS = 14 * 86_400_000;

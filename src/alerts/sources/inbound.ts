@@ -4,7 +4,8 @@
  *
  * - `POST /webhooks/alertmanager`: Alertmanager's webhook payload, version 4 (Alertmanager docs,
  *   configuration, `<webhook_config>`; Grafana's unified alerting sends the same shape);
- * - `POST /webhooks/alert`: a generic JSON alert (README "Alert sources"), for uptime checkers and scripts.
+ * - `POST /webhooks/alert`: a generic JSON alert (README "Alert sources"), for uptime checkers and scripts;
+ * - `POST /webhooks/sentry`: src/alerts/sources/sentry.ts (its own signature instead of the token).
  *
  * Each alert becomes an AUREA alert: its severity mapped (`alerts.sources.<source>.severity`, else
  * critical/warning/info by name, else warning), a stable fingerprint as its dedupe key (a re-sent
@@ -79,7 +80,7 @@ export function mapSeverity(word: string | undefined, map: Record<string, Severi
 }
 
 /** Raises or resolves AUREA's alert for each inbound one. @returns how many were raised and resolved */
-export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'generic', alerts: InboundAlert[]): Promise<{ raised: number; resolved: number }> {
+export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'generic' | 'sentry', alerts: InboundAlert[]): Promise<{ raised: number; resolved: number }> {
   const settings = deps.config.alerts.sources[source];
   let raised = 0;
   let resolved = 0;
@@ -105,12 +106,12 @@ export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'ge
   return { raised, resolved };
 }
 
-function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+export function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
 
 /** Inbound payloads are small; more is refused unread. */
-const MAX_BODY = 1024 * 1024;
+export const MAX_BODY = 1024 * 1024;
 
 /**
  * A route for one source: bearer token, JSON, schema (400 naming the first bad field), then
