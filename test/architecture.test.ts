@@ -44,6 +44,7 @@ const TABLE_OWNERS: Record<string, string> = {
   ai_agent_executions: 'src/agents/store.ts',
   graph_steps: 'src/runs/journal.ts',
   tasks: 'src/tasks/store.ts',
+  task_feedback: 'src/tasks/store.ts',
   processed_updates: 'src/updates/once.ts',
   audit_log: 'src/audit/log.ts',
   ai_system_alerts: 'src/alerts/service.ts',
