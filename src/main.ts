@@ -177,7 +177,11 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
   }
   const cleanups: Array<() => Promise<unknown>> = [];
   const closeAll = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.warn({ err }, 'shutdown step failed'));
+    for (const [i, fn] of cleanups.reverse().entries()) {
+      // A shutdown step that hangs is named in the log (its place in the reversed list and its source).
+      const slow = setTimeout(() => log.warn({ step: i, source: fn.toString().slice(0, 120) }, 'shutdown step still running after 20 s'), 20_000);
+      await fn().catch((err: unknown) => log.warn({ err }, 'shutdown step failed')).finally(() => clearTimeout(slow));
+    }
   };
 
   try {

@@ -277,15 +277,26 @@ ${options.onMerge ? `  onMerge: ${options.onMerge}\n` : ''}${options.onMergeTime
   }
 
   async close(): Promise<void> {
-    await this.stop();
-    await this.telegram.close();
-    await this.slack?.close();
-    await this.service.close();
-    const redis = new Redis(REDIS_URL);
-    const keys = await redis.keys(`${this.prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-    await this.dropDatabase();
+    // A step that takes long says which it is (a close once hung past the hook timeout under load).
+    const step = async (name: string, fn: () => Promise<unknown>) => {
+      const slow = setTimeout(() => console.error(`harness close: "${name}" still running after 20 s`), 20_000);
+      try {
+        await fn();
+      } finally {
+        clearTimeout(slow);
+      }
+    };
+    await step('AUREA stop', () => this.stop());
+    await step('fake Telegram', () => this.telegram.close());
+    await step('fake Slack', async () => this.slack?.close());
+    await step('fake service', () => this.service.close());
+    await step('Redis keys', async () => {
+      const redis = new Redis(REDIS_URL);
+      const keys = await redis.keys(`${this.prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    });
+    await step('drop database', () => this.dropDatabase());
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
