@@ -33,20 +33,33 @@ export function git(cwd: string, ...args: string[]): Promise<string> {
 
 /**
  * A credential helper that answers git's `get` with the token in AUREA_GIT_TOKEN, an environment
- * variable of that one git process: the token is never in the remote URL, an argument, the
- * repository's config or git's output (docs: gitcredentials, "custom helpers"). `x-access-token` is
- * the user name GitHub takes with a token (fine-grained, or a GitHub App installation's).
+ * variable of that one git process, and only for the host in AUREA_GIT_HOST (the `origin` remote's):
+ * a remote that redirects elsewhere gets no token. The token is never in the remote URL, an argument,
+ * the repository's config or git's output (docs: gitcredentials, "custom helpers": git writes
+ * `host=<host[:port]>` among the attributes on the helper's stdin). `x-access-token` is the user name
+ * GitHub takes with a token (fine-grained, or a GitHub App installation's).
  */
-const TOKEN_HELPER = '!f() { test "$1" = get && printf "username=x-access-token\\npassword=%s\\n" "$AUREA_GIT_TOKEN"; }; f';
+export const TOKEN_HELPER =
+  '!f() { test "$1" = get || exit 0; h=; while IFS= read -r l && test -n "$l"; do case "$l" in host=*) h="${l#host=}";; esac; done; ' +
+  'test "$h" = "$AUREA_GIT_HOST" && printf "username=x-access-token\\npassword=%s\\n" "$AUREA_GIT_TOKEN"; }; f';
 
 /**
- * Runs git against the repository's remote (`push`, `fetch`) with `token` supplied by a credential
- * helper; no other helper, no prompt.
+ * Runs git against the repository's `origin` remote (`push`, `fetch`) with `token` supplied by a
+ * credential helper for origin's host only; no other helper, no prompt.
  * @returns stdout, trimmed
- * @throws AureaError GIT_FAILED with git's own message (the token is not in it)
+ * @throws AureaError GIT_FAILED with git's own message (the token is not in it), or when origin is not an http(s) URL
  */
-export function gitWithToken(cwd: string, token: string, ...args: string[]): Promise<string> {
-  return runGit(cwd, ['-c', 'credential.helper=', '-c', `credential.helper=${TOKEN_HELPER}`, ...args], [], { AUREA_GIT_TOKEN: token, GIT_TERMINAL_PROMPT: '0' });
+export async function gitWithToken(cwd: string, token: string, ...args: string[]): Promise<string> {
+  const origin = await git(cwd, 'remote', 'get-url', 'origin');
+  let host: string;
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(url.protocol);
+    host = url.host;
+  } catch {
+    throw new AureaError('GIT_FAILED', `The checkout's origin remote (${origin.replace(/\/\/[^@/]*@/, '//')}) is not an https URL, so the GitHub token cannot be used with it: set it with git remote set-url origin https://github.com/<owner>/<name>.git`);
+  }
+  return runGit(cwd, ['-c', 'credential.helper=', '-c', `credential.helper=${TOKEN_HELPER}`, ...args], [], { AUREA_GIT_TOKEN: token, AUREA_GIT_HOST: host, GIT_TERMINAL_PROMPT: '0' });
 }
 
 /** git with hooks and fsmonitor off; an exit code in `quiet` is an empty answer instead of a failure. */

@@ -5,7 +5,6 @@
  */
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FOUNDER } from './fixtures/telegram-updates.js';
@@ -13,6 +12,7 @@ import { Alertmanager } from './helpers/alertmanager.js';
 import { BACKEND } from './helpers/backend.js';
 import { closedAfterEach, shown } from './helpers/chat.js';
 import { Harness } from './helpers/harness.js';
+import { startProxy } from './helpers/proxy.js';
 
 const TOKEN = 'alerts-token-0123456789abcdef';
 const SENTRY_SECRET = 'sentry-client-secret-0123456789abcdef';
@@ -26,18 +26,8 @@ describe(`inbound alert sources (${BACKEND})`, () => {
     const h = track(await Harness.create({ env: { ALERTS_TOKEN: TOKEN } }));
     await h.start();
     // Alertmanager reaches AUREA through a counting proxy, so the test can wait for its repeat.
-    let deliveries = 0;
-    const proxy = createServer((req, res) => {
-      deliveries++;
-      const upstream = request({ host: '127.0.0.1', port: h.app!.httpPort, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    track({ close: () => new Promise((r) => proxy.close(r)) });
-    const am = track(await Alertmanager.start(`http://127.0.0.1:${(proxy.address() as { port: number }).port}/webhooks/alertmanager`, TOKEN));
+    const proxy = track(await startProxy(h.app!.httpPort!));
+    const am = track(await Alertmanager.start(`http://127.0.0.1:${proxy.port}/webhooks/alertmanager`, TOKEN));
     await am.post([
       { labels: { alertname: 'HighErrorRate', service: 'billing', severity: 'critical' }, annotations: { summary: '5% of requests fail', runbook_url: 'https://runbooks.example/errors' } },
       { labels: { alertname: 'SlowRequests', service: 'billing', severity: 'warning' }, annotations: { summary: 'p95 over 2s' } },
@@ -47,8 +37,8 @@ describe(`inbound alert sources (${BACKEND})`, () => {
     expect(errors.buttons.map((b) => b.text)).toEqual(['🩺 Diagnose', '✔ Ack', '💤 Snooze 1h']);
     await shown(h, /^🟠 billing: SlowRequests — p95 over 2s/);
     // Alertmanager sends the group again (repeat_interval 2s): still one alert each.
-    const sent = deliveries;
-    await h.until(async () => deliveries > sent, 15_000, 'a repeated notification');
+    const sent = proxy.requests;
+    await h.until(async () => proxy.requests > sent, 15_000, 'a repeated notification');
     await h.settled();
     expect(await h.query(`SELECT source, severity, dedupe_key LIKE 'alertmanager:%' AS keyed, details->>'service' AS service FROM ai_system_alerts ORDER BY id`)).toEqual([
       { source: 'alertmanager', severity: 'critical', keyed: true, service: 'billing' },

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { TOKEN_HELPER } from '../graphs/git.js';
 import { runDoctor } from '../src/cli/doctor.js';
 import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
 import { BACKEND } from './helpers/backend.js';
@@ -345,6 +346,18 @@ describe(`tasks as GitHub pull requests (${BACKEND})`, () => {
       /✗ github billing +acme\/billing: missing Contents: read and write \(push\), Pull requests: read and write; Checks: read\n +→ fix: give GITHUB_TOKEN access to acme\/billing with these permissions/,
     );
     expect(github.invalid).toEqual([]);
+  });
+
+  it('the credential helper gives the token to the origin\'s host only (a remote that redirects elsewhere gets nothing)', () => {
+    const fill = (host: string) =>
+      execFileSync('git', ['-c', 'credential.helper=', '-c', `credential.helper=${TOKEN_HELPER}`, 'credential', 'fill'], {
+        input: `protocol=https\nhost=${host}\npath=acme/billing.git\n\n`,
+        env: { ...process.env, AUREA_GIT_TOKEN: 'github_pat_secret', AUREA_GIT_HOST: 'github.com', GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '/bin/false' },
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    expect(fill('github.com')).toContain('password=github_pat_secret');
+    expect(() => fill('evil.example')).toThrow();
   });
 
   it('the git endpoint takes no push without the token', async () => {

@@ -8,7 +8,6 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { BACKEND } from './helpers/backend.js';
 import { closedAfterEach } from './helpers/chat.js';
 import { Harness } from './helpers/harness.js';
+import { startProxy } from './helpers/proxy.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CONFORMANCE = join(ROOT, 'test/setup/conformance/node_modules/@modelcontextprotocol/conformance/dist/index.js');
@@ -59,20 +59,6 @@ interface Check {
   errorMessage?: string;
 }
 
-/** A proxy on 127.0.0.1 that adds the bearer token to every request and streams the answer back. */
-async function tokenProxy(target: number): Promise<Server & { port: number }> {
-  const server = createServer((req, res) => {
-    const upstream = request({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: { ...req.headers, authorization: `Bearer ${TOKEN}` } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return Object.assign(server, { port: (server.address() as { port: number }).port });
-}
-
 describe(`MCP conformance suite against POST /mcp (${BACKEND})`, () => {
   const track = closedAfterEach();
 
@@ -80,8 +66,7 @@ describe(`MCP conformance suite against POST /mcp (${BACKEND})`, () => {
     const node22 = execFileSync('bash', [join(ROOT, 'test/setup/conformance.sh')], { encoding: 'utf8' }).trim();
     const h = track(await Harness.create({ env: { MCP_TOKEN: TOKEN } }));
     await h.start();
-    const proxy = await tokenProxy(h.app!.httpPort!);
-    track({ close: () => new Promise((r) => proxy.close(r)) });
+    const proxy = track(await startProxy(h.app!.httpPort!, { headers: { authorization: `Bearer ${TOKEN}` } }));
 
     const listed = execFileSync(node22, [CONFORMANCE, 'list', '--server'], { encoding: 'utf8' });
     const scenarios = [...listed.matchAll(/^ {2}- ([a-z0-9-]+)/gm)].map((m) => m[1]!);

@@ -32,22 +32,27 @@ export async function pollGithub(deps: PollDeps): Promise<number> {
       const repo = await deps.github.repo(gh.repo);
       const seen = await repo.since(since, gh.base, TASK_LABEL);
       const repository = { full_name: gh.repo };
-      const once = async (id: string, event: string, payload: Parameters<typeof handleGithubEvent>[2]) => {
-        if ((await handleOnce(deps.db.pool, 'github', `poll:${id}`, () => handleGithubEvent(deps, event, payload))) === 'handled') handled++;
+      // The payload is built inside the claim: an item an earlier poll (or a webhook) handled costs no further API call.
+      type Payload = Parameters<typeof handleGithubEvent>[2];
+      const once = async (id: string, event: string, payload: () => Payload | Promise<Payload>) => {
+        if ((await handleOnce(deps.db.pool, 'github', `poll:${id}`, async () => handleGithubEvent(deps, event, await payload()))) === 'handled') handled++;
       };
-      for (const run of seen.runs) await once(`run:${run.id}`, 'workflow_run', { action: 'completed', repository, workflow_run: run });
+      for (const run of seen.runs) await once(`run:${run.id}`, 'workflow_run', () => ({ action: 'completed', repository, workflow_run: run }));
       for (const c of seen.comments) {
-        await once(`comment:${c.id}`, 'issue_comment', { action: 'created', repository, comment: c, issue: { number: c.issue, title: '', html_url: c.html_url, ...(c.onPull ? { pull_request: {} } : {}) } });
+        await once(`comment:${c.id}`, 'issue_comment', () => ({ action: 'created', repository, comment: c, issue: { number: c.issue, title: '', html_url: c.html_url, ...(c.onPull ? { pull_request: {} } : {}) } }));
       }
       for (const c of seen.reviewComments) {
-        await once(`review-comment:${c.id}`, 'pull_request_review_comment', { action: 'created', repository, comment: c, pull_request: { number: c.pull, head: { ref: (await repo.pull(c.pull)).branch } } });
+        // The task's branch is read by the steering itself (src/github/signals.ts), from the pull request.
+        await once(`review-comment:${c.id}`, 'pull_request_review_comment', () => ({ action: 'created', repository, comment: c, pull_request: { number: c.pull } }));
       }
       for (const i of seen.labelled) {
-        await once(`labelled:${i.id}`, 'issues', { action: 'labeled', repository, label: { name: TASK_LABEL }, issue: i, sender: { login: i.by } });
+        await once(`labelled:${i.id}`, 'issues', () => ({ action: 'labeled', repository, label: { name: TASK_LABEL }, issue: i, sender: { login: i.by } }));
       }
       for (const p of seen.merged) {
-        const mergedBy = (await repo.pull(p.number)).mergedBy;
-        await once(`merged:${p.id}`, 'pull_request', { action: 'closed', repository, pull_request: { ...p, merged: true, merged_by: mergedBy ? { login: mergedBy } : null } });
+        await once(`merged:${p.id}`, 'pull_request', async () => {
+          const mergedBy = (await repo.pull(p.number)).mergedBy;
+          return { action: 'closed', repository, pull_request: { ...p, merged: true, merged_by: mergedBy ? { login: mergedBy } : null } };
+        });
       }
       await deps.redis.set(key, String(started.getTime()));
     } catch (err) {

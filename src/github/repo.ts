@@ -105,9 +105,9 @@ export class GithubRepo {
   }
 
   /** The pull request as it is now: its head commit and branch, and whether it is open or merged. */
-  async pull(number: number): Promise<{ head: string; branch: string; state: 'open' | 'closed'; merged: boolean; mergedBy: string | null; draft: boolean }> {
+  async pull(number: number): Promise<{ head: string; branch: string; fromRepo: string | null; state: 'open' | 'closed'; merged: boolean; mergedBy: string | null; draft: boolean }> {
     const { data } = await this.call('read the pull request', () => this.kit.rest.pulls.get({ ...this.where, pull_number: number }));
-    return { head: data.head.sha, branch: data.head.ref, state: data.state as 'open' | 'closed', merged: data.merged, mergedBy: data.merged_by?.login ?? null, draft: Boolean(data.draft) };
+    return { head: data.head.sha, branch: data.head.ref, fromRepo: data.head.repo?.full_name ?? null, state: data.state as 'open' | 'closed', merged: data.merged, mergedBy: data.merged_by?.login ?? null, draft: Boolean(data.draft) };
   }
 
   /**

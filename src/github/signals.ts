@@ -31,7 +31,7 @@ interface Payload {
   comment?: { body: string; html_url: string; user: { login: string } };
   review?: { body: string | null; html_url: string; user: { login: string } };
   issue?: { number: number; title: string; body?: string | null; html_url: string; pull_request?: unknown };
-  pull_request?: { number: number; title?: string; html_url?: string; merged?: boolean; merge_commit_sha?: string | null; merged_by?: { login: string } | null; head: { ref: string }; base?: { ref: string } };
+  pull_request?: { number: number; title?: string; html_url?: string; merged?: boolean; merge_commit_sha?: string | null; merged_by?: { login: string } | null; head?: { ref: string }; base?: { ref: string } };
   check_suite?: { id: number; head_branch: string | null; head_sha: string; conclusion: string | null; app?: { name: string } | null };
   label?: { name: string };
   workflow_run?: { id: number; name: string | null; head_branch: string | null; head_sha: string; conclusion: string | null; html_url: string; event: string };
@@ -74,7 +74,7 @@ export async function handleGithubEvent(deps: SignalDeps, event: string, payload
   const ask = said.body.slice(said.body.toLowerCase().indexOf(deps.config.github.mention.toLowerCase()) + deps.config.github.mention.length).trim();
   const pr = payload.pull_request?.number ?? (payload.issue?.pull_request ? payload.issue.number : undefined);
   if (pr === undefined) return proposeTask(deps, name, ask, said.html_url, login);
-  return steerTask(deps, name, pr, payload.pull_request?.head.ref, { login, body: ask || said.body, url: said.html_url });
+  return steerTask(deps, name, pr, { login, body: ask || said.body, url: said.html_url });
 }
 
 /** A GitHub login as AUREA's actor (`github:<login>`, shown as `@login`). */
@@ -96,10 +96,13 @@ async function allowed(deps: SignalDeps, service: string, login: string): Promis
  * resumes the task into another round. A task that is not waiting for approval (still coding or
  * testing) is left alone, and a reply on GitHub says to comment again once it asks.
  */
-async function steerTask(deps: SignalDeps, service: string, pr: number, branch: string | undefined, said: { login: string; body: string; url: string }): Promise<string> {
-  const repo = await deps.github.repo(deps.config.services[service]!.github!.repo);
-  const head = branch ?? (await repo.pull(pr)).branch;
-  const taskId = TASK_BRANCH.exec(head)?.[1];
+async function steerTask(deps: SignalDeps, service: string, pr: number, said: { login: string; body: string; url: string }): Promise<string> {
+  const gh = deps.config.services[service]!.github!;
+  const repo = await deps.github.repo(gh.repo);
+  // The task is the one whose branch is the pull request's head, in this repository (read from
+  // GitHub, not from the payload: a fork's branch may be named aurea/task-<id> too).
+  const head = await repo.pull(pr);
+  const taskId = head.fromRepo?.toLowerCase() === gh.repo.toLowerCase() ? TASK_BRANCH.exec(head.branch)?.[1] : undefined;
   const task = taskId ? await deps.taskStore.get(taskId) : null;
   if (!task || task.status !== 'running' || task.service !== service) {
     await audit(deps.db.pool, githubActor(said.login), 'github.comment.ignored', `service:${service}`, { url: said.url, reason: 'no running task on this pull request' });
@@ -178,7 +181,7 @@ async function checkSuiteFailed(deps: SignalDeps, service: string, payload: Payl
 async function mergedByPerson(deps: SignalDeps, service: string, payload: Payload): Promise<string> {
   const pr = payload.pull_request!;
   const gh = deps.config.services[service]!.github!;
-  if (pr.base?.ref !== gh.base || TASK_BRANCH.test(pr.head.ref)) return 'not a merge to propose';
+  if (pr.base?.ref !== gh.base || TASK_BRANCH.test(pr.head?.ref ?? '')) return 'not a merge to propose';
   if (deps.config.deploy.onMerge !== 'propose') return 'deploy.onMerge is ignore';
   const by = pr.merged_by?.login ?? payload.sender?.login ?? 'someone';
   const source = pr.html_url ?? `https://github.com/${gh.repo}/pull/${pr.number}`;

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { sendJson } from './json.js';
 import type { RouteHandler } from './server.js';
 
 /** What a webhook route accepts. */
@@ -13,8 +14,7 @@ export interface BodyRules {
 const DEFAULT_MAX = 1024 * 1024;
 
 function refuse(res: ServerResponse, status: number, error: string): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-  res.end(JSON.stringify({ error }));
+  sendJson(res, status, { error }, { connection: 'close' });
 }
 
 /** Reads a body up to `max` bytes. @returns the bytes, or null when it is larger (reading stops) */

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { presentsAdminToken } from './admin.js';
+import { sendJson } from './json.js';
 import type { HealthReport } from './health.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
@@ -18,11 +19,6 @@ export interface HttpDeps {
   prefixes?: ReadonlyMap<string, RouteHandler>;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
-
 /**
  * The shared HTTP server: `GET /health` (200 `{"status":"ok"}` when the database and Redis answer,
  * 503 `{"status":"degraded"}` otherwise; which part failed and its error text only to a request
@@ -36,7 +32,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     try {
       if (key === 'GET /health') {
         const report = await deps.health();
-        return json(res, report.status === 'ok' ? 200 : 503, presentsAdminToken(req, deps.adminToken) ? report : { status: report.status });
+        return sendJson(res, report.status === 'ok' ? 200 : 503, presentsAdminToken(req, deps.adminToken) ? report : { status: report.status });
       }
       if (key === 'GET /metrics') {
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
@@ -47,11 +43,11 @@ export function createHttpServer(deps: HttpDeps): Server {
       for (const [prefix, handler] of deps.prefixes ?? []) {
         if (path === prefix || path!.startsWith(`${prefix}/`)) return await handler(req, res);
       }
-      if ([...deps.routes.keys()].some((k) => k.endsWith(` ${path}`))) return json(res, 405, { error: 'method not allowed' });
-      return json(res, 404, { error: 'not found' });
+      if ([...deps.routes.keys()].some((k) => k.endsWith(` ${path}`))) return sendJson(res, 405, { error: 'method not allowed' });
+      return sendJson(res, 404, { error: 'not found' });
     } catch (err) {
       deps.log.error({ err, route: key }, 'http handler failed');
-      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.end();
     }
   });

@@ -55,7 +55,7 @@ export const MCP_CALL_APPROVAL = defineApprovalKind({
   payload: z.strictObject({ channel: z.string(), chatId: z.string(), server: z.string(), tool: z.string(), args: z.record(z.string(), z.unknown()) }),
   approvesAlways: true,
   async resume(approval, decider, deps: McpAskDeps, how) {
-    const { channel, chatId, server, tool, args } = approval.payload;
+    const { channel, chatId, server, tool } = approval.payload;
     const chat = { channel, chatId };
     if (approval.status === 'approved' && how.always) {
       await deps.mcp.grants?.grant(server, tool, decider);

@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import type { Core } from '../core.js';
 import { readBody } from '../http/body.js';
+import { sendJson } from '../http/json.js';
 import type { RouteHandler } from '../http/server.js';
 import { handleOnce } from '../updates/once.js';
 import { alertOf, type StripeEventLike } from './events.js';
@@ -11,10 +11,6 @@ export const STRIPE_TOLERANCE_SECONDS = 300;
 /** Stripe sends events up to 512 KB; more is refused unread. */
 const MAX_BODY = 1024 * 1024;
 
-function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
-}
 
 /**
  * `POST /webhooks/stripe`: verifies the `Stripe-Signature` header on the raw body with the official
@@ -31,15 +27,15 @@ export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' |
   return async (req, res) => {
     const { default: Stripe } = await (sdk ??= import('stripe'));
     const body = await readBody(req, MAX_BODY);
-    if (body === null) return answer(res, 413, { error: `body over ${MAX_BODY} bytes` });
+    if (body === null) return sendJson(res, 413, { error: `body over ${MAX_BODY} bytes` });
     let event: StripeEventLike;
     try {
       event = Stripe.webhooks.constructEvent(body, String(req.headers['stripe-signature'] ?? ''), secret, STRIPE_TOLERANCE_SECONDS) as unknown as StripeEventLike;
     } catch (err) {
       core.log.warn({ reason: (err as Error).message }, 'stripe webhook refused');
-      return answer(res, 400, { error: (err as Error).message });
+      return sendJson(res, 400, { error: (err as Error).message });
     }
-    if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') return answer(res, 400, { error: 'not a Stripe event' });
+    if (typeof event.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') return sendJson(res, 400, { error: 'not a Stripe event' });
     const alert = alertOf(event, core.config.stripe.bigPaymentUsd);
     let outcome: 'handled' | 'duplicate';
     try {
@@ -48,10 +44,10 @@ export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' |
       });
     } catch (err) {
       core.log.error({ err, event: event.id, type: event.type }, 'stripe event could not be handled; Stripe will retry it');
-      return answer(res, 500, { error: 'the event could not be handled; retry later' });
+      return sendJson(res, 500, { error: 'the event could not be handled; retry later' });
     }
-    if (outcome === 'duplicate') return answer(res, 200, { received: true, duplicate: true });
+    if (outcome === 'duplicate') return sendJson(res, 200, { received: true, duplicate: true });
     core.log.info({ event: event.id, type: event.type, alerted: Boolean(alert) }, 'stripe event');
-    return answer(res, 200, { received: true });
+    return sendJson(res, 200, { received: true });
   };
 }

@@ -14,11 +14,11 @@
  * annotations and links kept. A resolved one edits the original message: resolved, after how long.
  * A malformed payload → 400 naming the field, nothing stored.
  */
-import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Core } from '../../core.js';
 import { presentsAdminToken } from '../../http/admin.js';
 import { readBody } from '../../http/body.js';
+import { sendJson } from '../../http/json.js';
 import type { RouteHandler } from '../../http/server.js';
 import { DIAGNOSE, type NewAlert } from '../service.js';
 
@@ -106,9 +106,6 @@ export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'ge
   return { raised, resolved };
 }
 
-export function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
-}
 
 /** Inbound payloads are small; more is refused unread. */
 export const MAX_BODY = 1024 * 1024;
@@ -119,23 +116,23 @@ export const MAX_BODY = 1024 * 1024;
  */
 function inboundRoute<S extends z.ZodType>(deps: InboundDeps, token: string, source: 'alertmanager' | 'generic', schema: S, toAlerts: (body: z.output<S>) => InboundAlert[]): RouteHandler {
   return async (req, res) => {
-    if (!presentsAdminToken(req, token)) return answer(res, 401, { error: 'Authorization: Bearer <ALERTS_TOKEN> is required' });
+    if (!presentsAdminToken(req, token)) return sendJson(res, 401, { error: 'Authorization: Bearer <ALERTS_TOKEN> is required' });
     const body = await readBody(req, MAX_BODY);
-    if (body === null) return answer(res, 413, { error: `body over ${MAX_BODY} bytes` });
+    if (body === null) return sendJson(res, 413, { error: `body over ${MAX_BODY} bytes` });
     let json: unknown;
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      return answer(res, 400, { error: 'the body is not JSON' });
+      return sendJson(res, 400, { error: 'the body is not JSON' });
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return answer(res, 400, { error: `${issue.path.join('.') || '(body)'}: ${issue.message}` });
+      return sendJson(res, 400, { error: `${issue.path.join('.') || '(body)'}: ${issue.message}` });
     }
     const done = await takeAlerts(deps, source, toAlerts(parsed.data));
     deps.log.info({ source, ...done }, 'inbound alerts');
-    return answer(res, 200, done);
+    return sendJson(res, 200, done);
   };
 }
 

@@ -17,7 +17,8 @@ import type { Core } from '../../core.js';
 import { readBody } from '../../http/body.js';
 import type { RouteHandler } from '../../http/server.js';
 import { handleOnce } from '../../updates/once.js';
-import { answer, MAX_BODY, takeAlerts, type InboundAlert } from './inbound.js';
+import { sendJson } from '../../http/json.js';
+import { MAX_BODY, takeAlerts, type InboundAlert } from './inbound.js';
 
 const issue = z.object({ id: z.string(), title: z.string(), culprit: z.string().nullable().optional(), level: z.string().optional(), permalink: z.string().optional(), project: z.object({ slug: z.string() }) });
 const issueBody = z.object({ action: z.string(), data: z.object({ issue }) });
@@ -35,22 +36,22 @@ export function sentryWebhookRoute(deps: Pick<Core, 'config' | 'db' | 'alerts' |
   const label = deps.config.alerts.sources.sentry.serviceLabel;
   return async (req, res) => {
     const raw = await readBody(req, MAX_BODY);
-    if (raw === null) return answer(res, 413, { error: `body over ${MAX_BODY} bytes` });
+    if (raw === null) return sendJson(res, 413, { error: `body over ${MAX_BODY} bytes` });
     const text = raw.toString('utf8');
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return answer(res, 400, { error: 'the body is not JSON' });
+      return sendJson(res, 400, { error: 'the body is not JSON' });
     }
     // Sentry's reference integration signs JSON.stringify(body); the raw body is the same text when Sentry sends it compact.
     const signature = String(req.headers['sentry-hook-signature'] ?? req.headers['sentry-app-signature'] ?? '');
     if (!signature || !(signed(secret, text, signature) || signed(secret, JSON.stringify(json), signature))) {
-      return answer(res, 401, { error: 'Sentry-Hook-Signature does not match the body signed with SENTRY_CLIENT_SECRET' });
+      return sendJson(res, 401, { error: 'Sentry-Hook-Signature does not match the body signed with SENTRY_CLIENT_SECRET' });
     }
     const resource = String(req.headers['sentry-hook-resource'] ?? '');
     const requestId = String(req.headers['request-id'] ?? '');
-    if (!requestId) return answer(res, 400, { error: 'Request-ID is required' });
+    if (!requestId) return sendJson(res, 400, { error: 'Request-ID is required' });
     let alerts: InboundAlert[];
     const parse = <S extends z.ZodType>(schema: S): z.output<S> | string => {
       const r = schema.safeParse(json);
@@ -58,31 +59,31 @@ export function sentryWebhookRoute(deps: Pick<Core, 'config' | 'db' | 'alerts' |
     };
     if (resource === 'issue') {
       const b = parse(issueBody);
-      if (typeof b === 'string') return answer(res, 400, { error: b });
+      if (typeof b === 'string') return sendJson(res, 400, { error: b });
       const i = b.data.issue;
       const status = b.action === 'created' ? 'firing' : b.action === 'resolved' ? 'resolved' : null;
       alerts = status ? [{ status, fingerprint: `issue:${i.id}`, title: i.title, severity: i.level, labels: { [label]: i.project.slug, project: i.project.slug }, annotations: i.culprit ? { summary: i.culprit } : {}, links: i.permalink ? [i.permalink] : [] }] : [];
     } else if (resource === 'event_alert') {
       const b = parse(eventBody);
-      if (typeof b === 'string') return answer(res, 400, { error: b });
+      if (typeof b === 'string') return sendJson(res, 400, { error: b });
       const e = b.data.event;
       const project = typeof e.project === 'string' ? e.project : undefined;
       alerts = b.action === 'triggered' ? [{ status: 'firing', fingerprint: `issue:${e.issue_id}`, title: e.title, severity: e.level, labels: { ...(project ? { [label]: project } : {}), ...(e.environment ? { environment: e.environment } : {}) }, annotations: e.culprit ? { summary: e.culprit } : {}, links: e.web_url ? [e.web_url] : [] }] : [];
     } else if (resource === 'metric_alert') {
       const b = parse(metricBody);
-      if (typeof b === 'string') return answer(res, 400, { error: b });
+      if (typeof b === 'string') return sendJson(res, 400, { error: b });
       const m = b.data.metric_alert;
       const project = m.alert_rule?.projects?.[0];
       alerts = [{ status: b.action === 'resolved' ? 'resolved' : 'firing', fingerprint: `metric:${m.id}`, title: m.title, severity: b.action === 'resolved' ? undefined : b.action, labels: project ? { [label]: project } : {}, annotations: b.data.description_text ? { summary: b.data.description_text } : {}, links: b.data.web_url ? [b.data.web_url] : [] }];
     } else {
-      return answer(res, 200, { received: true, ignored: resource || 'no Sentry-Hook-Resource' });
+      return sendJson(res, 200, { received: true, ignored: resource || 'no Sentry-Hook-Resource' });
     }
     let done = { raised: 0, resolved: 0 };
     const outcome = await handleOnce(deps.db.pool, 'sentry', requestId, async () => {
       done = await takeAlerts(deps, 'sentry', alerts);
     });
-    if (outcome === 'duplicate') return answer(res, 200, { received: true, duplicate: true });
+    if (outcome === 'duplicate') return sendJson(res, 200, { received: true, duplicate: true });
     deps.log.info({ resource, requestId, ...done }, 'sentry webhook');
-    return answer(res, 200, done);
+    return sendJson(res, 200, done);
   };
 }
