@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { checkSchedule } from './agents/schedule.js';
 import { parseQuietHours } from './alerts/quiet.js';
 import { durationSchema } from './duration.js';
+import { eventsFileSchema, toEventsConfig, type EventsConfig } from './events/config.js';
 import type { ChannelSettings, ChannelSettingsBase } from './channels/settings.js';
 import { ConfigError } from './errors.js';
 import { githubEnvShape, githubFileSchema, githubFoundersSchema, serviceGithubSchema, toGithubConfig, type GithubConfig } from './github/config.js';
@@ -75,6 +76,10 @@ const envSchema = z.object({
   ALERTS_TOKEN: z.string().min(16, { error: 'use at least 16 characters (e.g. openssl rand -hex 24)' }).optional(),
   /** The Sentry integration's client secret: POST /webhooks/sentry checks Sentry-Hook-Signature (HMAC-SHA256 of the body) with it; unset, the route is off. */
   SENTRY_CLIENT_SECRET: z.string().min(16, { error: "expected the Sentry integration's client secret" }).optional(),
+  /** A Sentry auth token (scope event:read): Diagnose of a Sentry alert reads the issue's latest event with it. */
+  SENTRY_TOKEN: z.string().min(16, { error: 'expected a Sentry auth token (sntrys_… or an internal integration token)' }).optional(),
+  /** Where Sentry's API is (a self-hosted Sentry, or a fake in tests). */
+  SENTRY_API_URL: z.url({ error: 'expected a URL like https://sentry.io' }).default('https://sentry.io'),
   MCP_ALLOWED_HOSTS: z
     .string()
     .regex(/^[a-z0-9.\-[\]:]+(,[a-z0-9.\-[\]:]+)*$/i, { error: 'expected host names separated by commas, e.g. aurea.example.com,aurea.internal' })
@@ -231,6 +236,7 @@ const fileSchema = z.strictObject({
   mcp: mcpSchema,
   // GitHub: checks, reviewers (src/github/config.ts).
   github: githubFileSchema,
+  events: eventsFileSchema,
   // Diagnose (the button on a down alert): a task deploy this long before the failure is suspected.
   diagnose: z.strictObject({ window: durationSchema.default(3_600_000) }).prefault({}),
   // The workforce (/task): limits per task.
@@ -254,6 +260,8 @@ const fileSchema = z.strictObject({
       sources: z
         .strictObject({ alertmanager: alertSourceSchema, generic: alertSourceSchema, sentry: alertSourceSchema })
         .prefault({}),
+      // Inbound alerts for the same service within this window (or with the same fingerprint) form one incident.
+      incidentWindow: durationSchema.default(600_000),
     })
     .superRefine((a, ctx) => {
       if (a.quietHours === undefined) return;
@@ -389,7 +397,8 @@ export function loadConfig(rawEnv: Env, channels: ChannelsToLoad, file?: string)
     if (s.deploy === ON_MERGE && !s.github) throw new ConfigError(`services.${name}.deploy`, `Invalid ${configFile ?? 'aurea.config.yaml'}: services.${name}.deploy: on-merge needs services.${name}.github (the repository whose merges the platform deploys)`);
   }
   const { github, secrets: githubSecrets } = toGithubConfig(e, f.github, f.founders.github ?? [], f.services);
-  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets: [...channelSecrets, ...mcpSecrets, ...githubSecrets], mcp, github });
+  const { events, secrets: eventSecrets } = toEventsConfig(f.events, env);
+  return toConfig(e, f, { configFile, redisUrlSet: env.REDIS_URL !== undefined, channels: channelSettings, channelSecrets: [...channelSecrets, ...mcpSecrets, ...githubSecrets, ...eventSecrets], mcp, github, events });
 }
 
 /**
@@ -417,7 +426,7 @@ const literal = <T extends string>(value: T): T => value;
 function toConfig(
   e: z.output<typeof envSchema>,
   f: z.output<typeof fileSchema>,
-  where: { configFile: string | null; redisUrlSet: boolean; channels: Readonly<Record<string, ChannelSettingsBase>>; channelSecrets: Array<string | undefined>; mcp: McpConfig; github: GithubConfig },
+  where: { configFile: string | null; redisUrlSet: boolean; channels: Readonly<Record<string, ChannelSettingsBase>>; channelSecrets: Array<string | undefined>; mcp: McpConfig; github: GithubConfig; events: EventsConfig },
 ) {
   const { configFile } = where;
   const base = configFile ? dirname(configFile) : process.cwd();
@@ -450,11 +459,13 @@ function toConfig(
     mcp: where.mcp,
     /** GitHub credentials, API root, checks and reviewers (src/github/); a service's repository is `services.<name>.github`. */
     github: where.github,
+    /** Outgoing events: the instance name and the webhooks (src/events/). */
+    events: where.events,
     /** Per approval kind: `separateApprover` (a founder other than the requester decides). */
     approvals: f.approvals as Record<string, { separateApprover: boolean } | undefined>,
     pairing: { codeTtlMs: f.pairing.codeTtl },
     tasks: { maxRounds: f.tasks.maxRounds, maxCostUsd: f.tasks.maxCostUsd, timeoutMs: f.tasks.timeout, maxToolCalls: f.tasks.maxToolCalls },
-    alerts: { sources: f.alerts.sources, token: e.ALERTS_TOKEN, sentrySecret: e.SENTRY_CLIENT_SECRET, retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
+    alerts: { sources: f.alerts.sources, token: e.ALERTS_TOKEN, sentrySecret: e.SENTRY_CLIENT_SECRET, sentryToken: e.SENTRY_TOKEN, sentryApiUrl: e.SENTRY_API_URL.replace(/\/+$/, ''), incidentWindowMs: f.alerts.incidentWindow, retryIntervalMs: f.alerts.retryInterval, quietHours: f.alerts.quietHours ? parseQuietHours(f.alerts.quietHours, f.alerts.tz) : undefined },
     voice: {
       maxDurationMs: f.voice.maxDuration,
       maxBytes: Math.round(f.voice.maxMegabytes * 1024 * 1024),
@@ -483,7 +494,7 @@ function toConfig(
     adminQueuesWrite: e.ADMIN_QUEUES_WRITE === 'true',
     stripe: { secretKey: e.STRIPE_SECRET_KEY, webhookSecret: e.STRIPE_WEBHOOK_SECRET, apiBase: e.STRIPE_API_BASE, bigPaymentUsd: f.stripe.bigPaymentUsd },
     /** Secret values (tokens, passwords in URLs) to scrub from logs, chat and child processes. */
-    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, e.MCP_TOKEN, e.ALERTS_TOKEN, e.SENTRY_CLIENT_SECRET, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
+    secrets: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GOOGLE_API_KEY, ...where.channelSecrets, e.STRIPE_SECRET_KEY, e.STRIPE_WEBHOOK_SECRET, e.ADMIN_TOKEN, e.MCP_TOKEN, e.ALERTS_TOKEN, e.SENTRY_CLIENT_SECRET, e.SENTRY_TOKEN, ...urlPassword(e.DATABASE_URL), ...urlPassword(e.REDIS_URL)].filter(
       (s): s is string => typeof s === 'string' && s.length >= 6,
     ),
   };

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { AgentScheduler } from './agents/port.js';
 import type { AgentStore } from './agents/store.js';
 import type { AlertActionHandler, AlertService } from './alerts/service.js';
+import type { Incidents } from './alerts/incidents.js';
 import type { ApprovalKinds } from './approvals/kind.js';
 import type { ApprovalService } from './approvals/service.js';
 import type { Broadcaster } from './channels/broadcast.js';
@@ -48,6 +49,8 @@ export interface Core {
   /** The declared channels: founders, command prefixes, settings (bots/channels.ts). */
   channels: ChannelCatalog;
   alerts: AlertService;
+  /** Inbound alerts grouped per service and fingerprint, one threaded message each (src/alerts/incidents.ts). */
+  incidents: Incidents;
   approvals: ApprovalService;
   /** The registered approval kinds: what a decided approval resumes (src/approvals/kind.ts). */
   approvalKinds: ApprovalKinds;

@@ -30,6 +30,8 @@ import { agentsDir, loadAgentFiles } from '../jobs/agents/declarative.js';
 import { BUILTIN_AGENTS } from '../jobs/agents/index.js';
 import { agentCatalog, createAgentScheduler } from '../jobs/schedules.js';
 import { startGraphWorker, startWorker } from '../jobs/worker.js';
+import { createEventsQueue, startEventDelivery } from '../jobs/event-jobs.js';
+import { eventStreamRoute } from './events/stream.js';
 import { TaskStore } from './tasks/store.js';
 import { StepJournal } from './runs/journal.js';
 import { RefusalGate } from './refusals.js';
@@ -86,6 +88,8 @@ import { bullMcpCallJobs, createToolsQueue, scheduleGithubPoll, startToolsWorker
 import { McpGrants } from './mcp/grants.js';
 import { alertmanagerRoute, genericAlertRoute } from './alerts/sources/inbound.js';
 import { sentryWebhookRoute } from './alerts/sources/sentry.js';
+import { INCIDENT_ACTION, Incidents } from './alerts/incidents.js';
+import { incidentTapHandler } from './alerts/incident-tap.js';
 import { GITHUB_DEPLOY_APPROVAL, GITHUB_TASK_APPROVAL } from './github/proposals.js';
 import { GithubRepos } from './github/repo.js';
 import { githubWebhookRoute } from './github/webhook.js';
@@ -216,10 +220,13 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     cleanups.push(() => graphsQueue.close());
     const toolsQueue: Queue = createToolsQueue(bullRedis, config.redis.prefix);
     cleanups.push(() => toolsQueue.close());
+    const eventsQueue = createEventsQueue(bullRedis, config.redis.prefix);
+    cleanups.push(() => eventsQueue.close());
     // Without a listener BullMQ prints connection errors to stderr (the `aurea chat` terminal).
-    for (const q of [queue, graphsQueue, toolsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));
+    for (const q of [queue, graphsQueue, toolsQueue, eventsQueue]) q.on('error', logEvery(log, 30_000, `queue ${q.name}: Redis error; retrying`));
     const approvalKinds = new ApprovalKinds();
     const graphJobs = bullGraphJobs(graphsQueue);
+    const alerts = new AlertService(db.pool, broadcaster, metrics, log, { quietHours: config.alerts.quietHours });
     const base = {
       config,
       log,
@@ -229,12 +236,13 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       metrics,
       background,
       broadcaster,
-      alerts: new AlertService(db.pool, broadcaster, metrics, log, { quietHours: config.alerts.quietHours }),
+      alerts,
+      incidents: new Incidents(db.pool, alerts, broadcaster, log, { windowMs: config.alerts.incidentWindowMs, diagnosable: (service) => config.services[service] !== undefined }),
       approvals: new ApprovalService(db.pool, broadcaster, log),
       approvalKinds,
       graphJobs,
       leases: new ServiceLeases(db.pool),
-      queues: queueInspector(queue, graphsQueue),
+      queues: queueInspector(queue, graphsQueue, eventsQueue),
       refusals: new RefusalGate({ db: db.pool, redis, prefix: config.redis.prefix, log }),
       agents: new AgentStore(db.pool),
       founders: new FounderDirectory(config, channels, new FounderStore(db.pool), log),
@@ -320,6 +328,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     alertActions.set('snooze', responses.snooze);
     tapActions.set(APPROVAL_ACTION, (tap) => handleApprovalTap(core, tap.action, tap.actor));
     tapActions.set(ALERT_ACTION, alertTapHandler(core));
+    tapActions.set(INCIDENT_ACTION, incidentTapHandler(core));
     tapActions.set(TASK_ACTION, createDiffShower(core));
     tapActions.set(RUN_ACTION, retryRunTap(graphsQueue));
     tapActions.set(QUESTION_ACTION, core.questions.tapHandler());
@@ -338,6 +347,7 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
     if (roles.worker) {
       const journal = new StepJournal(db.pool);
       cleanups.push(base.alerts.startOutbox(config.alerts.retryIntervalMs));
+      cleanups.push(startEventDelivery(core, bullRedis, eventsQueue));
       await scheduler.syncAll();
       await scheduleGithubPoll(toolsQueue, config.github.pollMs);
       // A Redis that comes back empty (no persistence) has lost the job schedulers: upsert them again.
@@ -386,7 +396,9 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
         const mcpServer = await mcpRoute(core, config.mcpToken, config.mcpAllowedHosts);
         for (const method of ['POST', 'GET', 'DELETE']) routes.set(`${method} /mcp`, mcpServer);
       }
-      const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue, toolsQueue], config.adminToken, config.adminQueuesWrite)]]);
+      const stream = eventStreamRoute({ db: db.pool, instance: config.events.instance }, config.adminToken);
+      routes.set('GET /events/stream', stream.route);
+      const prefixes = new Map([[DASHBOARD_PATH, queueDashboard([queue, graphsQueue, toolsQueue, eventsQueue], config.adminToken, config.adminQueuesWrite)]]);
       const server: Server = createHttpServer({ log, metrics, routes, prefixes, health: coalesce(() => selfHealth(db, redis)), adminToken: config.adminToken });
       httpPort = await listen(server, config.http.port, config.http.host);
       cleanups.push(
@@ -396,6 +408,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
             server.closeIdleConnections();
           }),
       );
+      // Runs before the server's close (cleanups run last first): open event streams would hold it.
+      cleanups.push(async () => stream.close());
       log.info({ port: httpPort }, 'http: listening');
     }
 

@@ -55,6 +55,9 @@ const TABLE_OWNERS: Record<string, string> = {
   founders: 'src/founders/store.ts',
   service_leases: 'src/leases/store.ts',
   mcp_grants: 'src/mcp/grants.ts',
+  event_outbox: 'src/events/outbox.ts',
+  event_deliveries: 'src/events/outbox.ts',
+  incidents: 'src/alerts/incidents.ts',
 };
 
 /**

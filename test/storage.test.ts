@@ -25,7 +25,7 @@ describe(`storage (${BACKEND})`, () => {
 
   it('applies migrations once; running them again changes nothing', async () => {
     const first = await migrate(db.pool);
-    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql', '0006_approval_expiry.sql', '0007_graph_runs.sql', '0008_alert_outbox.sql', '0009_tasks.sql', '0010_agent_kit.sql', '0011_alert_responses.sql', '0012_founders.sql', '0013_trust_boundaries.sql', '0014_drop_pending_commands.sql', '0015_mcp_grants.sql', '0016_task_feedback.sql']);
+    expect(first.applied).toEqual(['0001_init.sql', '0002_voice_notes.sql', '0003_memory.sql', '0004_llm.sql', '0005_voice_note_states.sql', '0006_approval_expiry.sql', '0007_graph_runs.sql', '0008_alert_outbox.sql', '0009_tasks.sql', '0010_agent_kit.sql', '0011_alert_responses.sql', '0012_founders.sql', '0013_trust_boundaries.sql', '0014_drop_pending_commands.sql', '0015_mcp_grants.sql', '0016_task_feedback.sql', '0017_event_outbox.sql', '0018_incidents.sql']);
     const second = await migrate(db.pool);
     expect(second.applied).toEqual([]);
     const tables = (await db.pool.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);

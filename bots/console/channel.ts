@@ -1,5 +1,5 @@
 import { encodeAction } from '../../src/channels/action.js';
-import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto, SendOptions } from '../../src/channels/port.js';
 import { renderConsole } from './render.js';
 
 /**
@@ -26,8 +26,8 @@ export class ConsoleChannel implements Channel {
     return this.buttons.get(n);
   }
 
-  async send(_chatId: string, message: OutboundMessage): Promise<MessageRef> {
-    this.print(renderConsole(message, this.number(message), this.color));
+  async send(_chatId: string, message: OutboundMessage, options: SendOptions = {}): Promise<MessageRef> {
+    this.print(`${options.replyTo ? `↳ (reply to message #${options.replyTo})\n` : ''}${renderConsole(message, this.number(message), this.color)}`);
     return { channel: 'console', chatId: 'console', messageId: String(this.nextMessage++) };
   }
 

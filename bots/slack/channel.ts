@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto, SendOptions } from '../../src/channels/port.js';
 import { fallbackText, renderBlocks } from './render.js';
 
 /**
@@ -19,8 +19,8 @@ export class SlackChannel implements Channel {
     return [...this.founders()];
   }
 
-  async send(chatId: string, message: OutboundMessage): Promise<MessageRef> {
-    const res = await this.client.chat.postMessage({ channel: chatId, text: fallbackText(message), blocks: renderBlocks(message), unfurl_links: false });
+  async send(chatId: string, message: OutboundMessage, options: SendOptions = {}): Promise<MessageRef> {
+    const res = await this.client.chat.postMessage({ channel: chatId, text: fallbackText(message), blocks: renderBlocks(message), unfurl_links: false, ...(options.replyTo ? { thread_ts: options.replyTo } : {}) });
     return { channel: 'slack', chatId: String(res.channel), messageId: String(res.ts) };
   }
 

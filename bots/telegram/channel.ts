@@ -1,5 +1,5 @@
 import { GrammyError, InputFile, type Api } from 'grammy';
-import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto } from '../../src/channels/port.js';
+import type { Channel, MessageRef, OutboundDocument, OutboundMessage, OutboundPhoto, SendOptions } from '../../src/channels/port.js';
 import { renderTelegram } from './render.js';
 
 /**
@@ -19,11 +19,13 @@ export class TelegramChannel implements Channel {
     return [...this.founders()];
   }
 
-  async send(chatId: string, message: OutboundMessage): Promise<MessageRef> {
+  async send(chatId: string, message: OutboundMessage, options: SendOptions = {}): Promise<MessageRef> {
     const { text, reply_markup } = renderTelegram(message);
     const sent = await this.api.sendMessage(chatId, text, {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
+      // A reply (Bot API ReplyParameters); sent anyway, unthreaded, when the first message was deleted.
+      ...(options.replyTo ? { reply_parameters: { message_id: Number(options.replyTo), allow_sending_without_reply: true } } : {}),
       ...(reply_markup.inline_keyboard.length ? { reply_markup } : {}),
     });
     return { channel: 'telegram', chatId: String(sent.chat.id), messageId: String(sent.message_id) };

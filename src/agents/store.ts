@@ -1,4 +1,7 @@
 import type pg from 'pg';
+import type { Actor } from '../actor.js';
+import { audit } from '../audit/log.js';
+import { inTransaction } from '../db/transaction.js';
 import type { MissedPolicy, Schedule } from './schedule.js';
 import { scheduleText } from './schedule.js';
 
@@ -38,6 +41,9 @@ export interface AgentWithLastRun extends AgentRecord {
  * the schedule sync registers agents, the worker records runs, the commands pause, resume and
  * reschedule, /agents and the watchdog read.
  */
+/** A scheduled agent as the actor of its runs' audit rows. */
+const agentActor = (name: string): Actor => ({ platform: 'system', id: `agent:${name}`, name });
+
 export class AgentStore {
   constructor(private readonly db: pg.Pool) {}
 
@@ -104,31 +110,50 @@ export class AgentStore {
     return rows[0]!.id;
   }
 
-  /** Records a run's success with its output (JSON, `summary` shown by /agents). */
+  /**
+   * Records a run's success with its output (JSON, `summary` shown by /agents), audited
+   * `agent.run.succeeded` in the same transaction (an event: src/events/).
+   */
   async succeeded(executionId: string, output: Record<string, unknown>): Promise<void> {
-    await this.db.query(
+    await this.finish(
+      executionId,
+      'succeeded',
       `UPDATE ai_agent_executions SET status = 'succeeded', completed_at = now(), output = $2,
-         duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int WHERE id = $1`,
-      [executionId, JSON.stringify(output)],
+         duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int WHERE id = $1 RETURNING agent_name, duration_ms, trigger`,
+      JSON.stringify(output),
+      { summary: typeof output.summary === 'string' ? output.summary.slice(0, 500) : null },
     );
   }
 
-  /** Records a run's failure with its message (cut to 2,000 characters). */
+  /** Records a run's failure with its message (cut to 2,000 characters), audited `agent.run.failed`. */
   async failed(executionId: string, message: string): Promise<void> {
-    await this.db.query(
+    await this.finish(
+      executionId,
+      'failed',
       `UPDATE ai_agent_executions SET status = 'failed', completed_at = now(), error_message = $2,
-         duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int WHERE id = $1`,
-      [executionId, message.slice(0, 2_000)],
+         duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int WHERE id = $1 RETURNING agent_name, duration_ms, trigger`,
+      message.slice(0, 2_000),
+      { error: message.slice(0, 500) },
     );
   }
 
-  /** Records a scheduled run that did not run (a missed run under the `skip` or `notify` policy). */
+  private async finish(executionId: string, outcome: 'succeeded' | 'failed', sql: string, value: string, details: Record<string, unknown>): Promise<void> {
+    await inTransaction(this.db, async (client) => {
+      const row = (await client.query<{ agent_name: string; duration_ms: number; trigger: string }>(sql, [executionId, value])).rows[0];
+      if (row) await audit(client, agentActor(row.agent_name), `agent.run.${outcome}`, `agent:${row.agent_name}`, { execution: executionId, trigger: row.trigger, durationMs: row.duration_ms, ...details });
+    });
+  }
+
+  /** Records a scheduled run that did not run (a missed run under the `skip` or `notify` policy), audited `agent.run.skipped`. */
   async skipped(agentName: string, jobId: string | null, reason: string): Promise<void> {
-    await this.db.query(
-      `INSERT INTO ai_agent_executions (agent_name, job_id, status, trigger, completed_at, output, duration_ms)
-       VALUES ($1, $2, 'skipped', 'catch-up', now(), $3, 0)`,
-      [agentName, jobId, JSON.stringify({ summary: reason })],
-    );
+    await inTransaction(this.db, async (client) => {
+      await client.query(
+        `INSERT INTO ai_agent_executions (agent_name, job_id, status, trigger, completed_at, output, duration_ms)
+         VALUES ($1, $2, 'skipped', 'catch-up', now(), $3, 0)`,
+        [agentName, jobId, JSON.stringify({ summary: reason })],
+      );
+      await audit(client, agentActor(agentName), 'agent.run.skipped', `agent:${agentName}`, { reason });
+    });
   }
 
   /** When the agent's latest run (of any outcome) started, or null if it never ran. */

@@ -1,4 +1,6 @@
 import type pg from 'pg';
+import { audit } from '../audit/log.js';
+import { inTransaction } from '../db/transaction.js';
 import type { Actor } from '../actor.js';
 import type { Broadcaster } from '../channels/broadcast.js';
 import type { Button, MessageRef, OutboundMessage } from '../channels/port.js';
@@ -25,8 +27,10 @@ export interface AlertRow {
   messages: MessageRef[];
   snoozed_until: Date | null;
   snoozed_by: string | null;
-  /** Why it was stored but not sent (`snoozed`), if so. */
+  /** Why it was stored but not sent (`snoozed`, `quiet`, `incident`: its incident's message shows it), if so. */
   held: string | null;
+  /** The incident it belongs to (src/alerts/incidents.ts), if any. */
+  incident_id: string | null;
 }
 
 /** A button on an alert (`🩺 Diagnose`): tapped, it reaches the handler registered for its verb. */
@@ -55,9 +59,21 @@ export interface NewAlert {
   dedupeKey?: string;
   /** Buttons shown with it. */
   actions?: AlertAction[];
+  /** Part of an incident (src/alerts/incidents.ts), which shows it: stored, not sent on its own. */
+  incident?: boolean;
 }
 
-const ICON: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🟢' };
+export const ICON: Record<Severity, string> = { critical: '🔴', warning: '🟠', info: '🟢' };
+
+/** Who raised an alert, as an audit actor: AUREA's component or the outside source (`alertmanager`). */
+const sourceActor = (source: string): Actor => ({ platform: 'system', id: source, name: source });
+
+/** What an alert's audit rows (and events) carry: never its whole details (labels may be long). */
+function alertFacts(a: AlertRow): Record<string, unknown> {
+  const service = typeof a.details.service === 'string' ? a.details.service : undefined;
+  const fingerprint = typeof a.details.fingerprint === 'string' ? a.details.fingerprint : undefined;
+  return { severity: a.severity, source: a.source, message: a.message.slice(0, 500), ...(service ? { service } : {}), ...(fingerprint ? { fingerprint } : {}), ...(a.incident_id ? { incident: a.incident_id } : {}) };
+}
 
 /** The buttons every warning and critical alert carries (src/alerts/responses.ts handles them). */
 export const RESPONSE_ACTIONS: readonly AlertAction[] = [
@@ -136,13 +152,29 @@ export class AlertService {
    * @returns the stored alert, or null when an unresolved alert with the same dedupe key exists
    */
   async raise(alert: NewAlert): Promise<AlertRow | null> {
-    // A snoozed kind (same dedupe key, else same source and text) is stored as delivered-and-held.
-    const res = await this.db.query<AlertRow>(
+    const row = await inTransaction(this.db, async (client) => {
+      const stored = await this.insert(client, alert);
+      // The audit row (and with it the alert.raised event: src/events/) commits with the alert.
+      if (stored) await audit(client, sourceActor(stored.source), 'alert.raised', `alert:${stored.id}`, alertFacts(stored));
+      return stored;
+    });
+    if (!row) return null;
+    if (row.held) {
+      if (row.held !== 'incident') this.metrics.alertDeliveries.inc({ outcome: row.held });
+      return row;
+    }
+    await this.deliverPending();
+    return row;
+  }
+
+  /** Stores an alert unless an open one has its dedupe key. A snoozed kind (same dedupe key, else same source and text) is stored as delivered-and-held. */
+  private async insert(client: pg.PoolClient, alert: NewAlert): Promise<AlertRow | null> {
+    const res = await client.query<AlertRow>(
       `WITH snoozed AS (
          SELECT 1 FROM ai_system_alerts WHERE snoozed_until > now()
            AND (($5::text IS NOT NULL AND dedupe_key = $5) OR ($5::text IS NULL AND dedupe_key IS NULL AND source = $2 AND message = $3)) LIMIT 1)
        INSERT INTO ai_system_alerts (severity, source, message, details, dedupe_key, held, delivered_at)
-       SELECT $1, $2, $3, $4, $5, CASE WHEN EXISTS (SELECT 1 FROM snoozed) THEN 'snoozed' ELSE $6 END, CASE WHEN EXISTS (SELECT 1 FROM snoozed) THEN now() END
+       SELECT $1, $2, $3, $4, $5, CASE WHEN EXISTS (SELECT 1 FROM snoozed) THEN 'snoozed' ELSE $6 END, CASE WHEN EXISTS (SELECT 1 FROM snoozed) OR $6 = 'incident' THEN now() END
        ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL AND resolved_at IS NULL DO NOTHING
        RETURNING *`,
       [
@@ -151,17 +183,10 @@ export class AlertService {
         alert.message,
         JSON.stringify({ ...alert.details, ...(alert.actions ? { actions: alert.actions } : {}) }),
         alert.dedupeKey ?? null,
-        alert.severity !== 'critical' && isQuiet(this.options.quietHours, this.now()) ? 'quiet' : null,
+        alert.incident ? 'incident' : alert.severity !== 'critical' && isQuiet(this.options.quietHours, this.now()) ? 'quiet' : null,
       ],
     );
-    const row = res.rows[0];
-    if (!row) return null;
-    if (row.held) {
-      this.metrics.alertDeliveries.inc({ outcome: row.held });
-      return row;
-    }
-    await this.deliverPending();
-    return row;
+    return res.rows[0] ?? null;
   }
 
   /**
@@ -194,6 +219,32 @@ export class AlertService {
     return row ?? null;
   }
 
+  /** Puts an alert in an incident. */
+  async joinIncident(alertId: string, incidentId: string, db: pg.Pool | pg.PoolClient = this.db): Promise<void> {
+    await db.query('UPDATE ai_system_alerts SET incident_id = $2 WHERE id = $1', [alertId, incidentId]);
+  }
+
+  /** The open incident that holds an alert with this dedupe key (the same fingerprint fired again), or null. */
+  async incidentOfKey(dedupeKey: string): Promise<string | null> {
+    const res = await this.db.query<{ incident_id: string }>(
+      'SELECT incident_id FROM ai_system_alerts WHERE dedupe_key = $1 AND incident_id IS NOT NULL ORDER BY id DESC LIMIT 1',
+      [dedupeKey],
+    );
+    return res.rows[0]?.incident_id ?? null;
+  }
+
+  /** An incident's alerts, oldest first. */
+  async ofIncident(incidentId: string): Promise<AlertRow[]> {
+    const res = await this.db.query<AlertRow>('SELECT * FROM ai_system_alerts WHERE incident_id = $1 ORDER BY id', [incidentId]);
+    return res.rows;
+  }
+
+  /** ✔ Ack on an incident: every alert of it not acknowledged yet, by `actor`. @returns how many */
+  async acknowledgeIncident(incidentId: string, actor: Actor, db: pg.Pool | pg.PoolClient = this.db): Promise<number> {
+    const res = await db.query('UPDATE ai_system_alerts SET acknowledged_by = $2, acknowledged_at = now() WHERE incident_id = $1 AND acknowledged_by IS NULL', [incidentId, actor.name]);
+    return res.rowCount ?? 0;
+  }
+
   async get(id: string): Promise<AlertRow | null> {
     const res = await this.db.query<AlertRow>('SELECT * FROM ai_system_alerts WHERE id = $1', [id]);
     return res.rows[0] ?? null;
@@ -206,11 +257,12 @@ export class AlertService {
    * @returns the alert that was open (with `created_at`, to compute how long it lasted), or null if none was
    */
   async resolve(dedupeKey: string, options: { show?: boolean } = {}): Promise<AlertRow | null> {
-    const res = await this.db.query<AlertRow>(
-      'UPDATE ai_system_alerts SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL RETURNING *',
-      [dedupeKey],
-    );
-    const row = res.rows[0] ?? null;
+    const row = await inTransaction(this.db, async (client) => {
+      const res = await client.query<AlertRow>('UPDATE ai_system_alerts SET resolved_at = now() WHERE dedupe_key = $1 AND resolved_at IS NULL RETURNING *', [dedupeKey]);
+      const resolved = res.rows[0] ?? null;
+      if (resolved) await audit(client, sourceActor(resolved.source), 'alert.resolved', `alert:${resolved.id}`, { ...alertFacts(resolved), lastedMs: resolved.resolved_at!.getTime() - resolved.created_at.getTime() });
+      return resolved;
+    });
     if (row && options.show && row.messages?.length) await this.broadcaster.editAll(row.messages, alertMessage(row)).catch(() => undefined);
     return row;
   }

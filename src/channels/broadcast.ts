@@ -35,8 +35,11 @@ export class Broadcaster {
     return this.fanOut('photo', (channel, chatId) => channel.sendPhoto(chatId, photo));
   }
 
-  private async fanOut(what: string, send: (channel: Channel, chatId: string) => Promise<MessageRef>): Promise<BroadcastResult> {
-    const sends = this.channels.flatMap((channel) => channel.founderChats().map((chatId) => ({ channel, chatId })));
+  /** @param only these chats instead of every founder chat */
+  private async fanOut(what: string, send: (channel: Channel, chatId: string) => Promise<MessageRef>, only?: ReadonlyArray<{ channel: string; chatId: string }>): Promise<BroadcastResult> {
+    const sends = only
+      ? only.flatMap((o) => this.channels.filter((c) => c.name === o.channel).map((channel) => ({ channel, chatId: o.chatId })))
+      : this.channels.flatMap((channel) => channel.founderChats().map((chatId) => ({ channel, chatId })));
     const results = await Promise.allSettled(sends.map(({ channel, chatId }) => send(channel, chatId)));
     const refs: MessageRef[] = [];
     let failed = 0;
@@ -48,6 +51,18 @@ export class Broadcaster {
       }
     });
     return { refs, failed };
+  }
+
+  /**
+   * Answers each message of a fan-out in its thread (an incident's news under its first message):
+   * one reply per ref, in the ref's chat. A failure in one chat does not stop the others.
+   */
+  replyAll(roots: readonly MessageRef[], message: OutboundMessage): Promise<BroadcastResult> {
+    const byChat = new Map(roots.map((r) => [`${r.channel}\u0000${r.chatId}`, r]));
+    return this.fanOut('reply', (channel, chatId) => {
+      const root = byChat.get(`${channel.name}\u0000${chatId}`);
+      return root ? channel.send(root.chatId, message, { replyTo: root.messageId }) : Promise.reject(new Error('no thread in this chat'));
+    }, [...byChat.values()].map((r) => ({ channel: r.channel, chatId: r.chatId })));
   }
 
   /** Sends to one chat of one channel (a reply that outlives the update it answers). */

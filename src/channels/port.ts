@@ -56,12 +56,22 @@ export interface MessageRef {
   messageId: string;
 }
 
+/** How a message is sent. */
+export interface SendOptions {
+  /** The messageId (in the same chat) whose thread the message goes to. */
+  replyTo?: string;
+}
+
 export interface Channel {
   readonly name: ChannelName;
   /** Chats that receive broadcasts (alerts, approval requests): the founders' private chats. */
   founderChats(): string[];
-  /** Sends a message; resolves once the platform accepted it. Throws the platform's error otherwise. */
-  send(chatId: string, message: OutboundMessage): Promise<MessageRef>;
+  /**
+   * Sends a message; resolves once the platform accepted it. Throws the platform's error otherwise.
+   * @param options.replyTo the messageId of a message in the same chat to answer in its thread
+   *   (Telegram: a reply to it; Slack: `thread_ts`; a terminal: marked as a reply)
+   */
+  send(chatId: string, message: OutboundMessage, options?: SendOptions): Promise<MessageRef>;
   /** Sends a text file to one chat; resolves once the platform accepted it. Throws the platform's error otherwise. */
   sendDocument(chatId: string, document: OutboundDocument): Promise<MessageRef>;
   /** Sends an image with its caption (Telegram sendPhoto, a Slack file upload, the caption alone in a terminal). */

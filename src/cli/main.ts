@@ -14,6 +14,7 @@ import { prepareDemo } from './demo.js';
 import { runDoctor } from './doctor.js';
 import { runInit } from './init.js';
 import { runMcpRelay } from './mcp.js';
+import { runEventsTail, tailOptions } from './events.js';
 import { pairable, runFounders, runPair } from './founders.js';
 
 const USAGE = `Usage: aurea <command>
@@ -29,6 +30,7 @@ const USAGE = `Usage: aurea <command>
            (--yes takes the answers from the environment and --service/--repo/--health/--test/--deploy/--rollback)
   pair     pair ${pairable()}: print a one-time code that makes its sender a founder
   founders list the founders and where each comes from
+  events   events tail [--types deploy.*,task.*] [--json]: print the running AUREA's events as they happen (ADMIN_TOKEN)
   mcp      AUREA's MCP server on stdio for a coding agent: relays to the running AUREA's POST /mcp
            (MCP_TOKEN; --url <endpoint>, default http://127.0.0.1:<PORT>/mcp)
 
@@ -42,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'init') return runInit(argv.slice(1), process.env);
-  if (!['demo', 'chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders', 'mcp'].includes(command)) {
+  if (!['demo', 'chat', 'start', 'bot', 'worker', 'migrate', 'doctor', 'pair', 'founders', 'mcp', 'events'].includes(command)) {
     console.error(`aurea: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
@@ -59,6 +61,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'doctor') return runDoctor(config);
   if (command === 'pair') return runPair(config, argv[1]);
   if (command === 'founders') return runFounders(config);
+  if (command === 'events') {
+    const options = argv[1] === 'tail' ? tailOptions(argv.slice(2)) : 'usage: aurea events tail [--types deploy.*,task.*] [--json]';
+    if (typeof options === 'string') {
+      console.error(`aurea events: ${options}`);
+      return 2;
+    }
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    process.once('SIGTERM', () => stop.abort());
+    return runEventsTail(config, { ...options, signal: stop.signal });
+  }
   if (command === 'mcp') return runMcpRelay(config, argv[1] === '--url' ? argv[2] : undefined);
   if (command === 'migrate') {
     const db = await openDatabase(config);

@@ -14,6 +14,7 @@ import { runCommand } from './run.js';
 import { scheduleCommand } from './schedule.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
+import { incidentsCommand } from './incidents.js';
 import { cancelCommand, taskCommand, tasksCommand } from './task.js';
 
 /** What the commands use, together: each command's factory declares its own part. */
@@ -34,7 +35,8 @@ export type CommandDeps = Parameters<typeof statusCommand>[0] &
   Parameters<typeof rollbackCommand>[0] &
   Parameters<typeof refundCommand>[0] &
   Parameters<typeof unpairCommand>[0] &
-  Parameters<typeof mcpCommand>[0];
+  Parameters<typeof mcpCommand>[0] &
+  Parameters<typeof incidentsCommand>[0];
 
 /** Registers every command on the registry. The order is the order of /help and setMyCommands. */
 export function registerCommands(registry: CommandRegistry, core: CommandDeps): CommandRegistry {
@@ -43,6 +45,7 @@ export function registerCommands(registry: CommandRegistry, core: CommandDeps): 
     .add(helpCommand(registry))
     .add(statusCommand(core))
     .add(agentsCommand(core))
+    .add(incidentsCommand(core))
     .add(deployCommand(core))
     .add(taskCommand(core))
     .add(tasksCommand(core))

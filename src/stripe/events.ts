@@ -8,6 +8,31 @@ export interface StripeEventLike {
   data: { object: Record<string, any> };
 }
 
+/**
+ * The payment.* event a Stripe event is, if any (README "Events"): `payment.succeeded`
+ * (payment_intent.succeeded, any amount), `payment.failed` (invoice.payment_failed),
+ * `payment.disputed` (charge.dispute.created, legacy charge.disputed), `payment.subscription_canceled`
+ * (customer.subscription.deleted), `payment.refunded` (charge.refunded).
+ * @returns the audit action and its details (ids, amount in the currency's minor unit, currency; no personal data), or null
+ */
+export function paymentEventOf(event: StripeEventLike): { action: string; target: string; details: Record<string, unknown> } | null {
+  const o = event.data.object;
+  const action = (
+    {
+      'payment_intent.succeeded': 'payment.succeeded',
+      'invoice.payment_failed': 'payment.failed',
+      'charge.dispute.created': 'payment.disputed',
+      'charge.disputed': 'payment.disputed',
+      'customer.subscription.deleted': 'payment.subscription_canceled',
+      'charge.refunded': 'payment.refunded',
+    } as Record<string, string>
+  )[event.type];
+  if (!action) return null;
+  const amount = o.amount_received ?? o.amount_due ?? o.amount_refunded ?? o.amount ?? null;
+  const customer = typeof o.customer === 'string' ? o.customer : (o.customer?.id ?? null);
+  return { action, target: `stripe:${o.id ?? event.id}`, details: { stripeEvent: event.id, stripeType: event.type, amount: amount === null ? null : Number(amount), currency: o.currency ?? null, customer } };
+}
+
 const who = (o: Record<string, any>) => o.customer_email ?? o.receipt_email ?? o.billing_details?.email ?? (typeof o.customer === 'string' ? o.customer : o.customer?.id) ?? 'an unknown customer';
 
 /**

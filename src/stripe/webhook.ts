@@ -3,7 +3,12 @@ import { readBody } from '../http/body.js';
 import { sendJson } from '../http/json.js';
 import type { RouteHandler } from '../http/server.js';
 import { handleOnce } from '../updates/once.js';
-import { alertOf, type StripeEventLike } from './events.js';
+import { alertOf, paymentEventOf, type StripeEventLike } from './events.js';
+import { audit } from '../audit/log.js';
+import type { Actor } from '../actor.js';
+
+/** Who a payment.* audit row (and event) names: Stripe, which reported it. */
+const STRIPE_ACTOR: Actor = { platform: 'system', id: 'stripe', name: 'Stripe' };
 
 /** Stripe's default signature tolerance (stripe-node `DEFAULT_TOLERANCE`): a signed timestamp older than this is refused. */
 export const STRIPE_TOLERANCE_SECONDS = 300;
@@ -40,6 +45,8 @@ export function stripeWebhookRoute(core: Pick<Core, 'config' | 'db' | 'alerts' |
     let outcome: 'handled' | 'duplicate';
     try {
       outcome = await handleOnce(core.db.pool, 'stripe', event.id, async () => {
+        const payment = paymentEventOf(event);
+        if (payment) await audit(core.db.pool, STRIPE_ACTOR, payment.action, payment.target, payment.details);
         if (alert) await core.alerts.raise(alert);
       });
     } catch (err) {

@@ -3,7 +3,8 @@
  * `Authorization: Bearer <ALERTS_TOKEN>` (401 without it, nothing stored):
  *
  * - `POST /webhooks/alertmanager`: Alertmanager's webhook payload, version 4 (Alertmanager docs,
- *   configuration, `<webhook_config>`; Grafana's unified alerting sends the same shape);
+ *   configuration, `<webhook_config>`), or Grafana's webhook contact point (the same shape with
+ *   Grafana's extra fields, `"version": "1"`);
  * - `POST /webhooks/alert`: a generic JSON alert (README "Alert sources"), for uptime checkers and scripts;
  * - `POST /webhooks/sentry`: src/alerts/sources/sentry.ts (its own signature instead of the token).
  *
@@ -20,10 +21,10 @@ import { presentsAdminToken } from '../../http/admin.js';
 import { readBody } from '../../http/body.js';
 import { sendJson } from '../../http/json.js';
 import type { RouteHandler } from '../../http/server.js';
-import { DIAGNOSE, type NewAlert } from '../service.js';
+import { DIAGNOSE, type AlertRow, type NewAlert } from '../service.js';
 
 type Severity = NewAlert['severity'];
-export type InboundDeps = Pick<Core, 'config' | 'alerts' | 'log'>;
+export type InboundDeps = Pick<Core, 'config' | 'alerts' | 'incidents' | 'log'>;
 
 /** One alert as AUREA takes it from any source. */
 export interface InboundAlert {
@@ -40,7 +41,8 @@ const strings = z.record(z.string(), z.string());
 
 /** Alertmanager's webhook body, version 4: the fields AUREA reads (others are allowed and ignored). */
 export const alertmanagerSchema = z.object({
-  version: z.literal('4', { error: 'expected "4" (Alertmanager webhook payload version 4)' }),
+  // Alertmanager sends "4"; Grafana's webhook contact point sends the same shape as "1" (its docs, "JSON payload").
+  version: z.enum(['4', '1'], { error: 'expected "4" (Alertmanager webhook payload version 4) or "1" (Grafana\'s webhook contact point)' }),
   status: z.enum(['firing', 'resolved']),
   externalURL: z.string().optional(),
   alerts: z
@@ -84,10 +86,13 @@ export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'ge
   const settings = deps.config.alerts.sources[source];
   let raised = 0;
   let resolved = 0;
+  const fresh: AlertRow[] = [];
   for (const a of alerts) {
     const key = `${source}:${a.fingerprint}`;
     if (a.status === 'resolved') {
-      if (await deps.alerts.resolve(key, { show: true })) resolved++;
+      const was = await deps.alerts.resolve(key, { show: true });
+      if (was) resolved++;
+      if (was?.incident_id) await deps.incidents.alertResolved(was);
       continue;
     }
     const service = a.labels[settings.serviceLabel];
@@ -100,9 +105,14 @@ export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'ge
       dedupeKey: key,
       details: { ...(service ? { service } : {}), error: `${a.title}${summary ? `: ${summary}` : ''}`, labels: a.labels, annotations: a.annotations, links: a.links, fingerprint: a.fingerprint },
       ...(known ? { actions: [DIAGNOSE] } : {}),
+      incident: true,
     });
-    if (row) raised++;
+    if (!row) continue;
+    raised++;
+    fresh.push(row);
   }
+  // One delivery's new alerts join their incidents together: a grouped notification is one message.
+  if (fresh.length) await deps.incidents.addAll(fresh);
   return { raised, resolved };
 }
 

@@ -32,7 +32,7 @@ function signed(secret: string, body: string, signature: string): boolean {
   return given.length === digest.length && timingSafeEqual(given, digest);
 }
 
-export function sentryWebhookRoute(deps: Pick<Core, 'config' | 'db' | 'alerts' | 'log'>, secret: string): RouteHandler {
+export function sentryWebhookRoute(deps: Pick<Core, 'config' | 'db' | 'alerts' | 'incidents' | 'log'>, secret: string): RouteHandler {
   const label = deps.config.alerts.sources.sentry.serviceLabel;
   return async (req, res) => {
     const raw = await readBody(req, MAX_BODY);
