@@ -1,12 +1,14 @@
 /**
  * daily-digest (08:00 UTC unless configured): one morning message to every founder chat: the agents'
  * success over the last 24 h, deploys and tasks, model spend against the budget, approvals still
- * waiting, and the revenue line (Stripe's balance transactions of the last 24 h, when a key is set);
+ * waiting, and the revenue line (Stripe's balance transactions of the last 24 h, when a key is set),
+ * and the outgoing events parked in the last 24 h per webhook, if any;
  * then a chart of the model spend per day over the last 7 days (PNG; the console gets its text).
  */
 import { z } from 'zod';
 import { barSpec, renderChart } from '../../src/charts/render.js';
 import { describeError } from '../../src/errors.js';
+import { formatDuration } from '../../src/duration.js';
 import { money } from '../../src/stripe/client.js';
 import { defineAgent, type AgentContext } from './kit.js';
 import { kindOf } from './revenue-report.js';
@@ -44,7 +46,7 @@ export const dailyDigest = defineAgent({
   async run(ctx) {
     const now = new Date();
     const since = new Date(now.getTime() - DAY_MS);
-    const [runs, tasks, deploys, pending, spend, daily, revenue] = await Promise.all([
+    const [runs, tasks, deploys, pending, spend, daily, revenue, parked] = await Promise.all([
       ctx.reports.agents.runStats(since),
       ctx.reports.tasks.countsSince(since),
       ctx.auditCount('deploy.deployed', since, now),
@@ -52,6 +54,7 @@ export const dailyDigest = defineAgent({
       ctx.reports.ledger.spend(),
       ctx.reports.ledger.dailySpend(7),
       revenueLine(ctx, since),
+      ctx.reports.events.parkedSince(since),
     ]);
     const { dailyUsd, monthlyUsd } = ctx.config.llm.budget;
     const agentLine = runs.length
@@ -64,6 +67,8 @@ export const dailyDigest = defineAgent({
       `Model spend: today ${usd(spend.todayUsd)}${dailyUsd ? ` of ${usd(dailyUsd)}` : ''}, this month ${usd(spend.monthUsd)}${monthlyUsd ? ` of ${usd(monthlyUsd)}` : ''}.`,
       `Approvals waiting: ${pending}.`,
       revenue,
+      // Only when some were given up on: events.webhooks[] that stayed unreachable for events.retryFor.
+      ...parked.map((p) => `⚠️ Events: ${p.parked} not delivered to webhook ${p.webhook} after retrying for ${formatDuration(ctx.config.events.retryForMs)}, parked${p.lastError ? ` (last error: ${p.lastError.slice(0, 120)})` : ''}.`),
     ];
     const day = now.toISOString().slice(0, 10);
     await ctx.broadcaster.broadcast({ title: `☀️ Daily digest, ${day}`, text: lines.join('\n') });

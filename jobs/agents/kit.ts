@@ -3,6 +3,7 @@
  * schema, handler) and the typed context its handler receives. One file per agent in jobs/agents/;
  * YAML agents (agents/*.yaml beside aurea.config.yaml) become the same Agent (jobs/agents/declarative.ts).
  */
+import { EventOutbox } from '../../src/events/outbox.js';
 import type { z } from 'zod';
 import type { Schedule } from '../../src/agents/schedule.js';
 import { checkSchedule } from '../../src/agents/schedule.js';
@@ -47,6 +48,8 @@ export interface AgentContext {
     approvals: Pick<AgentDeps['approvals'], 'pendingCount'>;
     ledger: Pick<AgentDeps['ledger'], 'spend' | 'dailySpend'>;
     stripe: AgentDeps['stripe'];
+    /** Outgoing event deliveries given up on (src/events/outbox.ts). */
+    events: Pick<EventOutbox, 'parkedSince'>;
   };
   /** Messages and charts to every founder chat (reports; alerts go through `alerts`). */
   broadcaster: Pick<AgentDeps['broadcaster'], 'broadcast' | 'broadcastPhoto'>;
@@ -115,7 +118,7 @@ export function agentContext(deps: AgentDeps, name: string): AgentContext {
     auditCount: (action, since, until) => countAudited(deps.db.pool, action, since, until),
     log: deps.log.child({ agent: name }),
     redis: deps.redis,
-    reports: { agents: deps.agents, tasks: deps.taskStore, approvals: deps.approvals, ledger: deps.ledger, stripe: deps.stripe },
+    reports: { agents: deps.agents, tasks: deps.taskStore, approvals: deps.approvals, ledger: deps.ledger, stripe: deps.stripe, events: new EventOutbox(deps.db.pool) },
     broadcaster: deps.broadcaster,
     tools: { names: () => deps.commands.readOnlyNames(), run: (tool, args) => deps.commands.runReadOnly(tool, args, actor) },
     mcpTools: unattendedMcpTools(deps, actor),
