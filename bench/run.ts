@@ -10,6 +10,7 @@ import { intentBench } from './intent.js';
 import { mcpClientBench } from './mcp-client.js';
 import { mcpServerBench } from './mcp-server.js';
 import { githubBench } from './github.js';
+import { eventsBench } from './events.js';
 import { sandboxOverhead } from './sandbox.js';
 import { flood } from './flood.js';
 import { startup } from './startup.js';
@@ -46,6 +47,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'mcp-client': () => mcpClientBench(),
   'mcp-server': () => mcpServerBench(),
   github: () => githubBench(),
+  events: () => eventsBench(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--');

@@ -84,7 +84,7 @@ describe('HTTP, webhook mode and doctor', () => {
     const api = await fetch(`${base}/api/queues`, { headers: { authorization: `Basic ${Buffer.from(`admin:${token}`).toString('base64')}` } });
     expect(api.status).toBe(200);
     const { queues } = (await api.json()) as { queues: Array<{ name: string }> };
-    expect(queues.map((q) => q.name).sort()).toEqual(['agents', 'graphs', 'tools']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['agents', 'events', 'graphs', 'tools']);
     expect((await fetch(`http://127.0.0.1:${app.httpPort}/admin/queuesX`)).status).toBe(404);
   });
 

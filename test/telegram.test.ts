@@ -14,7 +14,7 @@ describe('Telegram: founders talk to AUREA', () => {
 
   it('registers its commands with setMyCommands on start', async () => {
     const call = await h.telegram.waitFor((c) => c.method === 'setMyCommands');
-    expect(call.payload.commands.map((c: { command: string }) => c.command)).toEqual(['start', 'help', 'status', 'agents', 'deploy', 'task', 'tasks', 'cancel', 'rollback', 'refund', 'run', 'pause', 'resume', 'schedule', 'retry', 'remember', 'recall', 'forget', 'budget', 'founders', 'mcp', 'unpair']);
+    expect(call.payload.commands.map((c: { command: string }) => c.command)).toEqual(['start', 'help', 'status', 'agents', 'incidents', 'deploy', 'task', 'tasks', 'cancel', 'rollback', 'refund', 'run', 'pause', 'resume', 'schedule', 'retry', 'remember', 'recall', 'forget', 'budget', 'founders', 'mcp', 'unpair']);
   });
 
   it("answers a founder's /status with one reply naming each service and its state", async () => {

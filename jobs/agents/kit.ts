@@ -65,6 +65,8 @@ export interface AgentContext {
   housekeeping: {
     /** Forgets inbound event ids older than 14 days (src/updates/once.ts). @returns how many */
     pruneProcessedUpdates(): Promise<number>;
+    /** Forgets delivered events older than 30 days (src/events/outbox.ts). @returns how many */
+    pruneEvents(): Promise<number>;
   };
 }
 
@@ -122,7 +124,7 @@ export function agentContext(deps: AgentDeps, name: string): AgentContext {
     broadcaster: deps.broadcaster,
     tools: { names: () => deps.commands.readOnlyNames(), run: (tool, args) => deps.commands.runReadOnly(tool, args, actor) },
     mcpTools: unattendedMcpTools(deps, actor),
-    housekeeping: { pruneProcessedUpdates: () => pruneProcessedUpdates(deps.db.pool) },
+    housekeeping: { pruneProcessedUpdates: () => pruneProcessedUpdates(deps.db.pool), pruneEvents: () => new EventOutbox(deps.db.pool).prune() },
   };
 }
 

@@ -36,6 +36,9 @@ export interface ParkedCount {
   lastError: string | null;
 }
 
+/** How long ended events are kept (the maintenance agent prunes older ones); the audit log keeps the changes. */
+export const EVENTS_KEEP_DAYS = 30;
+
 /** How many new events one fan-out takes; the rest wait for the next pass. */
 const FAN_OUT_BATCH = 500;
 
@@ -129,6 +132,25 @@ export class EventOutbox {
   /** Gives up on a delivery (retried for events.retryFor, or refused for good): the next of its subject may go. */
   async park(deliveryId: string): Promise<void> {
     await this.db.query(`UPDATE event_deliveries SET status = 'parked', parked_at = now() WHERE id = $1 AND status = 'queued'`, [deliveryId]);
+  }
+
+  /**
+   * Forgets events older than `days` whose deliveries all ended (delivered or parked), with those
+   * deliveries (the maintenance agent). The audit log keeps the changes themselves.
+   * @returns how many events were forgotten
+   */
+  async prune(days = EVENTS_KEEP_DAYS): Promise<number> {
+    const res = await this.db.query<{ n: string }>(
+      `WITH old AS (
+         SELECT o.id FROM event_outbox o
+         WHERE o.at < now() - make_interval(days => $1) AND o.fanned_out_at IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM event_deliveries d WHERE d.event = o.id AND d.status IN ('waiting', 'queued'))),
+       gone_deliveries AS (DELETE FROM event_deliveries WHERE event IN (SELECT id FROM old) RETURNING 1),
+       gone AS (DELETE FROM event_outbox WHERE id IN (SELECT id FROM old) RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [days],
+    );
+    return Number(res.rows[0]!.n);
   }
 
   /** Deliveries parked since `since`, per webhook (the daily digest). */

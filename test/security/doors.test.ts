@@ -164,15 +164,22 @@ describe(`security: doors with keys (${BACKEND})`, () => {
     expect(await h.query(`SELECT count(*)::int AS n FROM ai_persistent_memory`)).toEqual([{ n: 0 }]);
   });
 
-  it('the maintenance agent forgets inbound event ids older than 14 days and keeps the rest', async () => {
+  it('the maintenance agent forgets inbound event ids older than 14 days and ended outgoing events older than 30 days, and keeps the rest', async () => {
     h = track(await Harness.create());
     await h.start();
     await h.query(`INSERT INTO processed_updates (platform, update_id, received_at) VALUES ('telegram', 'old-1', now() - interval '15 days'), ('stripe', 'evt_old', now() - interval '30 days'), ('slack', 'Ev-recent', now() - interval '13 days')`);
+    // Outgoing events: one old and delivered (forgotten), one old still being retried and one recent (kept).
+    await h.query(`INSERT INTO event_outbox (audit_id, action, target, actor, details, at, fanned_out_at) VALUES (0, 'deploy.old', 'service:a', 'system:aurea', '{}', now() - interval '31 days', now()), (0, 'deploy.retrying', 'service:b', 'system:aurea', '{}', now() - interval '31 days', now()), (0, 'deploy.recent', 'service:c', 'system:aurea', '{}', now() - interval '29 days', now())`);
+    await h.query(`INSERT INTO event_deliveries (event, webhook, subject, status) SELECT id, 'n8n', target, CASE action WHEN 'deploy.retrying' THEN 'queued' ELSE 'delivered' END FROM event_outbox WHERE action IN ('deploy.old', 'deploy.retrying', 'deploy.recent')`);
     h.telegram.pushUpdate(textUpdate(FOUNDER, '/run maintenance'));
     const [run] = await h.until(() => h.query(`SELECT status, output->>'summary' AS summary FROM ai_agent_executions WHERE agent_name = 'maintenance' AND status <> 'running'`).then((r) => r.length && r), 20_000, 'the maintenance run');
-    expect(run).toEqual({ status: 'succeeded', summary: 'forgot 2 inbound event ids older than 14 days' });
+    expect(run).toEqual({ status: 'succeeded', summary: 'forgot 2 inbound event ids older than 14 days and 1 delivered event older than 30 days' });
     const left = await h.query<{ update_id: string }>(`SELECT update_id FROM processed_updates WHERE update_id IN ('old-1', 'evt_old', 'Ev-recent')`);
     expect(left.map((r) => r.update_id)).toEqual(['Ev-recent']);
+    expect(await h.query(`SELECT o.action, d.status FROM event_outbox o JOIN event_deliveries d ON d.event = o.id WHERE o.action LIKE 'deploy.%' ORDER BY o.id`)).toEqual([
+      { action: 'deploy.retrying', status: 'queued' },
+      { action: 'deploy.recent', status: 'delivered' },
+    ]);
   });
 
   it('the Redis AUREA starts itself requires the generated password kept in the data dir (mode 600)', async () => {
