@@ -6,7 +6,8 @@
  * A receiver on 127.0.0.1 verifies every request with the `standardwebhooks` library.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHmac } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FOUNDER, callbackUpdate, textUpdate } from './fixtures/telegram-updates.js';
@@ -108,6 +109,28 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     const outbox = (await h.query<{ action: string; target: string }>(`SELECT action, target FROM event_outbox ORDER BY id`)).map((r) => `${r.action} ${r.target}`);
     expect(tailed.map((l) => l.split('  ').slice(1, 3).join(' '))).toEqual(outbox.slice(-tailed.length));
     expect(tailed).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d  deploy\.deployed  service:billing  \{/));
+  });
+
+  it('a Stripe payment webhook is a payment.* event, once however often Stripe sends it; a webhook gets only the types it asked for', async () => {
+    const receiver = track(await EventReceiver.start());
+    const secret = 'whsec_events_test_stripe_secret';
+    const h = track(await Harness.create({ yaml: eventsYaml(receiver).replace('      secretEnv: EVENTS_SECRET\n', '      secretEnv: EVENTS_SECRET\n      types: [payment.*]\n'), env: { EVENTS_SECRET: receiver.secret, STRIPE_WEBHOOK_SECRET: secret } }));
+    await h.start();
+    // stripe-java's sample event (test/fixtures/stripe/), signed as Stripe signs (docs.stripe.com/webhooks#verify-manually).
+    const body = readFileSync(join(import.meta.dirname, 'fixtures/stripe/invoice.payment_failed.json'), 'utf8');
+    const post = () => {
+      const t = Math.floor(Date.now() / 1000);
+      return fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/stripe`, { method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}` }, body });
+    };
+    expect((await post()).status).toBe(200);
+    expect((await post()).status).toBe(200);
+    await shown(h, /^🟠 Invoice payment failed/);
+    await drained(h);
+    // The Stripe alert (alert.raised) and the agents' runs are events too, but not of the types asked for.
+    expect((await audited(h)).map((a) => a.action)).toEqual(expect.arrayContaining(['payment.failed', 'alert.raised']));
+    expect(receiver.accepted.map((e) => ({ type: e.type, subject: e.subject, data: e.data }))).toEqual([
+      { type: 'com.aurea.payment.failed', subject: 'stripe:in_00000000000000', data: { actor: { id: 'system:stripe', name: 'Stripe' }, stripeEvent: 'evt_00000000000000', stripeType: 'invoice.payment_failed', amount: 1000, currency: null, customer: 'cus_00000000000000' } },
+    ]);
   });
 
   it('the receiver down → retried with backoff; once it is up, every event is delivered once, in order per subject', async () => {

@@ -63,6 +63,22 @@ describe(`incidents (${BACKEND})`, () => {
     ]);
   });
 
+  it('💤 Snooze on an incident: alerts that join it edit its message but send no reply until the snooze ends', async () => {
+    const h = track(await Harness.create({ env: { ALERTS_TOKEN: TOKEN } }));
+    await h.start();
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/alert`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) }).then((r) => r.json());
+    await post({ fingerprint: 'disk', title: 'Disk 90% full', service: 'billing' });
+    const root = await shown(h, /^🟠 Incident #\d+ · billing/);
+    expect(await tapAnswer(h, root, /Snooze/)).toMatch(/^Snoozed until \d\d:\d\d UTC: new alerts join incident #\d+ without a reply\.$/);
+    await h.telegram.waitFor(() => h.telegram.callsOf('editMessageText').some((c) => /💤 Snoozed by Ada Founder until \d\d:\d\d UTC: new alerts join without a reply$/.test(c.text ?? '')), 10_000, 'the snoozed incident');
+    // The webhook answers after the incident is shown: by then a reply would have been sent.
+    expect(await post({ fingerprint: 'cpu', title: 'CPU 95%', service: 'billing' })).toEqual({ raised: 1, resolved: 0 });
+    expect(h.telegram.callsOf('editMessageText').some((c) => /^🟠 Incident #\d+ · billing\n2 alerts, 2 firing[\s\S]*CPU 95%[\s\S]*💤 Snoozed by Ada Founder/.test(c.text ?? ''))).toBe(true);
+    expect(h.telegram.messagesTo(FOUNDER.id).filter((m) => /Joined/.test(m.text))).toEqual([]);
+    expect(await h.query(`SELECT snoozed_by, snoozed_until > now() AS snoozed FROM incidents`)).toEqual([{ snoozed_by: 'Ada Founder', snoozed: true }]);
+  });
+
   it('after the window, an alert for the same service opens a new incident; a closed incident is not reopened', async () => {
     const h = track(await Harness.create({ env: { ALERTS_TOKEN: TOKEN }, yaml: 'alerts:\n  incidentWindow: 1ms\n' }));
     await h.start();
