@@ -92,6 +92,21 @@ agents:
     expect(configError({ AUREA_CONFIG: join(dir, 'missing.yaml') }).message).toMatch(/Config file not found/);
   });
 
+  it('events.webhooks: the secret comes from the variable it names, is checked, and is scrubbed like every secret', () => {
+    const yaml = file('events.yaml', 'events:\n  instance: acme-prod\n  webhooks:\n    - name: n8n\n      url: https://n8n.example.com/webhook/aurea\n      types: [deploy.*, task.deployed]\n      secretEnv: N8N_WEBHOOK_SECRET\n');
+    const missing = configError({}, yaml);
+    expect(missing.key).toBe('N8N_WEBHOOK_SECRET');
+    expect(missing.message).toMatch(/^Invalid environment: N8N_WEBHOOK_SECRET \(the secret of events\.webhooks "n8n"\) must be a Standard Webhooks secret/);
+    expect(configError({ N8N_WEBHOOK_SECRET: 'hunter2' }, yaml).message).not.toContain('hunter2');
+    const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    const config = loadConfig({ AUREA_DATA_DIR: dir, N8N_WEBHOOK_SECRET: secret }, CHANNELS, yaml);
+    const [hook] = config.events.webhooks;
+    expect({ instance: config.events.instance, name: hook!.name, url: hook!.url, secret: hook!.secret, retryForMs: config.events.retryForMs }).toEqual({ instance: 'acme-prod', name: 'n8n', url: 'https://n8n.example.com/webhook/aurea', secret, retryForMs: 86_400_000 });
+    expect(['deploy.deployed', 'deploy.started', 'task.deployed', 'task.stopped', 'deployx.deployed'].filter((t) => hook!.match.test(t))).toEqual(['deploy.deployed', 'deploy.started', 'task.deployed']);
+    expect(config.secrets).toContain(secret);
+    expect(configError({}, file('events-bad.yaml', 'events:\n  webhooks:\n    - name: n8n\n      url: ftp://example.com\n      secretEnv: X\n')).message).toMatch(/events\.webhooks\.0\.url: expected an http\(s\) URL/);
+  });
+
   it('aurea start with an invalid aurea.config.yaml exits with one line naming the key, no stack trace', () => {
     const path = file('start-bad.yaml', 'services:\n  billing:\n    repo: .\n    health: 12\n');
     const run = spawnSync(process.execPath, ['src/cli/bin.js', 'start'], {
