@@ -11,9 +11,10 @@
  * Each alert becomes an AUREA alert: its severity mapped (`alerts.sources.<source>.severity`, else
  * critical/warning/info by name, else warning), a stable fingerprint as its dedupe key (a re-sent
  * firing alert adds nothing while it is open), the service from a label
- * (`alerts.sources.<source>.serviceLabel`, default `service`; a known one gets 🩺 Diagnose), its
- * annotations and links kept. A resolved one edits the original message: resolved, after how long.
- * A malformed payload → 400 naming the field, nothing stored.
+ * (`alerts.sources.<source>.serviceLabel`, default `service`), its annotations and links kept. The
+ * new alerts of one delivery join their incidents together (src/alerts/incidents.ts: one message per
+ * chat, 🩺 Diagnose for a configured service); a resolved one edits its incident's message and says
+ * so in its thread. A malformed payload → 400 naming the field, nothing stored.
  */
 import { z } from 'zod';
 import type { Core } from '../../core.js';
@@ -21,7 +22,7 @@ import { presentsAdminToken } from '../../http/admin.js';
 import { readBody } from '../../http/body.js';
 import { sendJson } from '../../http/json.js';
 import type { RouteHandler } from '../../http/server.js';
-import { DIAGNOSE, type AlertRow, type NewAlert } from '../service.js';
+import type { AlertRow, NewAlert } from '../service.js';
 
 type Severity = NewAlert['severity'];
 export type InboundDeps = Pick<Core, 'config' | 'alerts' | 'incidents' | 'log'>;
@@ -96,7 +97,6 @@ export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'ge
       continue;
     }
     const service = a.labels[settings.serviceLabel];
-    const known = service !== undefined && deps.config.services[service] !== undefined;
     const summary = a.annotations.summary ?? a.annotations.description ?? a.annotations.message;
     const row = await deps.alerts.raise({
       severity: mapSeverity(a.severity, settings.severity),
@@ -104,7 +104,7 @@ export async function takeAlerts(deps: InboundDeps, source: 'alertmanager' | 'ge
       message: `${service ? `${service}: ` : ''}${a.title}${summary ? ` — ${summary}` : ''}${a.links.length ? `\n${a.links.join('\n')}` : ''}`,
       dedupeKey: key,
       details: { ...(service ? { service } : {}), error: `${a.title}${summary ? `: ${summary}` : ''}`, labels: a.labels, annotations: a.annotations, links: a.links, fingerprint: a.fingerprint },
-      ...(known ? { actions: [DIAGNOSE] } : {}),
+      // Shown by its incident (src/alerts/incidents.ts), whose 🩺 Diagnose covers a configured service.
       incident: true,
     });
     if (!row) continue;
