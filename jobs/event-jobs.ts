@@ -27,6 +27,9 @@ interface DeliveryJob {
   webhook: string;
 }
 
+/** A delivery's job id: the event's UUID and the webhook's name, never a sequence number. */
+const jobIdOf = (d: DeliveryJob) => `event.${d.eventId}.${d.webhook}`;
+
 export function createEventsQueue(connection: Redis, prefix: string): Queue<DeliveryJob> {
   return new Queue<DeliveryJob>(EVENTS_QUEUE, { connection, prefix });
 }
@@ -65,10 +68,16 @@ export function startEventDelivery(deps: EventDeliveryDeps, connection: Redis, q
       await queue.addBulk(
         heads.map((h) => ({
           name: DELIVER,
-          data: h,
-          opts: { jobId: `event.${h.eventId}.${h.webhook}`, attempts: Number.MAX_SAFE_INTEGER, backoff: { type: BACKOFF }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
+          data: { eventId: h.eventId, webhook: h.webhook },
+          opts: { jobId: jobIdOf(h), attempts: Number.MAX_SAFE_INTEGER, backoff: { type: BACKOFF }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
         })),
       );
+    }
+    // A job BullMQ failed for good (a worker that crashed mid-delivery maxStalledCount times) blocks its
+    // subject, and adding it again is ignored while it exists: it is retried instead.
+    for (const h of heads.filter((x) => x.stale)) {
+      const job = await queue.getJob(jobIdOf(h));
+      if (job && (await job.getState()) === 'failed') await job.retry('failed');
     }
   };
   const dispatch = (): Promise<void> => {

@@ -27,6 +27,8 @@ export interface DeliveryRow {
 export interface QueuedDelivery {
   webhook: string;
   eventId: string;
+  /** It was queued over a minute ago and is still open: its job may be lost or failed for good. */
+  stale: boolean;
 }
 
 /** Parked deliveries of a period, per webhook: the daily digest's line. */
@@ -79,16 +81,16 @@ export class EventOutbox {
    * adding it again is harmless, the job id is the same).
    */
   async takeHeads(): Promise<QueuedDelivery[]> {
-    const res = await this.db.query<{ webhook: string; event_id: string }>(
+    const res = await this.db.query<{ webhook: string; event_id: string; stale: boolean }>(
       `UPDATE event_deliveries d SET status = 'queued', queued_at = now()
-       FROM (SELECT DISTINCT ON (webhook, subject) id FROM event_deliveries
+       FROM (SELECT DISTINCT ON (webhook, subject) id, status FROM event_deliveries
              WHERE status IN ('waiting', 'queued') ORDER BY webhook, subject, event) h,
             event_outbox o
        WHERE d.id = h.id AND o.id = d.event
          AND (d.status = 'waiting' OR (d.status = 'queued' AND d.queued_at < now() - interval '1 minute'))
-       RETURNING d.webhook, o.event_id`,
+       RETURNING d.webhook, o.event_id, h.status = 'queued' AS stale`,
     );
-    return res.rows.map((r) => ({ webhook: r.webhook, eventId: r.event_id }));
+    return res.rows.map((r) => ({ webhook: r.webhook, eventId: r.event_id, stale: r.stale }));
   }
 
   /** The queued delivery of `eventId` to `webhook`, with its event; null when it is not queued (done, or unknown). */
