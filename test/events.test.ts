@@ -14,7 +14,12 @@ import { FOUNDER, callbackUpdate, textUpdate } from './fixtures/telegram-updates
 import { BACKEND } from './helpers/backend.js';
 import { closedAfterEach, shown } from './helpers/chat.js';
 import { EventReceiver } from './helpers/event-receiver.js';
-import { Harness } from './helpers/harness.js';
+import { Harness, REDIS_URL } from './helpers/harness.js';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { EVENTS_QUEUE } from '../jobs/event-jobs.js';
+import { SYSTEM } from '../src/actor.js';
+import { audit } from '../src/audit/log.js';
 import { AureaProcess } from './helpers/process.js';
 import { runEventsTail } from '../src/cli/events.js';
 
@@ -176,6 +181,40 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     const digest = await shown(h, /^☀️ Daily digest/);
     // The digest's own run ends after it is sent: its event is not parked yet.
     expect(digest.text).toContain(`⚠️ Events: ${n} not delivered to webhook receiver after retrying for 300ms, parked (last error: HTTP 503).`);
+  });
+
+  it('a delivery whose job BullMQ failed for good is retried by the dispatcher and delivered once', async () => {
+    const receiver = track(await EventReceiver.start());
+    receiver.up = false;
+    const h = track(await Harness.create({ yaml: eventsYaml(receiver, '  retryDelay: 1h\n  retryMaxDelay: 1h\n  dispatchInterval: 100ms\n'), env: { EVENTS_SECRET: receiver.secret } }));
+    await h.start();
+    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(EVENTS_QUEUE, { connection: redis, prefix: h.prefix });
+    try {
+      await audit(h.app!.core.db.pool, SYSTEM, 'deploy.probe', 'service:probe', {});
+      const [event] = await h.query<{ event_id: string }>(`SELECT event_id FROM event_outbox WHERE action = 'deploy.probe'`);
+      const jobId = `event.${event!.event_id}.receiver`;
+      await receiver.waitFor(() => receiver.requests.some((r) => r.webhookId === event!.event_id), 10_000, 'the first attempt');
+      // Made to fail for good (as after its worker crashed mid-delivery maxStalledCount times): the
+      // waiting retry replaced by the same job id with no attempts left, tried while the receiver is down.
+      await h.until(async () => (await queue.getJobState(jobId)) === 'delayed', 10_000, 'the retry to wait');
+      await (await queue.getJob(jobId))!.remove();
+      await queue.add('event.deliver', { eventId: event!.event_id, webhook: 'receiver' }, { jobId, attempts: 1 });
+      await h.until(async () => (await queue.getJobState(jobId)) === 'failed', 10_000, 'the job to fail for good');
+      // (The system monitor's run at start is an event too, waiting out its own 1 h retry: left alone.)
+      const probe = `SELECT status, attempts FROM event_deliveries WHERE subject = 'service:probe'`;
+      expect(await h.query(probe)).toEqual([{ status: 'queued', attempts: 2 }]);
+
+      receiver.up = true;
+      // A minute later (moved back here), the dispatcher sees the delivery still open and retries the job.
+      await h.query(`UPDATE event_deliveries SET queued_at = now() - interval '2 minutes' WHERE subject = 'service:probe'`);
+      await h.until(async () => (await h.query(probe))[0]!.status === 'delivered', 15_000, 'the delivery');
+      expect(receiver.accepted.filter((e) => e.id === event!.event_id)).toHaveLength(1);
+      expect(await h.query(probe)).toEqual([{ status: 'delivered', attempts: 3 }]);
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
   });
 
   it('AUREA killed between the change and the delivery → the events are delivered after restart (the outbox)', async () => {
