@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Queue } from 'bullmq';
-import { presentsAdminToken } from '../src/http/admin.js';
+import { presentsToken } from '../src/http/admin.js';
 import type { RouteHandler } from '../src/http/server.js';
 
 /** Where the dashboard is served. */
@@ -38,7 +38,7 @@ export function queueDashboard(queues: readonly Queue[], adminToken: string | un
     return app;
   };
   return async (req, res) => {
-    if (!presentsAdminToken(req, adminToken)) {
+    if (!presentsToken(req, adminToken)) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Basic realm="AUREA queues", charset="UTF-8"' });
       res.end(adminToken ? 'The queue dashboard needs the admin token (basic auth password or Bearer token).\n' : 'The queue dashboard is off: set ADMIN_TOKEN to turn it on.\n');
       return;

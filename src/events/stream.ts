@@ -9,7 +9,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type pg from 'pg';
-import { presentsAdminToken } from '../http/admin.js';
+import { presentsToken } from '../http/admin.js';
 import { sendJson } from '../http/json.js';
 import type { RouteHandler } from '../http/server.js';
 import { typeMatcher } from './config.js';
@@ -24,7 +24,7 @@ export function eventStreamRoute(deps: { db: pg.Pool; instance: string }, adminT
   const outbox = new EventOutbox(deps.db);
   const open = new Set<ServerResponse>();
   const route: RouteHandler = async (req, res) => {
-    if (!presentsAdminToken(req, adminToken)) return sendJson(res, 401, { error: adminToken ? 'Authorization: Bearer <ADMIN_TOKEN> is required' : 'set ADMIN_TOKEN to open the event stream' });
+    if (!presentsToken(req, adminToken)) return sendJson(res, 401, { error: adminToken ? 'Authorization: Bearer <ADMIN_TOKEN> is required' : 'set ADMIN_TOKEN to open the event stream' });
     const query = new URL(req.url ?? '/', 'http://aurea').searchParams;
     const types = (query.get('types') ?? '*').split(',').map((t) => t.trim()).filter(Boolean);
     let match: RegExp;

@@ -1,7 +1,8 @@
 /**
- * The admin token (ADMIN_TOKEN): what a request must present to see AUREA's insides (the queue
- * dashboard, /health's details). Presented as `Authorization: Bearer <token>`, or as the password
- * of HTTP basic auth (any user name; RFC 7617), so a browser can open the dashboard.
+ * The tokens AUREA's HTTP routes check: the admin token (ADMIN_TOKEN: AUREA's insides, the queue
+ * dashboard, /health's details, the event stream), MCP_TOKEN and ALERTS_TOKEN. Presented as
+ * `Authorization: Bearer <token>`, or as the password of HTTP basic auth (any user name; RFC 7617),
+ * so a browser can open the dashboard.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -26,10 +27,11 @@ function presented(authorization: string | undefined): string | null {
 }
 
 /**
- * Whether `req` carries the admin token (compared in constant time).
- * @param adminToken ADMIN_TOKEN; undefined means nobody is admitted
+ * Whether `req` carries `expected` (compared in constant time): ADMIN_TOKEN for AUREA's insides,
+ * and the same check for the other bearer tokens (MCP_TOKEN, ALERTS_TOKEN).
+ * @param expected the token; undefined means nobody is admitted
  */
-export function presentsAdminToken(req: Pick<IncomingMessage, 'headers'>, adminToken: string | undefined): boolean {
+export function presentsToken(req: Pick<IncomingMessage, 'headers'>, expected: string | undefined): boolean {
   const token = presented(req.headers.authorization);
-  return Boolean(adminToken && token && sameSecret(token, adminToken));
+  return Boolean(expected && token && sameSecret(token, expected));
 }

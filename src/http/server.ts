@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { presentsAdminToken } from './admin.js';
+import { presentsToken } from './admin.js';
 import { sendJson } from './json.js';
 import type { HealthReport } from './health.js';
 
@@ -32,7 +32,7 @@ export function createHttpServer(deps: HttpDeps): Server {
     try {
       if (key === 'GET /health') {
         const report = await deps.health();
-        return sendJson(res, report.status === 'ok' ? 200 : 503, presentsAdminToken(req, deps.adminToken) ? report : { status: report.status });
+        return sendJson(res, report.status === 'ok' ? 200 : 503, presentsToken(req, deps.adminToken) ? report : { status: report.status });
       }
       if (key === 'GET /metrics') {
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });

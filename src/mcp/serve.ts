@@ -18,7 +18,7 @@ import type { Actor } from '../actor.js';
 import { audit } from '../audit/log.js';
 import type { Core } from '../core.js';
 import { describeError } from '../errors.js';
-import { presentsAdminToken } from '../http/admin.js';
+import { presentsToken } from '../http/admin.js';
 import { logEvery } from '../log.js';
 import { registerWorkTools } from './served-work.js';
 
@@ -204,7 +204,7 @@ export async function mcpRoute(deps: McpServeDeps, token: string | undefined, al
         .end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32000, message: `${why} is not allowed: AUREA's MCP server answers localhost and the names in MCP_ALLOWED_HOSTS.` } }));
       return;
     }
-    if (!presentsAdminToken(req, token)) {
+    if (!presentsToken(req, token)) {
       // Logged, at most once a minute, not audited: whoever reaches the port must not be able to
       // make AUREA write a row per request.
       refused(new Error('no or wrong bearer token'));

@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import type { Core } from '../../core.js';
-import { presentsAdminToken } from '../../http/admin.js';
+import { presentsToken } from '../../http/admin.js';
 import { readBody } from '../../http/body.js';
 import { sendJson } from '../../http/json.js';
 import type { RouteHandler } from '../../http/server.js';
@@ -126,7 +126,7 @@ export const MAX_BODY = 1024 * 1024;
  */
 function inboundRoute<S extends z.ZodType>(deps: InboundDeps, token: string, source: 'alertmanager' | 'generic', schema: S, toAlerts: (body: z.output<S>) => InboundAlert[]): RouteHandler {
   return async (req, res) => {
-    if (!presentsAdminToken(req, token)) return sendJson(res, 401, { error: 'Authorization: Bearer <ALERTS_TOKEN> is required' });
+    if (!presentsToken(req, token)) return sendJson(res, 401, { error: 'Authorization: Bearer <ALERTS_TOKEN> is required' });
     const body = await readBody(req, MAX_BODY);
     if (body === null) return sendJson(res, 413, { error: `body over ${MAX_BODY} bytes` });
     let json: unknown;
