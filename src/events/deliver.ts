@@ -6,7 +6,6 @@
  * can drop a repeat), `webhook-timestamp` (this attempt's time, Unix seconds) and
  * `webhook-signature` (`v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`).
  */
-import { HTTP } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
 import { cloudEventOf, type OutboxEvent } from './envelope.js';
 
@@ -25,7 +24,8 @@ const REDIRECT = 'manual';
  * @returns ok on a 2xx answer; otherwise the error (status and the start of the body, or the network error). Never throws.
  */
 export async function deliverEvent(hook: { url: string; secret: string }, event: OutboxEvent, instance: string, timeoutMs: number, now = new Date()): Promise<Attempt> {
-  const message = HTTP.structured(cloudEventOf(event, instance));
+  const { HTTP } = await import('cloudevents');
+  const message = HTTP.structured(await cloudEventOf(event, instance));
   const body = String(message.body);
   const timestamp = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const signature = new Webhook(hook.secret).sign(event.event_id, timestamp, body);

@@ -10,7 +10,7 @@
  *   subscriber receives one subject's events in order;
  * - `time`: when it was audited; `data`: the actor and the audited details (never secrets).
  */
-import { CloudEvent } from 'cloudevents';
+import type { CloudEvent } from 'cloudevents';
 
 /** The CloudEvents `type` prefix (reverse-DNS, as the spec recommends). */
 export const TYPE_PREFIX = 'com.aurea.';
@@ -41,11 +41,13 @@ export function serviceOf(row: Pick<OutboxEvent, 'target' | 'details'>): string 
 }
 
 /**
- * The CloudEvent of an outbox row.
+ * The CloudEvent of an outbox row. The `cloudevents` package is loaded on first use (it is not
+ * needed to start AUREA).
  * @param instance the `events.instance` setting (a host-like name)
  * @throws ValidationError (the `cloudevents` package's) when an attribute breaks the spec (it cannot here: every attribute is built)
  */
-export function cloudEventOf(row: OutboxEvent, instance: string): CloudEvent<EventData> {
+export async function cloudEventOf(row: OutboxEvent, instance: string): Promise<CloudEvent<EventData>> {
+  const { CloudEvent } = await import('cloudevents');
   const { name, ...details } = row.details;
   const service = serviceOf(row);
   return new CloudEvent<EventData>({

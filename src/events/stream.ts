@@ -42,20 +42,20 @@ export function eventStreamRoute(deps: { db: pg.Pool; instance: string }, adminT
     res.write(': AUREA events\n\n');
     open.add(res);
     let lastWrite = Date.now();
-    const send = (rows: readonly OutboxEvent[]) => {
+    const send = async (rows: readonly OutboxEvent[]) => {
       for (const row of rows) {
         if (!match.test(row.action)) continue;
-        const event = cloudEventOf(row, deps.instance);
+        const event = await cloudEventOf(row, deps.instance);
         res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         lastWrite = Date.now();
       }
     };
-    send(backlog);
+    await send(backlog);
     backlog = [];
     while (open.has(res) && !res.destroyed) {
       const rows: OutboxEvent[] = await outbox.after(cursor, 100).catch(() => []);
       if (rows.length) {
-        send(rows);
+        await send(rows);
         cursor = rows.at(-1)!.id;
         continue;
       }
