@@ -10,7 +10,7 @@
  */
 import { SYSTEM } from '../src/actor.js';
 import { audit } from '../src/audit/log.js';
-import { EventReceiver } from '../test/helpers/event-receiver.js';
+import { EventReceiver, eventsDrained } from '../test/helpers/event-receiver.js';
 import { FOUNDER } from '../test/fixtures/telegram-updates.js';
 import { Harness } from '../test/helpers/harness.js';
 import { percentile, round, type BenchResult } from './stats.js';
@@ -39,7 +39,7 @@ export async function eventsBench(alerts = Number(process.env.ALERTS ?? 50), eve
       await h.telegram.waitFor(() => h.telegram.messagesTo(FOUNDER.id).length > before, 10_000, 'the incident message');
       latencies.push(performance.now() - t0);
     }
-    await drain(h);
+    await eventsDrained(h, 300_000);
 
     // 2. Delivery throughput.
     const throughput = async (subjects: number) => {
@@ -51,7 +51,7 @@ export async function eventsBench(alerts = Number(process.env.ALERTS ?? 50), eve
     };
     const oneSubject = await throughput(1);
     const manySubjects = await throughput(50);
-    await drain(h);
+    await eventsDrained(h, 300_000);
     const verified = receiver.requests.every((r) => r.verified);
 
     // 3. The outbox's added time per change (the trigger's insert), interleaved so load affects both alike.
@@ -81,11 +81,4 @@ export async function eventsBench(alerts = Number(process.env.ALERTS ?? 50), eve
     await h.close();
     await receiver.close();
   }
-}
-
-async function drain(h: Harness): Promise<void> {
-  await h.until(async () => {
-    const [r] = await h.query<{ open: string }>(`SELECT (SELECT count(*) FROM event_outbox WHERE fanned_out_at IS NULL) + (SELECT count(*) FROM event_deliveries WHERE status IN ('waiting', 'queued')) AS open`);
-    return Number(r!.open) === 0;
-  }, 300_000, 'the outbox drained');
 }

@@ -95,7 +95,8 @@ export function startEventDelivery(deps: EventDeliveryDeps, connection: Redis, q
     })();
     return running;
   };
-  const timer = setInterval(() => void dispatch(), events.dispatchIntervalMs);
+  // Without webhooks a pass only marks the outbox (so a webhook added later gets no backlog): rarely.
+  const timer = setInterval(() => void dispatch(), hooks.size ? events.dispatchIntervalMs : Math.max(events.dispatchIntervalMs, 10_000));
   timer.unref();
   void dispatch();
 
@@ -126,8 +127,8 @@ export function startEventDelivery(deps: EventDeliveryDeps, connection: Redis, q
         void dispatch();
         return `delivered: HTTP ${attempt.status}`;
       }
-      const firstFailed = await outbox.failed(delivery.id, attempt.error);
-      if (attempt.final || Date.now() - firstFailed.getTime() >= events.retryForMs) {
+      const over = await outbox.failed(delivery.id, attempt.error, events.retryForMs);
+      if (attempt.final || over) {
         await outbox.park(delivery.id);
         deps.log.warn({ webhook, event: eventId, type: delivery.event.action, error: attempt.error, attempts: delivery.attempts + 1 }, 'events: delivery parked');
         void dispatch();

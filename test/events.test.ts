@@ -13,7 +13,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FOUNDER, callbackUpdate, textUpdate } from './fixtures/telegram-updates.js';
 import { BACKEND } from './helpers/backend.js';
 import { closedAfterEach, shown } from './helpers/chat.js';
-import { EventReceiver } from './helpers/event-receiver.js';
+import { EventReceiver, eventsDrained } from './helpers/event-receiver.js';
+import { postAlert } from './helpers/generic-alert.js';
 import { Harness, REDIS_URL } from './helpers/harness.js';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -33,18 +34,6 @@ const eventsYaml = (r: EventReceiver, extra = '') => `events:\n  instance: test-
 async function audited(h: Harness): Promise<Array<{ action: string; target: string }>> {
   return h.query(
     `SELECT action, target FROM audit_log WHERE (action ~ '^(deploy|task|approval|alert|incident|payment)\\.' AND action !~ '^task\\.tool\\.') OR action ~ '^agent\\.run\\.' ORDER BY id`,
-  );
-}
-
-/** Waits until every event is fanned out and every delivery has ended (delivered or parked). */
-async function drained(h: Harness, timeoutMs = 60_000): Promise<void> {
-  await h.until(
-    async () => {
-      const [r] = await h.query<{ open: number }>(`SELECT (SELECT count(*) FROM event_outbox WHERE fanned_out_at IS NULL) + (SELECT count(*) FROM event_deliveries WHERE status IN ('waiting', 'queued')) AS open`);
-      return Number(r!.open) === 0;
-    },
-    timeoutMs,
-    'every event delivered',
   );
 }
 
@@ -80,7 +69,7 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     h.telegram.pushUpdate(callbackUpdate(FOUNDER, taskApproval.buttons[0]!.callback_data, taskApproval));
     await shown(h, /^✅ Task #1 on billing deployed and verified/);
     await h.settled();
-    await drained(h);
+    await eventsDrained(h);
 
     const expected = await audited(h);
     const got = receiver.accepted;
@@ -114,6 +103,11 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     const outbox = (await h.query<{ action: string; target: string }>(`SELECT action, target FROM event_outbox ORDER BY id`)).map((r) => `${r.action} ${r.target}`);
     expect(tailed.map((l) => l.split('  ').slice(1, 3).join(' '))).toEqual(outbox.slice(-tailed.length));
     expect(tailed).toContainEqual(expect.stringMatching(/^\d\d:\d\d:\d\d  deploy\.deployed  service:billing  \{/));
+    // The stream's doors: no token → 401; a filter that is not an event type never becomes a regular expression.
+    const stream = (query: string, token?: string) => fetch(`http://127.0.0.1:${h.app!.httpPort}/events/stream${query}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+    expect((await stream('')).status).toBe(401);
+    const bad = await stream('?types=(a%2B)%2B%24', ADMIN_TOKEN);
+    expect({ status: bad.status, body: await bad.json() }).toEqual({ status: 400, body: { error: 'types: "(a+)+$" is not an event type like deploy.deployed, deploy.* or *' } });
   });
 
   it('a Stripe payment webhook is a payment.* event, once however often Stripe sends it; a webhook gets only the types it asked for', async () => {
@@ -130,7 +124,7 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     expect((await post()).status).toBe(200);
     expect((await post()).status).toBe(200);
     await shown(h, /^🟠 Invoice payment failed/);
-    await drained(h);
+    await eventsDrained(h);
     // The Stripe alert (alert.raised) and the agents' runs are events too, but not of the types asked for.
     expect((await audited(h)).map((a) => a.action)).toEqual(expect.arrayContaining(['payment.failed', 'alert.raised']));
     expect(receiver.accepted.map((e) => ({ type: e.type, subject: e.subject, data: e.data }))).toEqual([
@@ -143,8 +137,7 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     receiver.up = false;
     const h = track(await Harness.create({ yaml: eventsYaml(receiver, '  retryDelay: 100ms\n  retryMaxDelay: 400ms\n'), env: { EVENTS_SECRET: receiver.secret, ALERTS_TOKEN } }));
     await h.start();
-    const post = (body: unknown) =>
-      fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/alert`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERTS_TOKEN}` }, body: JSON.stringify(body) }).then((r) => r.json());
+    const post = (body: Record<string, unknown>) => postAlert(h.app!.httpPort!, ALERTS_TOKEN, body);
     for (const n of [1, 2, 3, 4]) await post({ fingerprint: `check-${n}`, title: `Check ${n} failing`, service: 'billing' });
     for (const n of [1, 2, 3, 4]) await post({ fingerprint: `check-${n}`, title: `Check ${n} failing`, status: 'resolved' });
     // Down: each subject's first event is refused, again and again (other events of a subject wait behind it).
@@ -154,7 +147,7 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     expect(await h.query(`SELECT count(*)::int AS n FROM event_deliveries WHERE status = 'delivered'`)).toEqual([{ n: 0 }]);
 
     receiver.up = true;
-    await drained(h);
+    await eventsDrained(h);
     const expected = await audited(h);
     const got = receiver.accepted;
     expect(got).toHaveLength(expected.length);
@@ -171,8 +164,8 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     receiver.up = false;
     const h = track(await Harness.create({ dailyDigest: true, yaml: eventsYaml(receiver, '  retryFor: 300ms\n  retryDelay: 100ms\n  retryMaxDelay: 100ms\n'), env: { EVENTS_SECRET: receiver.secret, ALERTS_TOKEN } }));
     await h.start();
-    await fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/alert`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERTS_TOKEN}` }, body: JSON.stringify({ fingerprint: 'x', title: 'X failing' }) });
-    await drained(h);
+    await postAlert(h.app!.httpPort!, ALERTS_TOKEN, { fingerprint: 'x', title: 'X failing' });
+    await eventsDrained(h);
     // alert.raised, incident.opened (and the monitor's run at start, if it ran): every one parked.
     const n = (await audited(h)).length;
     expect(n).toBeGreaterThanOrEqual(2);
@@ -225,15 +218,14 @@ describe(`outgoing events (${BACKEND})`, { timeout: 120_000 }, () => {
     procs.push(first);
     await first.waitForOutput(/aurea: started/);
     const port = Number(/"port":(\d+)/.exec(first.output)![1]);
-    const res = await fetch(`http://127.0.0.1:${port}/webhooks/alert`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ALERTS_TOKEN}` }, body: JSON.stringify({ fingerprint: 'db', title: 'Database slow', service: 'billing' }) });
-    expect(await res.json()).toEqual({ raised: 1, resolved: 0 });
+    expect(await postAlert(port, ALERTS_TOKEN, { fingerprint: 'db', title: 'Database slow', service: 'billing' })).toEqual({ raised: 1, resolved: 0 });
     await shown(h, /^🟠 Incident #\d+ · billing/);
     await first.kill9();
     procs.splice(0);
     expect(receiver.requests).toEqual([]);
 
     await h.start();
-    await drained(h);
+    await eventsDrained(h);
     const got = receiver.accepted.map((e) => `${e.type} ${e.subject}`);
     expect(got.filter((e) => !e.includes(' agent:'))).toEqual(['com.aurea.alert.raised alert:1', 'com.aurea.incident.opened incident:1']);
     // Scheduled agents' runs are events too: each exactly once.

@@ -12,6 +12,7 @@ import { FakeSentryApi } from './fakes/sentry-api.js';
 import { FOUNDER, textUpdate } from './fixtures/telegram-updates.js';
 import { BACKEND } from './helpers/backend.js';
 import { closedAfterEach, shown, tapAnswer } from './helpers/chat.js';
+import { postAlert } from './helpers/generic-alert.js';
 import { Harness } from './helpers/harness.js';
 
 const TOKEN = 'alerts-token-0123456789abcdef';
@@ -24,8 +25,7 @@ describe(`incidents (${BACKEND})`, () => {
   it('three alerts for one service within the window → one incident, threaded on Telegram (replies) and Slack (thread_ts); ✔ Ack acknowledges all three; /incidents lists it', async () => {
     const h = track(await Harness.create({ env: { ALERTS_TOKEN: TOKEN }, slack: true }));
     await h.start();
-    const post = (body: unknown) =>
-      fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/alert`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) }).then((r) => r.json());
+    const post = (body: Record<string, unknown>) => postAlert(h.app!.httpPort!, TOKEN, body);
     expect(await post({ fingerprint: 'api-5xx', title: 'API 5xx above 2%', severity: 'warning', service: 'billing' })).toEqual({ raised: 1, resolved: 0 });
     const root = await shown(h, /^🟠 Incident #\d+ · billing\n1 alert, 1 firing/);
     expect(await post({ fingerprint: 'api-latency', title: 'p99 latency over 3s', severity: 'critical', service: 'billing' })).toEqual({ raised: 1, resolved: 0 });
@@ -63,11 +63,25 @@ describe(`incidents (${BACKEND})`, () => {
     ]);
   });
 
+  it('alerts for one service arriving at the same moment (separate deliveries) → one incident message listing them all', async () => {
+    const h = track(await Harness.create({ env: { ALERTS_TOKEN: TOKEN } }));
+    await h.start();
+    const post = (body: Record<string, unknown>) => postAlert(h.app!.httpPort!, TOKEN, body);
+    const answers = await Promise.all([1, 2, 3, 4, 5].map((n) => post({ fingerprint: `check-${n}`, title: `Check ${n} failing`, service: 'billing' })));
+    expect(answers).toEqual(Array(5).fill({ raised: 1, resolved: 0 }));
+    // Every delivery is answered after its alert is shown: the chat holds its final state now.
+    const roots = h.telegram.messagesTo(FOUNDER.id).filter((m) => /^🟠 Incident #\d+ · billing/.test(m.text));
+    expect(roots).toHaveLength(1);
+    const shownNow = [...h.telegram.callsOf('editMessageText').map((c) => c.text ?? ''), roots[0]!.text].filter((t) => /Incident/.test(t));
+    expect(shownNow.some((t) => /^🟠 Incident #\d+ · billing\n5 alerts, 5 firing/.test(t))).toBe(true);
+    expect(await h.query(`SELECT count(*)::int AS n, count(DISTINCT incident_id)::int AS incidents FROM ai_system_alerts`)).toEqual([{ n: 5, incidents: 1 }]);
+    expect(await h.query(`SELECT jsonb_array_length(messages) AS chats FROM incidents`)).toEqual([{ chats: 1 }]);
+  });
+
   it('💤 Snooze on an incident: alerts that join it edit its message but send no reply until the snooze ends', async () => {
     const h = track(await Harness.create({ env: { ALERTS_TOKEN: TOKEN } }));
     await h.start();
-    const post = (body: unknown) =>
-      fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/alert`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) }).then((r) => r.json());
+    const post = (body: Record<string, unknown>) => postAlert(h.app!.httpPort!, TOKEN, body);
     await post({ fingerprint: 'disk', title: 'Disk 90% full', service: 'billing' });
     const root = await shown(h, /^🟠 Incident #\d+ · billing/);
     expect(await tapAnswer(h, root, /Snooze/)).toMatch(/^Snoozed until \d\d:\d\d UTC: new alerts join incident #\d+ without a reply\.$/);
@@ -82,8 +96,7 @@ describe(`incidents (${BACKEND})`, () => {
   it('after the window, an alert for the same service opens a new incident; a closed incident is not reopened', async () => {
     const h = track(await Harness.create({ env: { ALERTS_TOKEN: TOKEN }, yaml: 'alerts:\n  incidentWindow: 1ms\n' }));
     await h.start();
-    const post = (body: unknown) =>
-      fetch(`http://127.0.0.1:${h.app!.httpPort}/webhooks/alert`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) }).then((r) => r.json());
+    const post = (body: Record<string, unknown>) => postAlert(h.app!.httpPort!, TOKEN, body);
     await post({ fingerprint: 'disk', title: 'Disk 90% full', service: 'billing' });
     await shown(h, /^🟠 Incident #\d+ · billing\n1 alert, 1 firing[\s\S]*Disk 90% full/);
     await post({ fingerprint: 'cpu', title: 'CPU 95%', service: 'billing' });

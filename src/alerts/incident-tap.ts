@@ -15,25 +15,28 @@ export type IncidentTapDeps = Pick<Core, 'config' | 'alerts' | 'alertActions'> &
 
 /** The evidence of an incident's alerts: each one's annotations and links, and Sentry's stack top where it applies. */
 export async function incidentEvidence(deps: Pick<Core, 'config'>, alerts: readonly AlertRow[]): Promise<string> {
-  const parts: string[] = [];
-  for (const a of alerts) {
-    const annotations = Object.entries((a.details.annotations ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string');
-    const links = Array.isArray(a.details.links) ? (a.details.links as unknown[]).filter((l) => typeof l === 'string') : [];
-    parts.push(
-      [
+  const { sentryToken, sentryApiUrl } = deps.config.alerts;
+  const issueOf = (a: AlertRow) => (a.source === 'sentry' && typeof a.details.fingerprint === 'string' && a.details.fingerprint.startsWith('issue:') ? a.details.fingerprint.slice('issue:'.length) : null);
+  // Each Sentry issue once, all at the same time (the tap waits for them: at most 5 s in all).
+  const issues = sentryToken ? [...new Set(alerts.map(issueOf).filter((i): i is string => i !== null))].slice(0, MAX_SENTRY_ISSUES) : [];
+  const frames = new Map(await Promise.all(issues.map(async (i) => [i, await sentryStackTop({ url: sentryApiUrl, token: sentryToken! }, i, 5_000)] as const)));
+  return alerts
+    .map((a) => {
+      const annotations = Object.entries((a.details.annotations ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string');
+      const links = Array.isArray(a.details.links) ? (a.details.links as unknown[]).filter((l) => typeof l === 'string') : [];
+      const issue = issueOf(a);
+      return [
         `Alert (${a.source}${a.resolved_at ? ', resolved' : ', firing'}): ${a.message.split('\n')[0]}`,
         ...annotations.map(([k, v]) => `  ${k}: ${String(v).slice(0, 500)}`),
         ...links.map((l) => `  link: ${String(l)}`),
-      ].join('\n'),
-    );
-    const fingerprint = typeof a.details.fingerprint === 'string' ? a.details.fingerprint : '';
-    const { sentryToken, sentryApiUrl } = deps.config.alerts;
-    if (a.source === 'sentry' && fingerprint.startsWith('issue:') && sentryToken) {
-      parts.push(await sentryStackTop({ url: sentryApiUrl, token: sentryToken }, fingerprint.slice('issue:'.length), 5_000));
-    }
-  }
-  return parts.join('\n');
+        ...(issue && frames.has(issue) ? [frames.get(issue)!] : []),
+      ].join('\n');
+    })
+    .join('\n');
 }
+
+/** Sentry issues whose latest event one Diagnose reads. */
+const MAX_SENTRY_ISSUES = 5;
 
 export function incidentTapHandler(deps: IncidentTapDeps): TapHandler {
   return async ({ action, actor }) => {

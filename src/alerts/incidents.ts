@@ -30,6 +30,8 @@ export interface IncidentRow {
   snoozed_by: string | null;
   /** The incident's message in each founder chat (the thread roots). */
   messages: MessageRef[];
+  /** When a process claimed sending the first message (src/alerts/incidents.ts show). */
+  show_claimed_at: Date | null;
 }
 
 /** The tap action kind of incident buttons: `incident:<incident id>:<verb>` (ack, snooze, diagnose). */
@@ -81,7 +83,7 @@ export class Incidents {
    */
   constructor(
     private readonly db: pg.Pool,
-    private readonly alerts: Pick<AlertService, 'incidentOfKey' | 'joinIncident' | 'ofIncident' | 'acknowledgeIncident'>,
+    private readonly alerts: Pick<AlertService, 'incidentOfKey' | 'joinIncident' | 'ofIncident' | 'ofIncidents' | 'acknowledgeIncident'>,
     private readonly broadcaster: Broadcaster,
     private readonly log: Logger,
     private readonly options: { windowMs: number; diagnosable: (service: string) => boolean },
@@ -96,7 +98,8 @@ export class Incidents {
   /** Open incidents, newest first, with their alerts. */
   async open(limit = 20): Promise<Array<{ incident: IncidentRow; alerts: AlertRow[] }>> {
     const res = await this.db.query<IncidentRow>('SELECT * FROM incidents WHERE closed_at IS NULL ORDER BY id DESC LIMIT $1', [limit]);
-    return Promise.all(res.rows.map(async (incident) => ({ incident, alerts: await this.alerts.ofIncident(incident.id) })));
+    const alerts = await this.alerts.ofIncidents(res.rows.map((i) => i.id));
+    return res.rows.map((incident) => ({ incident, alerts: alerts.get(incident.id) ?? [] }));
   }
 
   /**
@@ -108,30 +111,61 @@ export class Incidents {
    * @returns the incidents, in the order they were touched
    */
   async addAll(alerts: readonly AlertRow[]): Promise<IncidentRow[]> {
-    const touched = new Map<string, { incident: IncidentRow; opened: boolean; joined: AlertRow[] }>();
+    const touched = new Map<string, { incident: IncidentRow; joined: AlertRow[] }>();
     for (const alert of alerts) {
-      const { incident, opened } = await this.join(alert);
+      const incident = await this.join(alert);
       const seen = touched.get(incident.id);
       if (seen) seen.joined.push(alert);
-      else touched.set(incident.id, { incident, opened, joined: [alert] });
+      else touched.set(incident.id, { incident, joined: [alert] });
     }
-    for (const { incident, opened, joined } of touched.values()) {
+    for (const { incident, joined } of touched.values()) {
+      const shown = await this.show(incident.id);
+      // Not shown yet (another delivery is sending its first message, which will list these alerts), or shown just now.
+      if (!shown) continue;
       const all = await this.alerts.ofIncident(incident.id);
-      if (opened || incident.messages.length === 0) {
-        await this.showNew(incident, all);
-        continue;
-      }
-      await this.broadcaster.editAll(incident.messages, this.message(incident, all));
-      if (!(incident.snoozed_until && incident.snoozed_until > new Date())) await this.reply(incident, { text: joined.map((a) => `${ICON[a.severity]} Joined: ${a.message}`).join('\n') });
+      await this.broadcaster.editAll(shown.messages, this.message(shown, all));
+      if (!(shown.snoozed_until && shown.snoozed_until > new Date())) await this.reply(shown, { text: joined.map((a) => `${ICON[a.severity]} Joined: ${a.message}`).join('\n') });
     }
     return [...touched.values()].map((t) => t.incident);
+  }
+
+  /**
+   * Makes sure the incident's first message is out. The first caller claims sending it (a claim
+   * older than a minute — a process that died, or chats that refused it — is taken over) and sends
+   * it with every alert joined so far, then edits it when more joined meanwhile; the others leave it
+   * to that caller.
+   * @returns the incident when it had been shown before this call (its message is edited and
+   *   answered by the caller), null when this call sent it or another is sending it
+   */
+  private async show(id: string): Promise<IncidentRow | null> {
+    const claimed = (
+      await this.db.query<IncidentRow>(
+        `UPDATE incidents SET show_claimed_at = now()
+         WHERE id = $1 AND messages = '[]'::jsonb AND (show_claimed_at IS NULL OR show_claimed_at < now() - interval '1 minute')
+         RETURNING *`,
+        [id],
+      )
+    ).rows[0];
+    if (!claimed) {
+      const now = (await this.db.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id])).rows[0]!;
+      return now.messages.length ? now : null;
+    }
+    const alerts = await this.alerts.ofIncident(id);
+    const { refs, failed } = await this.broadcaster.broadcast(this.message(claimed, alerts));
+    if (failed) this.log.warn({ incident: id, failed }, 'incident: a founder chat did not take its message');
+    if (!refs.length) return null;
+    const stored = (await this.db.query<IncidentRow>('UPDATE incidents SET messages = $2 WHERE id = $1 RETURNING *', [id, JSON.stringify(refs)])).rows[0]!;
+    // Alerts that joined while it was being sent: the message shows them too.
+    const after = await this.alerts.ofIncident(id);
+    if (after.length !== alerts.length) await this.broadcaster.editAll(refs, this.message(stored, after));
+    return null;
   }
 
   /**
    * Puts one alert in its incident, opening one when none fits (audited `incident.opened` or
    * `incident.alert_added` with it). Serialised per service (an advisory lock), so a burst makes one incident.
    */
-  private async join(alert: AlertRow): Promise<{ incident: IncidentRow; opened: boolean }> {
+  private async join(alert: AlertRow): Promise<IncidentRow> {
     const service = typeof alert.details.service === 'string' ? alert.details.service : null;
     const sameKey = alert.dedupe_key ? await this.alerts.incidentOfKey(alert.dedupe_key) : null;
     return inTransaction(this.db, async (client) => {
@@ -152,7 +186,7 @@ export class Incidents {
         await audit(client, SYSTEM, 'incident.alert_added', `incident:${row.id}`, { ...(service ? { service } : {}), alert: alert.id, severity: alert.severity, message: headline(alert).slice(0, 500) });
       }
       await this.alerts.joinIncident(alert.id, row.id, client);
-      return { incident: row, opened: !found.rows[0] };
+      return row;
     });
   }
 
@@ -217,16 +251,6 @@ export class Incidents {
 
   private message(incident: IncidentRow, alerts: readonly AlertRow[]): OutboundMessage {
     return incidentMessage(incident, alerts, incident.service !== null && this.options.diagnosable(incident.service));
-  }
-
-  /** Sends the incident's first message to every founder chat and stores where (a chat that refused it is logged). */
-  private async showNew(incident: IncidentRow, alerts: readonly AlertRow[]): Promise<void> {
-    const { refs, failed } = await this.broadcaster.broadcast(this.message(incident, alerts));
-    if (failed) this.log.warn({ incident: incident.id, failed }, 'incident: a founder chat did not take its message');
-    if (refs.length) {
-      await this.db.query('UPDATE incidents SET messages = $2 WHERE id = $1', [incident.id, JSON.stringify(refs)]);
-      incident.messages = refs;
-    }
   }
 
   private async reply(incident: IncidentRow, message: OutboundMessage): Promise<void> {

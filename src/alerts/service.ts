@@ -235,8 +235,15 @@ export class AlertService {
 
   /** An incident's alerts, oldest first. */
   async ofIncident(incidentId: string): Promise<AlertRow[]> {
-    const res = await this.db.query<AlertRow>('SELECT * FROM ai_system_alerts WHERE incident_id = $1 ORDER BY id', [incidentId]);
-    return res.rows;
+    return (await this.ofIncidents([incidentId])).get(incidentId) ?? [];
+  }
+
+  /** Several incidents' alerts in one query: incident id → its alerts, oldest first. */
+  async ofIncidents(incidentIds: readonly string[]): Promise<Map<string, AlertRow[]>> {
+    const res = await this.db.query<AlertRow>('SELECT * FROM ai_system_alerts WHERE incident_id = ANY($1::bigint[]) ORDER BY id', [incidentIds]);
+    const byIncident = new Map<string, AlertRow[]>();
+    for (const row of res.rows) byIncident.set(row.incident_id!, [...(byIncident.get(row.incident_id!) ?? []), row]);
+    return byIncident;
   }
 
   /** ✔ Ack on an incident: every alert of it not acknowledged yet, by `actor`. @returns how many */

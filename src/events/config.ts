@@ -67,8 +67,14 @@ export interface EventsConfig {
   dispatchIntervalMs: number;
 }
 
-/** `deploy.*` → /^deploy\..+$/; `*` → everything. */
+/**
+ * `deploy.*` → /^deploy\..+$/; `*` → everything.
+ * @throws RangeError naming a filter that is not an event type, `family.*` or `*` (no other regular
+ *   expression reaches the matcher: filters also come from a request's query string)
+ */
 export function typeMatcher(types: readonly string[]): RegExp {
+  const bad = types.find((t) => !TYPE_FILTER.test(t));
+  if (bad !== undefined) throw new RangeError(`"${bad.slice(0, 60)}" is not an event type like deploy.deployed, deploy.* or *`);
   const one = (t: string) => (t === '*' ? '.+' : t.endsWith('.*') ? `${t.slice(0, -2).replaceAll('.', '\\.')}\\..+` : t.replaceAll('.', '\\.'));
   return new RegExp(`^(${types.map(one).join('|')})$`);
 }

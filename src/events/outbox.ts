@@ -121,14 +121,18 @@ export class EventOutbox {
     return (res.rowCount ?? 0) > 0;
   }
 
-  /** An attempt failed: counted, with its error (cut to 500 characters). @returns when the first failure was */
-  async failed(deliveryId: string, error: string): Promise<Date> {
-    const res = await this.db.query<{ first_failed_at: Date }>(
+  /**
+   * An attempt failed: counted, with its error (cut to 500 characters).
+   * @param retryForMs events.retryFor
+   * @returns whether retrying is over: the first failure was at least `retryForMs` ago (the database's clock)
+   */
+  async failed(deliveryId: string, error: string, retryForMs: number): Promise<boolean> {
+    const res = await this.db.query<{ over: boolean }>(
       `UPDATE event_deliveries SET attempts = attempts + 1, last_error = $2, first_failed_at = COALESCE(first_failed_at, now())
-       WHERE id = $1 RETURNING first_failed_at`,
-      [deliveryId, error.slice(0, 500)],
+       WHERE id = $1 RETURNING now() - first_failed_at >= make_interval(secs => $3::double precision / 1000) AS over`,
+      [deliveryId, error.slice(0, 500), retryForMs],
     );
-    return res.rows[0]?.first_failed_at ?? new Date();
+    return res.rows[0]?.over ?? true;
   }
 
   /** Gives up on a delivery (retried for events.retryFor, or refused for good): the next of its subject may go. */

@@ -30,8 +30,8 @@ export function eventStreamRoute(deps: { db: pg.Pool; instance: string }, adminT
     let match: RegExp;
     try {
       match = typeMatcher(types.map((t) => t.replace(/^com\.aurea\./, '')));
-    } catch {
-      return sendJson(res, 400, { error: 'types: expected event types like deploy.*,task.succeeded' });
+    } catch (err) {
+      return sendJson(res, 400, { error: `types: ${(err as Error).message}` });
     }
     const last = Math.min(100, Math.max(0, Number(query.get('last') ?? 0) || 0));
     const resumeFrom = req.headers['last-event-id'];

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { HTTP, type CloudEvent } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
+import type { Harness } from './harness.js';
 
 export interface Received {
   webhookId: string;
@@ -93,4 +94,16 @@ export class EventReceiver {
       this.server.closeAllConnections();
     });
   }
+}
+
+/** Waits until AUREA fanned out every event and every delivery ended (delivered or parked). */
+export async function eventsDrained(h: Harness, timeoutMs = 60_000): Promise<void> {
+  await h.until(
+    async () => {
+      const [r] = await h.query<{ open: string }>(`SELECT (SELECT count(*) FROM event_outbox WHERE fanned_out_at IS NULL) + (SELECT count(*) FROM event_deliveries WHERE status IN ('waiting', 'queued')) AS open`);
+      return Number(r!.open) === 0;
+    },
+    timeoutMs,
+    'every event delivered',
+  );
 }

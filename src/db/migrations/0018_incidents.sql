@@ -14,9 +14,13 @@ CREATE TABLE incidents (
   acknowledged_at timestamptz,
   snoozed_until   timestamptz,
   snoozed_by      text,
-  messages        jsonb NOT NULL DEFAULT '[]'::jsonb
+  messages        jsonb NOT NULL DEFAULT '[]'::jsonb,
+  -- Who sends the first message is claimed: concurrent deliveries for one new incident send one.
+  show_claimed_at timestamptz
 );
 CREATE INDEX incidents_open ON incidents (service, last_alert_at) WHERE closed_at IS NULL;
 
 ALTER TABLE ai_system_alerts ADD COLUMN incident_id bigint REFERENCES incidents (id);
 CREATE INDEX ai_system_alerts_incident ON ai_system_alerts (incident_id) WHERE incident_id IS NOT NULL;
+-- The incident of a fingerprint that fires again (src/alerts/service.ts incidentOfKey), for every new inbound alert.
+CREATE INDEX ai_system_alerts_incident_key ON ai_system_alerts (dedupe_key, id) WHERE incident_id IS NOT NULL;
