@@ -242,7 +242,8 @@ export async function startAurea(config: Config, roles: Roles, options: StartOpt
       approvalKinds,
       graphJobs,
       leases: new ServiceLeases(db.pool),
-      queues: queueInspector(queue, graphsQueue, eventsQueue),
+      // /status shows the events queue where events are delivered.
+      queues: queueInspector(queue, graphsQueue, ...(config.events.webhooks.length ? [eventsQueue] : [])),
       refusals: new RefusalGate({ db: db.pool, redis, prefix: config.redis.prefix, log }),
       agents: new AgentStore(db.pool),
       founders: new FounderDirectory(config, channels, new FounderStore(db.pool), log),

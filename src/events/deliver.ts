@@ -43,12 +43,35 @@ export async function deliverEvent(hook: { url: string; secret: string }, event:
       },
       body,
     });
-    const text = await res.text().catch(() => '');
-    if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status };
-    return { ok: false, error: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, final: res.status === 410 };
+    if (res.status >= 200 && res.status < 300) {
+      await res.body?.cancel().catch(() => undefined);
+      return { ok: true, status: res.status };
+    }
+    const text = await start(res, 200);
+    return { ok: false, error: `HTTP ${res.status}${text ? `: ${text}` : ''}`, final: res.status === 410 };
   } catch (err) {
     const e = err as Error & { cause?: { code?: string } };
     const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (e.cause?.code ?? e.message);
     return { ok: false, error: why, final: false };
   }
+}
+
+/** The first `chars` characters of a response's body (an error's reason); the rest is not read. */
+async function start(res: Response, chars: number): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  let text = '';
+  const decoder = new TextDecoder();
+  try {
+    while (text.length < chars) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // A body cut off mid-way: what arrived is the reason.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text.trim().slice(0, chars);
 }
